@@ -1,0 +1,48 @@
+/* json_string.h - untrusted bytes as a JSON string, always valid UTF-8.
+ *
+ * Used for comm and exe, which any process or file name controls. Writes the
+ * surrounding quotes. Escapes '"' and '\\', every control byte < 0x20 and 0x7F
+ * (\b \f \n \r \t, else \u00XX), and replaces each invalid UTF-8 sequence by
+ * U+FFFD per maximal subpart (Unicode 3.9 / WHATWG practice, as Python's
+ * errors="replace"): overlongs, surrogates (ED A0..BF) and code points above
+ * U+10FFFF are invalid.
+ *
+ * Pure function: no allocation, no I/O, no globals, no locale.
+ */
+#ifndef LISTENERS_JSON_STRING_H
+#define LISTENERS_JSON_STRING_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Worst-case output size for len input bytes: every byte may become 6 bytes
+ * ("\u0001") or 3 bytes (U+FFFD), plus two quotes and a NUL. */
+#define LSN_JSON_STRING_SIZE(len) ((len) * 6u + 3u)
+
+enum lsn_json_status {
+    LSN_JSON_OK = 0,
+    LSN_JSON_NO_SPACE /* cap too small; dst[0] = '\0' when cap > 0 */
+};
+
+/* Writes src[0..len) as a quoted JSON string into dst[0..cap) followed by a
+ * NUL; *out_len (may be NULL) receives the length without the NUL (0 on
+ * failure). cap >= LSN_JSON_STRING_SIZE(len) always suffices. */
+enum lsn_json_status lsn_json_string(const char *src, size_t len, char *dst, size_t cap,
+                                     size_t *out_len);
+
+/* For terminals: writes src as printable text without quotes, where every
+ * control byte, 0x7F, backslash and invalid UTF-8 byte is shown as \xHH (and
+ * \n \t \r as themselves escaped), so a hostile name cannot reach a terminal as
+ * an escape sequence. Valid UTF-8 above U+007F is kept, except C1 controls
+ * (U+0080..U+009F), which are escaped byte by byte. Same buffer rules;
+ * cap >= len * 4 + 1 always suffices. */
+enum lsn_json_status lsn_terminal_text(const char *src, size_t len, char *dst, size_t cap,
+                                       size_t *out_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
