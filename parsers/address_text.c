@@ -57,16 +57,14 @@ static enum lsn_text_status finish(const char *scratch, size_t n, char *dst, siz
     return LSN_TEXT_OK;
 }
 
-enum lsn_text_status lsn_ipv4_text(const uint8_t addr[4], char *dst, size_t cap,
-                                   size_t *text_len)
+enum lsn_text_status lsn_ipv4_text(const uint8_t addr[4], char *dst, size_t cap, size_t *text_len)
 {
     char scratch[LSN_IPV4_TEXT_SIZE];
     char *end = put_dotted(scratch, addr);
     return finish(scratch, (size_t)(end - scratch), dst, cap, text_len);
 }
 
-enum lsn_text_status lsn_ipv6_text(const uint8_t addr[16], char *dst, size_t cap,
-                                   size_t *text_len)
+enum lsn_text_status lsn_ipv6_text(const uint8_t addr[16], char *dst, size_t cap, size_t *text_len)
 {
     static const uint8_t mapped_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
     char scratch[LSN_IPV6_TEXT_SIZE];

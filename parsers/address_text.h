@@ -34,12 +34,10 @@ enum lsn_text_status {
  * *text_len (may be NULL) receives the length without the NUL.
  * Returns LSN_TEXT_OK, or LSN_TEXT_NO_SPACE, in which case nothing is written
  * except dst[0] = '\0' when cap > 0, and *text_len is 0. */
-enum lsn_text_status lsn_ipv4_text(const uint8_t addr[4], char *dst, size_t cap,
-                                   size_t *text_len);
+enum lsn_text_status lsn_ipv4_text(const uint8_t addr[4], char *dst, size_t cap, size_t *text_len);
 
 /* Writes the RFC 5952 text of addr (network order) as lsn_ipv4_text does. */
-enum lsn_text_status lsn_ipv6_text(const uint8_t addr[16], char *dst, size_t cap,
-                                   size_t *text_len);
+enum lsn_text_status lsn_ipv6_text(const uint8_t addr[16], char *dst, size_t cap, size_t *text_len);
 
 #ifdef __cplusplus
 }

@@ -20,7 +20,7 @@ extern "C" {
 
 /* Worst-case output size for len input bytes: every byte may become 6 bytes
  * ("\u0001") or 3 bytes (U+FFFD), plus two quotes and a NUL. */
-#define LSN_JSON_STRING_SIZE(len) ((len) * 6u + 3u)
+#define LSN_JSON_STRING_SIZE(len) ((len)*6u + 3u)
 
 enum lsn_json_status {
     LSN_JSON_OK = 0,

@@ -12,9 +12,9 @@
  * Use:
  *   lsn_splitter_init(&s, buf, sizeof buf);
  *   for each chunk read:  lsn_splitter_feed(&s, chunk, n);
- *                         while ((st = lsn_splitter_next(&s, &line, &len)) != LSN_SPLIT_NEED_MORE) ...
- *   at end of input:      lsn_splitter_finish(&s);
- *                         while ((st = lsn_splitter_next(&s, &line, &len)) != LSN_SPLIT_END) ...
+ *                         while ((st = lsn_splitter_next(&s, &line, &len)) != LSN_SPLIT_NEED_MORE)
+ * ... at end of input:      lsn_splitter_finish(&s); while ((st = lsn_splitter_next(&s, &line,
+ * &len)) != LSN_SPLIT_END) ...
  *
  * Pure functions: no allocation, no I/O, no globals.
  */
@@ -40,11 +40,11 @@ enum lsn_split_status {
 struct lsn_splitter {
     char *buf_;
     size_t cap_;
-    size_t held_;         /* bytes of a partial line in buf_ */
+    size_t held_; /* bytes of a partial line in buf_ */
     const char *chunk_;
     size_t chunk_len_;
     size_t chunk_pos_;
-    int skipping_;        /* inside an over-long line, already reported */
+    int skipping_; /* inside an over-long line, already reported */
     int finished_;
     uint64_t line_number_; /* 1-based number of the line last returned or reported */
 };

@@ -36,20 +36,13 @@ enum lsn_link_status lsn_parse_socket_link(const char *buf, size_t len, uint64_t
 const char *lsn_link_status_text(enum lsn_link_status status)
 {
     switch (status) {
-    case LSN_LINK_SOCKET:
-        return "socket link";
-    case LSN_LINK_NOT_SOCKET:
-        return "not a socket link";
-    case LSN_LINK_NO_INODE:
-        return "socket link has no inode number";
-    case LSN_LINK_BAD_INODE:
-        return "socket inode is not a decimal number without leading zeros";
-    case LSN_LINK_INODE_OVERFLOW:
-        return "socket inode does not fit in 64 bits";
-    case LSN_LINK_NO_CLOSE:
-        return "socket inode is not followed by ']'";
-    case LSN_LINK_TRAILING:
-        return "bytes after the socket link's ']'";
+    case LSN_LINK_SOCKET: return "socket link";
+    case LSN_LINK_NOT_SOCKET: return "not a socket link";
+    case LSN_LINK_NO_INODE: return "socket link has no inode number";
+    case LSN_LINK_BAD_INODE: return "socket inode is not a decimal number without leading zeros";
+    case LSN_LINK_INODE_OVERFLOW: return "socket inode does not fit in 64 bits";
+    case LSN_LINK_NO_CLOSE: return "socket inode is not followed by ']'";
+    case LSN_LINK_TRAILING: return "bytes after the socket link's ']'";
     }
     return "unknown socket link status";
 }

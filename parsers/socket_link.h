@@ -21,13 +21,13 @@ extern "C" {
 #endif
 
 enum lsn_link_status {
-    LSN_LINK_SOCKET = 0,    /* "socket:[<inode>]"; *inode is set */
-    LSN_LINK_NOT_SOCKET,    /* does not start with "socket:[" (pipe, file, anon_inode...) */
-    LSN_LINK_NO_INODE,      /* "socket:[" followed by ']' or by nothing */
-    LSN_LINK_BAD_INODE,     /* a byte other than 0-9 before ']', or a leading zero */
-    LSN_LINK_INODE_OVERFLOW,/* the number does not fit in 64 bits */
-    LSN_LINK_NO_CLOSE,      /* the digits are not followed by ']' */
-    LSN_LINK_TRAILING       /* bytes after the ']' */
+    LSN_LINK_SOCKET = 0,     /* "socket:[<inode>]"; *inode is set */
+    LSN_LINK_NOT_SOCKET,     /* does not start with "socket:[" (pipe, file, anon_inode...) */
+    LSN_LINK_NO_INODE,       /* "socket:[" followed by ']' or by nothing */
+    LSN_LINK_BAD_INODE,      /* a byte other than 0-9 before ']', or a leading zero */
+    LSN_LINK_INODE_OVERFLOW, /* the number does not fit in 64 bits */
+    LSN_LINK_NO_CLOSE,       /* the digits are not followed by ']' */
+    LSN_LINK_TRAILING        /* bytes after the ']' */
 };
 
 /* Parses a link target buf[0..len). On LSN_LINK_SOCKET stores the inode in

@@ -121,8 +121,8 @@ static enum lsn_tcp_status endpoint(struct token t, enum lsn_family family,
 
 /* "%08X:%08X"-style pairs: a fixed-width part, ':', a second part of
  * second_min..second_max hex digits. */
-static int hex_pair(struct token t, size_t first, size_t second_min, size_t second_max,
-                    uint64_t *a, uint64_t *b, int *second_bad)
+static int hex_pair(struct token t, size_t first, size_t second_min, size_t second_max, uint64_t *a,
+                    uint64_t *b, int *second_bad)
 {
     *second_bad = 0;
     if (t.n < first + 1 || t.s[first] != ':' || hex_exact(t.s, first, first, a) != 0)
@@ -187,8 +187,8 @@ static enum lsn_tcp_status parse(const char *buf, size_t len, enum lsn_family fa
     out->sl = (uint32_t)u;
 
     NEXT(LSN_TCP_BAD_LOCAL_ADDRESS);
-    st = endpoint(t, family, order, out->local_address, &out->local_port,
-                  LSN_TCP_BAD_LOCAL_ADDRESS, LSN_TCP_BAD_LOCAL_PORT);
+    st = endpoint(t, family, order, out->local_address, &out->local_port, LSN_TCP_BAD_LOCAL_ADDRESS,
+                  LSN_TCP_BAD_LOCAL_PORT);
     if (st != LSN_TCP_OK)
         return st;
 
@@ -299,64 +299,38 @@ const char *lsn_tcp_status_text(enum lsn_tcp_status status, enum lsn_family fami
 {
     int v6 = family == LSN_FAMILY_IPV6;
     switch (status) {
-    case LSN_TCP_OK:
-        return "ok";
-    case LSN_TCP_HEADER:
-        return "header line";
-    case LSN_TCP_TRUNCATED:
-        return "line is not terminated by a newline (truncated)";
-    case LSN_TCP_TOO_LONG:
-        return "line is longer than 4096 bytes";
-    case LSN_TCP_BLANK:
-        return "line is blank";
-    case LSN_TCP_BAD_SL:
-        return "sl is not a decimal number followed by ':'";
+    case LSN_TCP_OK: return "ok";
+    case LSN_TCP_HEADER: return "header line";
+    case LSN_TCP_TRUNCATED: return "line is not terminated by a newline (truncated)";
+    case LSN_TCP_TOO_LONG: return "line is longer than 4096 bytes";
+    case LSN_TCP_BLANK: return "line is blank";
+    case LSN_TCP_BAD_SL: return "sl is not a decimal number followed by ':'";
     case LSN_TCP_BAD_LOCAL_ADDRESS:
         return v6 ? "local address is not 32 hex digits" : "local address is not 8 hex digits";
-    case LSN_TCP_BAD_LOCAL_PORT:
-        return "local port is not 4 hex digits";
+    case LSN_TCP_BAD_LOCAL_PORT: return "local port is not 4 hex digits";
     case LSN_TCP_BAD_REMOTE_ADDRESS:
         return v6 ? "remote address is not 32 hex digits" : "remote address is not 8 hex digits";
-    case LSN_TCP_BAD_REMOTE_PORT:
-        return "remote port is not 4 hex digits";
-    case LSN_TCP_BAD_STATE:
-        return "st is not 2 hex digits";
-    case LSN_TCP_BAD_TX_QUEUE:
-        return "tx_queue is not 8 hex digits followed by ':'";
-    case LSN_TCP_BAD_RX_QUEUE:
-        return "rx_queue is not 8 hex digits";
-    case LSN_TCP_BAD_TIMER:
-        return "tr is not 2 hex digits followed by ':'";
-    case LSN_TCP_BAD_WHEN:
-        return "tm->when is not 8 to 16 hex digits";
-    case LSN_TCP_BAD_RETRANSMITS:
-        return "retrnsmt is not 8 hex digits";
-    case LSN_TCP_BAD_UID:
-        return "uid is not a 32-bit decimal number";
-    case LSN_TCP_BAD_TIMEOUT:
-        return "timeout is not a 32-bit decimal number";
-    case LSN_TCP_BAD_INODE:
-        return "inode is not a 64-bit decimal number";
-    case LSN_TCP_BAD_REF:
-        return "ref is not a 32-bit decimal number";
-    case LSN_TCP_BAD_POINTER:
-        return "pointer is not 8 or 16 hex digits";
+    case LSN_TCP_BAD_REMOTE_PORT: return "remote port is not 4 hex digits";
+    case LSN_TCP_BAD_STATE: return "st is not 2 hex digits";
+    case LSN_TCP_BAD_TX_QUEUE: return "tx_queue is not 8 hex digits followed by ':'";
+    case LSN_TCP_BAD_RX_QUEUE: return "rx_queue is not 8 hex digits";
+    case LSN_TCP_BAD_TIMER: return "tr is not 2 hex digits followed by ':'";
+    case LSN_TCP_BAD_WHEN: return "tm->when is not 8 to 16 hex digits";
+    case LSN_TCP_BAD_RETRANSMITS: return "retrnsmt is not 8 hex digits";
+    case LSN_TCP_BAD_UID: return "uid is not a 32-bit decimal number";
+    case LSN_TCP_BAD_TIMEOUT: return "timeout is not a 32-bit decimal number";
+    case LSN_TCP_BAD_INODE: return "inode is not a 64-bit decimal number";
+    case LSN_TCP_BAD_REF: return "ref is not a 32-bit decimal number";
+    case LSN_TCP_BAD_POINTER: return "pointer is not 8 or 16 hex digits";
     case LSN_TCP_MISSING_TAIL:
         return "line has 12 fields but is not a SYN_RECV or TIME_WAIT socket";
-    case LSN_TCP_BAD_RTO:
-        return "rto is not a decimal number";
-    case LSN_TCP_BAD_ATO:
-        return "ato is not a decimal number";
-    case LSN_TCP_BAD_QUICK:
-        return "quick/pingpong is not a decimal number";
-    case LSN_TCP_BAD_CWND:
-        return "cwnd is not a decimal number";
-    case LSN_TCP_BAD_SSTHRESH:
-        return "ssthresh is not a 32-bit decimal number";
-    case LSN_TCP_TRAILING:
-        return "unexpected data after the last field";
-    case LSN_TCP_STATUS_COUNT:
-        break;
+    case LSN_TCP_BAD_RTO: return "rto is not a decimal number";
+    case LSN_TCP_BAD_ATO: return "ato is not a decimal number";
+    case LSN_TCP_BAD_QUICK: return "quick/pingpong is not a decimal number";
+    case LSN_TCP_BAD_CWND: return "cwnd is not a decimal number";
+    case LSN_TCP_BAD_SSTHRESH: return "ssthresh is not a 32-bit decimal number";
+    case LSN_TCP_TRAILING: return "unexpected data after the last field";
+    case LSN_TCP_STATUS_COUNT: break;
     }
     return "unknown status";
 }

@@ -50,35 +50,35 @@ enum lsn_family {
 };
 
 enum lsn_tcp_status {
-    LSN_TCP_OK = 0,         /* a socket line; *line is filled */
-    LSN_TCP_HEADER,         /* the "  sl  local_address ..." header line */
-    LSN_TCP_TRUNCATED,      /* input ended before the line's '\n' */
-    LSN_TCP_TOO_LONG,       /* len > LSN_TCP_LINE_MAX */
-    LSN_TCP_BLANK,          /* only spaces before the '\n' */
-    LSN_TCP_BAD_SL,         /* sl is not a decimal number followed by ':' */
+    LSN_TCP_OK = 0,    /* a socket line; *line is filled */
+    LSN_TCP_HEADER,    /* the "  sl  local_address ..." header line */
+    LSN_TCP_TRUNCATED, /* input ended before the line's '\n' */
+    LSN_TCP_TOO_LONG,  /* len > LSN_TCP_LINE_MAX */
+    LSN_TCP_BLANK,     /* only spaces before the '\n' */
+    LSN_TCP_BAD_SL,    /* sl is not a decimal number followed by ':' */
     LSN_TCP_BAD_LOCAL_ADDRESS,
     LSN_TCP_BAD_LOCAL_PORT,
     LSN_TCP_BAD_REMOTE_ADDRESS,
     LSN_TCP_BAD_REMOTE_PORT,
-    LSN_TCP_BAD_STATE,      /* st is not 2 hex digits */
+    LSN_TCP_BAD_STATE, /* st is not 2 hex digits */
     LSN_TCP_BAD_TX_QUEUE,
     LSN_TCP_BAD_RX_QUEUE,
-    LSN_TCP_BAD_TIMER,      /* tr is not 2 hex digits followed by ':' */
-    LSN_TCP_BAD_WHEN,       /* tm->when is not 8 to 16 hex digits */
+    LSN_TCP_BAD_TIMER, /* tr is not 2 hex digits followed by ':' */
+    LSN_TCP_BAD_WHEN,  /* tm->when is not 8 to 16 hex digits */
     LSN_TCP_BAD_RETRANSMITS,
     LSN_TCP_BAD_UID,
     LSN_TCP_BAD_TIMEOUT,
     LSN_TCP_BAD_INODE,
     LSN_TCP_BAD_REF,
     LSN_TCP_BAD_POINTER,
-    LSN_TCP_MISSING_TAIL,   /* 12 tokens, but st is not 03, 05 or 06 or inode is not 0 */
+    LSN_TCP_MISSING_TAIL, /* 12 tokens, but st is not 03, 05 or 06 or inode is not 0 */
     LSN_TCP_BAD_RTO,
     LSN_TCP_BAD_ATO,
     LSN_TCP_BAD_QUICK,
     LSN_TCP_BAD_CWND,
     LSN_TCP_BAD_SSTHRESH,
-    LSN_TCP_TRAILING,       /* more than 17 tokens, or bytes after the '\n' */
-    LSN_TCP_STATUS_COUNT    /* number of statuses; not a status */
+    LSN_TCP_TRAILING,    /* more than 17 tokens, or bytes after the '\n' */
+    LSN_TCP_STATUS_COUNT /* number of statuses; not a status */
 };
 
 /* One parsed line. Addresses are in network order; for IPv4 only the first 4
@@ -89,24 +89,24 @@ struct lsn_tcp_line {
     uint16_t local_port;
     uint8_t remote_address[16];
     uint16_t remote_port;
-    uint8_t state;       /* st: 0x0A LISTEN, 0x03 SYN_RECV, 0x06 TIME_WAIT, ... */
+    uint8_t state; /* st: 0x0A LISTEN, 0x03 SYN_RECV, 0x06 TIME_WAIT, ... */
     uint32_t tx_queue;
-    uint32_t rx_queue;   /* for a listener: the accept backlog */
-    uint8_t timer;       /* tr */
-    uint64_t when;       /* tm->when, clock ticks */
+    uint32_t rx_queue; /* for a listener: the accept backlog */
+    uint8_t timer;     /* tr */
+    uint64_t when;     /* tm->when, clock ticks */
     uint32_t retransmits;
-    uint32_t uid;        /* old kernels print it "%5d": -2 is stored as 4294967294 */
+    uint32_t uid; /* old kernels print it "%5d": -2 is stored as 4294967294 */
     int32_t timeout;
-    uint64_t inode;      /* 0 for sockets without a file (orphans, TIME_WAIT, SYN_RECV) */
+    uint64_t inode; /* 0 for sockets without a file (orphans, TIME_WAIT, SYN_RECV) */
     int32_t ref;
     const char *pointer; /* span into the input; never decoded */
     size_t pointer_len;
-    int has_tail;        /* 1 for full 17-token lines: the five fields below are set */
+    int has_tail; /* 1 for full 17-token lines: the five fields below are set */
     uint64_t rto;
     uint64_t ato;
-    uint32_t quick;      /* (quick << 1) | pingpong */
+    uint32_t quick; /* (quick << 1) | pingpong */
     uint32_t cwnd;
-    int32_t ssthresh;    /* -1 in initial slow start; fastopen max_qlen for LISTEN */
+    int32_t ssthresh; /* -1 in initial slow start; fastopen max_qlen for LISTEN */
 };
 
 /* Parses one line buf[0..len), which must end with its '\n' (and have nothing
