@@ -1,0 +1,819 @@
+/* collect.c - lsn_collect: tables, fd walk, owners. See listeners.h. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "listeners.h"
+
+#include "line_splitter.h"
+#include "socket_link.h"
+#include "tcp_line.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifdef __linux__
+#include <sys/vfs.h>
+#define LSN_PROC_SUPER_MAGIC 0x9fa0
+#endif
+
+#define READ_CHUNK 4096
+#define LINK_MAX_SOCKET 64 /* "socket:[18446744073709551615]" is 29 bytes */
+
+struct ctx {
+    const struct lsn_options *opts;
+    struct lsn_result *r;
+    const char *root;
+    size_t root_len;
+    int rootfd;
+    char *path;      /* root + "/" + a short relative name */
+    size_t path_cap;
+    /* rows */
+    struct lsn_listener *v;
+    size_t n, cap;
+    /* inode -> row index, open addressing, keys 0 = empty */
+    uint64_t *hkeys;
+    uint32_t *hvals;
+    size_t hcap;
+    /* walk */
+    uint32_t *cand; /* rows a pid may own, capacity n */
+    size_t ncand;
+    size_t unowned; /* rows with an inode and no owner yet */
+    char *exe_buf;  /* LSN_EXE_MAX + 1 bytes */
+    int nomem;
+};
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static size_t put_u32(char *dst, uint32_t v)
+{
+    char tmp[10];
+    size_t n = 0, i = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v);
+    while (n)
+        dst[i++] = tmp[--n];
+    dst[i] = '\0';
+    return i;
+}
+
+/* c->path = root "/" rel. rel is short (< 48 bytes). */
+static const char *make_path(struct ctx *c, const char *rel)
+{
+    size_t rl = strlen(rel), at = c->root_len;
+    if (at + rl + 2 > c->path_cap)
+        return rel; /* cannot happen: path_cap = root_len + 64 */
+    memcpy(c->path, c->root, c->root_len);
+    if (at == 0 || c->path[at - 1] != '/')
+        c->path[at++] = '/';
+    memcpy(c->path + at, rel, rl + 1);
+    return c->path;
+}
+
+static const char *pid_path(struct ctx *c, int32_t pid, const char *tail)
+{
+    char rel[48];
+    size_t n = put_u32(rel, (uint32_t)pid);
+    if (tail) {
+        rel[n++] = '/';
+        memcpy(rel + n, tail, strlen(tail) + 1);
+    }
+    return make_path(c, rel);
+}
+
+static void diag(struct ctx *c, enum lsn_diag_kind kind, const char *path, uint64_t line,
+                 int error, int32_t pid, const char *message)
+{
+    struct lsn_diag d;
+    if (!c->opts->diag)
+        return;
+    d.kind = kind;
+    d.path = path;
+    d.line = line;
+    d.error = error;
+    d.pid = pid;
+    d.message = message;
+    c->opts->diag(c->opts->diag_ctx, &d);
+}
+
+static void fail(struct ctx *c, enum lsn_status status, int error, const char *path,
+                 const char *message)
+{
+    struct lsn_result *r = c->r;
+    r->status = status;
+    r->error = error;
+    r->error_message = message;
+    free(r->error_path);
+    r->error_path = NULL;
+    if (path) {
+        size_t len = strlen(path);
+        r->error_path = malloc(len + 1);
+        if (r->error_path)
+            memcpy(r->error_path, path, len + 1);
+    }
+}
+
+/* ---- inode index ---- */
+
+static size_t hslot(uint64_t key, size_t mask)
+{
+    key *= 0x9E3779B97F4A7C15u;
+    return (size_t)(key >> 29) & mask;
+}
+
+static long hfind(const struct ctx *c, uint64_t inode)
+{
+    size_t mask, i;
+    if (!c->hcap || inode == 0)
+        return -1;
+    mask = c->hcap - 1;
+    for (i = hslot(inode, mask); c->hkeys[i]; i = (i + 1) & mask)
+        if (c->hkeys[i] == inode)
+            return (long)c->hvals[i];
+    return -1;
+}
+
+static int hput_raw(uint64_t *keys, uint32_t *vals, size_t cap, uint64_t inode, uint32_t idx)
+{
+    size_t mask = cap - 1, i;
+    for (i = hslot(inode, mask); keys[i]; i = (i + 1) & mask)
+        if (keys[i] == inode)
+            return 0;
+    keys[i] = inode;
+    vals[i] = idx;
+    return 1;
+}
+
+static int hgrow(struct ctx *c)
+{
+    size_t ncap = c->hcap ? c->hcap * 2 : 64, i;
+    uint64_t *keys = calloc(ncap, sizeof *keys);
+    uint32_t *vals = calloc(ncap, sizeof *vals);
+    if (!keys || !vals) {
+        free(keys);
+        free(vals);
+        return -1;
+    }
+    for (i = 0; i < c->hcap; i++)
+        if (c->hkeys[i])
+            hput_raw(keys, vals, ncap, c->hkeys[i], c->hvals[i]);
+    free(c->hkeys);
+    free(c->hvals);
+    c->hkeys = keys;
+    c->hvals = vals;
+    c->hcap = ncap;
+    return 0;
+}
+
+/* Adds a listening line. Returns 1 added, 0 duplicate, -1 out of memory. */
+static int add_listener(struct ctx *c, const struct lsn_tcp_line *t, enum lsn_family family)
+{
+    struct lsn_listener *l;
+    if (t->inode != 0 && hfind(c, t->inode) >= 0)
+        return 0;
+    if (c->n == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 16;
+        struct lsn_listener *nv;
+        if (ncap > UINT32_MAX)
+            return -1;
+        nv = realloc(c->v, ncap * sizeof *nv);
+        if (!nv)
+            return -1;
+        c->v = nv;
+        c->cap = ncap;
+    }
+    if (t->inode != 0 && (c->n + 1) * 2 > c->hcap && hgrow(c) != 0)
+        return -1;
+    l = &c->v[c->n];
+    memset(l, 0, sizeof *l);
+    l->port = t->local_port;
+    l->family = family;
+    memcpy(l->bind_address, t->local_address, 16);
+    l->inode = t->inode;
+    l->pid = -1;
+    l->exe = NULL;
+    if (t->inode != 0) {
+        hput_raw(c->hkeys, c->hvals, c->hcap, t->inode, (uint32_t)c->n);
+        c->unowned++;
+    }
+    c->n++;
+    return 1;
+}
+
+/* ---- tables ---- */
+
+static int handle_line(struct ctx *c, const char *path, const char *line, size_t len,
+                       enum lsn_family family, struct lsn_table_stats *ts, uint64_t lineno)
+{
+    struct lsn_tcp_line t;
+    enum lsn_tcp_status st = lsn_parse_tcp_line(line, len, family, c->opts->byte_order, &t);
+    ts->lines++;
+    if (st == LSN_TCP_HEADER)
+        return 0;
+    if (st != LSN_TCP_OK) {
+        ts->malformed++;
+        diag(c, LSN_DIAG_MALFORMED_LINE, path, lineno, 0, -1, lsn_tcp_status_text(st, family));
+        return 0;
+    }
+    if (t.state != LSN_TCP_LISTEN)
+        return 0;
+    ts->listening++;
+    switch (add_listener(c, &t, family)) {
+    case 0: ts->duplicates++; return 0;
+    case 1: return 0;
+    default: return -1;
+    }
+}
+
+/* Drains the splitter. Returns -1 out of memory, else 0. */
+static int drain(struct ctx *c, struct lsn_splitter *s, const char *path, enum lsn_family family,
+                 struct lsn_table_stats *ts, enum lsn_split_status stop)
+{
+    const char *line;
+    size_t len;
+    enum lsn_split_status st;
+    while ((st = lsn_splitter_next(s, &line, &len)) != stop) {
+        uint64_t no = lsn_splitter_line_number(s);
+        if (st == LSN_SPLIT_LINE || st == LSN_SPLIT_LAST_LINE) {
+            if (handle_line(c, path, line, len, family, ts, no) != 0)
+                return -1;
+        } else if (st == LSN_SPLIT_TOO_LONG) {
+            ts->lines++;
+            ts->malformed++;
+            diag(c, LSN_DIAG_MALFORMED_LINE, path, no, 0, -1,
+                 lsn_tcp_status_text(LSN_TCP_TOO_LONG, family));
+        } else {
+            break; /* NEED_MORE/END out of turn: nothing more to take */
+        }
+    }
+    return 0;
+}
+
+/* Reads one table. required: net/tcp (errors are fatal); else net/tcp6
+ * (absent is fine, other errors are a diagnostic). Returns 0 or -1 (fatal). */
+static int read_table(struct ctx *c, const char *rel, enum lsn_family family, int required,
+                      struct lsn_table_stats *ts)
+{
+    char chunk[READ_CHUNK];
+    char linebuf[LSN_TCP_LINE_MAX];
+    struct lsn_splitter s;
+    struct stat sb;
+    uint64_t cap = c->opts->max_table_bytes ? c->opts->max_table_bytes
+                                             : LSN_DEFAULT_MAX_TABLE_BYTES;
+    uint64_t t0 = now_ns();
+    const char *path = make_path(c, rel);
+    const char *why = NULL;
+    int err = 0, fd;
+
+    fd = openat(c->rootfd, rel, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+        err = errno;
+        if (!required && err == ENOENT)
+            return 0;
+        why = "cannot open";
+        goto out;
+    }
+    if (fstat(fd, &sb) != 0) {
+        err = errno;
+        why = "cannot stat";
+        goto out;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        why = "not a regular file";
+        goto out;
+    }
+    ts->read = 1;
+    lsn_splitter_init(&s, linebuf, sizeof linebuf);
+    for (;;) {
+        ssize_t got = read(fd, chunk, sizeof chunk);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            err = errno;
+            why = "read failed";
+            goto out;
+        }
+        if (got == 0)
+            break;
+        ts->bytes += (uint64_t)got;
+        if (ts->bytes > cap) {
+            err = EFBIG;
+            why = "table is larger than the size cap";
+            goto out;
+        }
+        lsn_splitter_feed(&s, chunk, (size_t)got);
+        if (drain(c, &s, path, family, ts, LSN_SPLIT_NEED_MORE) != 0) {
+            c->nomem = 1;
+            break;
+        }
+    }
+    if (!c->nomem) {
+        lsn_splitter_finish(&s);
+        if (drain(c, &s, path, family, ts, LSN_SPLIT_END) != 0)
+            c->nomem = 1;
+    }
+out:
+    if (fd >= 0)
+        close(fd);
+    ts->nanoseconds = now_ns() - t0;
+    if (c->nomem) {
+        fail(c, LSN_ERR_NOMEM, ENOMEM, NULL, "out of memory");
+        return -1;
+    }
+    if (why) {
+        if (required) {
+            fail(c, LSN_ERR_TABLE, err, path, why);
+            return -1;
+        }
+        diag(c, LSN_DIAG_TABLE, path, 0, err, -1, why);
+    }
+    return 0;
+}
+
+/* ---- per process ---- */
+
+/* A pid directory name: decimal digits, no leading zero, 1..INT32_MAX. */
+static int32_t parse_pid(const char *name)
+{
+    uint32_t v = 0;
+    size_t i;
+    if (name[0] < '1' || name[0] > '9')
+        return -1;
+    for (i = 0; name[i]; i++) {
+        if (name[i] < '0' || name[i] > '9' || i >= 10)
+            return -1;
+        v = v * 10u + (uint32_t)(name[i] - '0');
+        if (i == 9 && (name[0] > '2' || v > INT32_MAX))
+            return -1;
+    }
+    return (int32_t)v;
+}
+
+/* May pid become the owner of a row now owned by cur? Lowest pid other
+ * than 1; pid 1 only when there is no other holder. */
+static int better(int32_t cur, int32_t pid)
+{
+    if (cur < 0)
+        return 1;
+    if (pid == 1)
+        return 0;
+    return cur == 1 || pid < cur;
+}
+
+/* Returns 0, or an errno value. */
+static int read_comm(int pidfd, char out[LSN_COMM_MAX + 1], size_t *len, const char **why)
+{
+    struct stat sb;
+    size_t have = 0;
+    int fd = openat(pidfd, "comm", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY), err = 0;
+    *why = "cannot open comm";
+    if (fd < 0)
+        return errno;
+    if (fstat(fd, &sb) != 0) {
+        err = errno;
+        *why = "cannot stat comm";
+    } else if (!S_ISREG(sb.st_mode)) {
+        err = EINVAL;
+        *why = "comm is not a regular file";
+    }
+    while (!err && have < LSN_COMM_MAX) {
+        ssize_t got = read(fd, out + have, LSN_COMM_MAX - have);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            err = errno;
+            *why = "cannot read comm";
+        } else if (got == 0) {
+            break;
+        } else {
+            have += (size_t)got;
+        }
+    }
+    close(fd);
+    if (err)
+        return err;
+    if (have && out[have - 1] == '\n')
+        have--;
+    out[have] = '\0';
+    *len = have;
+    return 0;
+}
+
+/* Reads comm and exe of the holder pid and gives it the candidate rows. */
+static void claim(struct ctx *c, int pidfd, int32_t pid)
+{
+    char comm[LSN_COMM_MAX + 1];
+    size_t comm_len = 0, exe_len = 0, i;
+    const char *why = NULL;
+    int has_comm = 0, has_exe = 0, err;
+    uint64_t t0 = now_ns();
+    ssize_t got;
+
+    err = read_comm(pidfd, comm, &comm_len, &why);
+    if (err == ENOENT || err == ESRCH)
+        goto exited;
+    if (err)
+        diag(c, LSN_DIAG_PROCESS, pid_path(c, pid, "comm"), 0, err, pid, why);
+    else
+        has_comm = 1;
+
+    got = readlinkat(pidfd, "exe", c->exe_buf, LSN_EXE_MAX + 1);
+    if (got < 0) {
+        err = errno;
+        if (err == ENOENT || err == ESRCH)
+            goto exited;
+        diag(c, LSN_DIAG_PROCESS, pid_path(c, pid, "exe"), 0, err, pid, "cannot read exe link");
+    } else if (got == 0 || got > LSN_EXE_MAX) {
+        diag(c, LSN_DIAG_PROCESS, pid_path(c, pid, "exe"), 0, 0, pid,
+             got ? "exe link is longer than 4095 bytes" : "exe link is empty");
+    } else {
+        has_exe = 1;
+        exe_len = (size_t)got;
+    }
+    c->r->stats.names_nanoseconds += now_ns() - t0;
+
+    for (i = 0; i < c->ncand; i++) {
+        struct lsn_listener *l = &c->v[c->cand[i]];
+        char *exe = NULL;
+        if (!better(l->pid, pid))
+            continue;
+        if (has_exe) {
+            exe = malloc(exe_len + 1);
+            if (!exe) {
+                c->nomem = 1;
+                return;
+            }
+            memcpy(exe, c->exe_buf, exe_len);
+            exe[exe_len] = '\0';
+        }
+        if (l->pid < 0)
+            c->unowned--;
+        else
+            c->r->stats.attributed--;
+        c->r->stats.attributed++;
+        l->pid = pid;
+        l->has_comm = has_comm;
+        l->comm_len = has_comm ? comm_len : 0;
+        memcpy(l->comm, comm, has_comm ? comm_len + 1 : 1);
+        if (!has_comm)
+            l->comm[0] = '\0';
+        free(l->exe);
+        l->exe = exe;
+        l->exe_len = has_exe ? exe_len : 0;
+    }
+    return;
+exited:
+    c->r->stats.names_nanoseconds += now_ns() - t0;
+    c->r->stats.pids_exited++;
+    diag(c, LSN_DIAG_PROCESS, pid_path(c, pid, NULL), 0, err, pid,
+         "process exited before its comm and exe were read");
+}
+
+static void visit(struct ctx *c, int32_t pid)
+{
+    struct lsn_stats *st = &c->r->stats;
+    char name[16], link[LINK_MAX_SOCKET];
+    struct dirent *e;
+    DIR *d;
+    int pidfd, fdfd;
+
+    st->pids_visited++;
+    st->last_pid = pid;
+    put_u32(name, (uint32_t)pid);
+    pidfd = openat(c->rootfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pidfd < 0) {
+        st->pids_unreadable++;
+        diag(c, LSN_DIAG_PROCESS, pid_path(c, pid, NULL), 0, errno, pid,
+             "cannot open process directory");
+        return;
+    }
+    fdfd = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fdfd < 0 || (d = fdopendir(fdfd)) == NULL) {
+        int err = errno;
+        if (fdfd >= 0)
+            close(fdfd);
+        st->pids_unreadable++;
+        diag(c, LSN_DIAG_PROCESS, pid_path(c, pid, "fd"), 0, err, pid,
+             "cannot open fd directory");
+        close(pidfd);
+        return;
+    }
+    c->ncand = 0;
+    while ((e = readdir(d)) != NULL) {
+        uint64_t inode;
+        ssize_t got;
+        long idx;
+        if (e->d_name[0] == '.')
+            continue;
+        got = readlinkat(fdfd, e->d_name, link, sizeof link);
+        st->fd_links_read++;
+        if (got <= 0 || (size_t)got >= sizeof link)
+            continue;
+        if (lsn_parse_socket_link(link, (size_t)got, &inode) != LSN_LINK_SOCKET)
+            continue;
+        st->socket_links++;
+        idx = hfind(c, inode);
+        if (idx < 0 || c->v[idx].mark_ == pid)
+            continue;
+        c->v[idx].mark_ = pid;
+        if (better(c->v[idx].pid, pid))
+            c->cand[c->ncand++] = (uint32_t)idx;
+    }
+    closedir(d);
+    if (c->ncand)
+        claim(c, pidfd, pid);
+    close(pidfd);
+}
+
+/* ---- walk ---- */
+
+static void sift_down(int32_t *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        int32_t t;
+        if (l < n && h[l] > h[m])
+            m = l;
+        if (r < n && h[r] > h[m])
+            m = r;
+        if (m == i)
+            return;
+        t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static void sift_up(int32_t *h, size_t i)
+{
+    while (i) {
+        size_t p = (i - 1) / 2;
+        int32_t t;
+        if (h[p] >= h[i])
+            return;
+        t = h[p];
+        h[p] = h[i];
+        h[i] = t;
+        i = p;
+    }
+}
+
+static void walk_streamed(struct ctx *c, DIR *d, int *saw1)
+{
+    struct lsn_stats *st = &c->r->stats;
+    struct dirent *e;
+    int32_t prev = 0;
+    int ordered = 1;
+
+    st->proc_scans++;
+    while (!c->nomem && (e = readdir(d)) != NULL) {
+        int32_t pid = parse_pid(e->d_name);
+        if (pid < 0)
+            continue;
+        if (pid == 1) {
+            *saw1 = 1;
+            continue;
+        }
+        if (pid <= prev)
+            ordered = 0; /* not procfs order after all: no early stop */
+        if (ordered && c->unowned == 0) {
+            st->stopped_early = 1;
+            return;
+        }
+        if (pid > prev)
+            prev = pid;
+        visit(c, pid);
+    }
+}
+
+static void walk_batched(struct ctx *c, DIR *d, int *saw1)
+{
+    struct lsn_stats *st = &c->r->stats;
+    int32_t heap[LSN_PID_BATCH];
+    int32_t last = 1;
+
+    for (;;) {
+        struct dirent *e;
+        size_t nb = 0, i;
+        int more = 0;
+        if (st->proc_scans)
+            rewinddir(d);
+        st->proc_scans++;
+        while ((e = readdir(d)) != NULL) {
+            int32_t pid = parse_pid(e->d_name);
+            if (pid < 0)
+                continue;
+            if (pid == 1) {
+                *saw1 = 1;
+                continue;
+            }
+            if (pid <= last)
+                continue;
+            if (nb < LSN_PID_BATCH) {
+                heap[nb] = pid;
+                sift_up(heap, nb++);
+            } else {
+                more = 1;
+                if (pid < heap[0]) {
+                    heap[0] = pid;
+                    sift_down(heap, nb, 0);
+                }
+            }
+        }
+        /* heap sort: ascending */
+        for (i = nb; i > 1; i--) {
+            int32_t t = heap[0];
+            heap[0] = heap[i - 1];
+            heap[i - 1] = t;
+            sift_down(heap, i - 1, 0);
+        }
+        for (i = 0; i < nb; i++) {
+            if (c->unowned == 0 || c->nomem) {
+                st->stopped_early = c->unowned == 0;
+                return;
+            }
+            visit(c, heap[i]);
+        }
+        if (!more || nb == 0)
+            return;
+        last = heap[nb - 1];
+        if (c->unowned == 0) {
+            st->stopped_early = 1;
+            return;
+        }
+    }
+}
+
+static void walk(struct ctx *c)
+{
+    struct lsn_stats *st = &c->r->stats;
+    uint64_t t0 = now_ns();
+    int saw1 = 0, dfd;
+    DIR *d;
+
+    if (c->unowned == 0) {
+        st->walk_nanoseconds = now_ns() - t0;
+        return; /* nothing to attribute */
+    }
+    c->cand = malloc(c->n * sizeof *c->cand);
+    c->exe_buf = malloc(LSN_EXE_MAX + 1);
+    if (!c->cand || !c->exe_buf) {
+        c->nomem = 1;
+        return;
+    }
+    dfd = openat(c->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || (d = fdopendir(dfd)) == NULL) {
+        int err = errno;
+        if (dfd >= 0)
+            close(dfd);
+        diag(c, LSN_DIAG_TABLE, c->root, 0, err, -1, "cannot read the proc directory");
+        st->walk_nanoseconds = now_ns() - t0;
+        return;
+    }
+#ifdef __linux__
+    {
+        struct statfs sf;
+        if (fstatfs(c->rootfd, &sf) == 0 && sf.f_type == LSN_PROC_SUPER_MAGIC)
+            st->streamed = 1;
+    }
+#endif
+    if (st->streamed)
+        walk_streamed(c, d, &saw1);
+    else
+        walk_batched(c, d, &saw1);
+    closedir(d);
+    if (!st->stopped_early && saw1 && !c->nomem) {
+        if (c->unowned > 0)
+            visit(c, 1);
+        else
+            st->stopped_early = 1; /* pid 1 not needed */
+    }
+    st->walk_nanoseconds = now_ns() - t0;
+}
+
+/* ---- result ---- */
+
+static int row_cmp(const void *pa, const void *pb)
+{
+    const struct lsn_listener *a = pa, *b = pb;
+    int m;
+    if (a->port != b->port)
+        return a->port < b->port ? -1 : 1;
+    if (a->family != b->family)
+        return a->family == LSN_FAMILY_IPV4 ? -1 : 1;
+    m = memcmp(a->bind_address, b->bind_address, 16);
+    if (m)
+        return m;
+    if (a->inode != b->inode)
+        return a->inode < b->inode ? -1 : 1;
+    return 0;
+}
+
+static void release_rows(struct lsn_listener *v, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        free(v[i].exe);
+    free(v);
+}
+
+enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *result)
+{
+    static const struct lsn_options defaults = {NULL, LSN_ORDER_HOST, NULL, NULL, 0};
+    struct ctx c;
+    uint64_t t0 = now_ns(), t1;
+    size_t i;
+
+    memset(result, 0, sizeof *result);
+    result->error_message = "";
+    result->stats.last_pid = -1;
+    memset(&c, 0, sizeof c);
+    c.opts = opts ? opts : &defaults;
+    c.r = result;
+    c.rootfd = -1;
+    c.root = c.opts->proc_root;
+#ifndef __linux__
+    if (!c.root) {
+        result->status = LSN_UNSUPPORTED;
+        result->error_message = "no procfs on this platform";
+        return result->status;
+    }
+#endif
+    if (!c.root)
+        c.root = "/proc";
+    c.root_len = strlen(c.root);
+    c.path_cap = c.root_len + 64;
+    c.path = malloc(c.path_cap);
+    if (!c.path) {
+        fail(&c, LSN_ERR_NOMEM, ENOMEM, NULL, "out of memory");
+        goto done;
+    }
+    c.rootfd = open(c.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (c.rootfd < 0) {
+        fail(&c, LSN_ERR_TABLE, errno, c.root, "cannot open the proc directory");
+        goto done;
+    }
+    if (read_table(&c, "net/tcp", LSN_FAMILY_IPV4, 1, &result->stats.tcp) != 0)
+        goto done;
+    if (read_table(&c, "net/tcp6", LSN_FAMILY_IPV6, 0, &result->stats.tcp6) != 0)
+        goto done;
+    result->stats.listeners = c.n;
+    result->stats.matchable = c.unowned;
+    walk(&c);
+    if (c.nomem) {
+        fail(&c, LSN_ERR_NOMEM, ENOMEM, NULL, "out of memory");
+        goto done;
+    }
+    t1 = now_ns();
+    for (i = 0; i < c.n; i++)
+        c.v[i].mark_ = 0;
+    if (c.n > 1)
+        qsort(c.v, c.n, sizeof *c.v, row_cmp);
+    result->stats.sort_nanoseconds = now_ns() - t1;
+    result->listeners = c.v;
+    result->count = c.n;
+    c.v = NULL;
+    c.n = 0;
+    result->status = LSN_OK;
+done:
+    if (result->status != LSN_OK) {
+        release_rows(c.v, c.n);
+        result->stats.attributed = 0;
+    }
+    if (c.rootfd >= 0)
+        close(c.rootfd);
+    free(c.path);
+    free(c.hkeys);
+    free(c.hvals);
+    free(c.cand);
+    free(c.exe_buf);
+    result->stats.total_nanoseconds = now_ns() - t0;
+    return result->status;
+}
+
+void lsn_result_free(struct lsn_result *result)
+{
+    if (!result)
+        return;
+    release_rows(result->listeners, result->count);
+    free(result->error_path);
+    memset(result, 0, sizeof *result);
+}
+
+const char *lsn_family_name(enum lsn_family family)
+{
+    return family == LSN_FAMILY_IPV6 ? "ipv6" : "ipv4";
+}

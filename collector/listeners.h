@@ -1,0 +1,178 @@
+/* listeners.h - which process listens on which TCP port, read from procfs.
+ *
+ * The reference collector of the listeners contract (docs/contract.md). One
+ * call reads <proc>/net/tcp and <proc>/net/tcp6, keeps the listening sockets
+ * (state 0A, one per inode), walks <proc>/<pid>/fd/ to find each socket's
+ * owner (the lowest pid other than 1; pid 1 only when it is the sole holder)
+ * and reads the owner's comm and exe through the same <proc>/<pid> directory
+ * fd. The rows come back as structs in a caller-freed result; malformed
+ * lines and per-process errors come back through a diagnostics callback.
+ *
+ * Properties:
+ *  - No global state: every call works on its own memory. Calls on different
+ *    threads are safe. No locale, no signals, no chdir, no environment, no
+ *    strerror, no printing: the library never writes to stdout or stderr.
+ *  - Every fd it opens is O_CLOEXEC and is closed before the call returns;
+ *    all memory is either released or owned by the result (lsn_result_free).
+ *  - Memory grows with the number of listeners only. Tables are read through
+ *    a fixed 4 KiB line buffer and a fixed 4 KiB read buffer; fd directories
+ *    are streamed; the pid walk holds at most LSN_PID_BATCH pids at a time
+ *    (see "Walk order" below), never the whole process list.
+ *  - Pure procfs reads: no subprocess, no network, no name service.
+ *
+ * Walk order. Owners must be the lowest holder pid other than 1, and the walk
+ * stops as soon as every listening inode has an owner, which is only right if
+ * pids are visited in ascending order with pid 1 last. When the proc root is
+ * a procfs mount (fstatfs), readdir already yields pids in ascending order
+ * (the kernel's proc_pid_readdir walks tgids upwards): the walk streams it in
+ * one pass. Elsewhere (fixture trees, copies) the walk reads the directory in
+ * passes, each keeping the LSN_PID_BATCH smallest pids above the last one
+ * visited in a fixed array, visits them in order, and rereads the directory
+ * only if it has not stopped yet. Either way an owner already found is only
+ * ever replaced by a lower pid (pid 1 by any other), so even an out-of-order
+ * directory gives the owners of a full walk; it only loses the early stop.
+ *
+ * Errors of one process (ENOENT, ESRCH, EACCES, ENOTDIR, ELOOP, ENAMETOOLONG,
+ * a non-regular comm, ...) affect that process only. A holder whose comm or
+ * exe answers ENOENT or ESRCH has exited (or is exiting): it is not an owner
+ * and the search for another holder goes on. Other comm/exe errors give a
+ * null comm or exe for that owner.
+ */
+#ifndef LISTENERS_LISTENERS_H
+#define LISTENERS_LISTENERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hex_address.h" /* enum lsn_byte_order */
+#include "tcp_line.h"    /* enum lsn_family */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LSN_COMM_MAX 64                          /* bytes of comm read at most */
+#define LSN_EXE_MAX 4095                         /* longest exe kept (PATH_MAX - 1) */
+#define LSN_PID_BATCH 1024                       /* pids held at once by a batched walk */
+#define LSN_DEFAULT_MAX_TABLE_BYTES (64u << 20)  /* a table larger than this is an error */
+
+/* One listening socket. */
+struct lsn_listener {
+    uint16_t port;
+    enum lsn_family family;   /* IPV4 for rows of net/tcp, IPV6 for net/tcp6 */
+    uint8_t bind_address[16]; /* network order; IPv4 uses the first 4 bytes */
+    uint64_t inode;           /* socket inode (0: the line had none; never matched) */
+    int32_t pid;              /* owner, or -1 when no holder was found (JSON null) */
+    int has_comm;             /* 0: comm is null */
+    size_t comm_len;
+    char comm[LSN_COMM_MAX + 1]; /* comm_len raw bytes (may hold NULs) + NUL */
+    char *exe;                /* NULL: exe is null; else exe_len raw bytes + NUL */
+    size_t exe_len;
+    int32_t mark_;            /* private */
+};
+
+enum lsn_diag_kind {
+    LSN_DIAG_MALFORMED_LINE = 0, /* a table line was skipped; path, line, message */
+    LSN_DIAG_TABLE,   /* net/tcp6 (or the proc dir) could not be read; path, error/message */
+    LSN_DIAG_PROCESS  /* one process could not be read fully; path, pid, error, message */
+};
+
+/* A diagnostic. Pointers are valid only during the callback. */
+struct lsn_diag {
+    enum lsn_diag_kind kind;
+    const char *path;    /* "/proc/net/tcp", "/proc/42/fd", ... (proc root + name) */
+    uint64_t line;       /* 1-based table line number, 0 when not a line */
+    int error;           /* errno value, 0 when the reason is not an errno */
+    int32_t pid;         /* the process concerned, -1 when none */
+    const char *message; /* short English reason, never NULL, no errno text */
+};
+
+typedef void (*lsn_diag_fn)(void *ctx, const struct lsn_diag *diag);
+
+struct lsn_options {
+    const char *proc_root;         /* NULL: "/proc" (and "not supported" off Linux) */
+    enum lsn_byte_order byte_order;/* of the tables; LSN_ORDER_HOST for a live procfs */
+    lsn_diag_fn diag;              /* may be NULL */
+    void *diag_ctx;
+    uint64_t max_table_bytes;      /* 0: LSN_DEFAULT_MAX_TABLE_BYTES */
+};
+
+/* Per table. */
+struct lsn_table_stats {
+    int read;             /* 1 when the table was read (tcp6 may be absent) */
+    uint64_t lines;       /* lines read, header included */
+    uint64_t bytes;
+    uint64_t listening;   /* 0A lines */
+    uint64_t duplicates;  /* 0A lines whose inode was already seen */
+    uint64_t malformed;   /* lines skipped with a diagnostic */
+    uint64_t nanoseconds;
+};
+
+struct lsn_stats {
+    struct lsn_table_stats tcp, tcp6;
+    uint64_t listeners;       /* rows */
+    uint64_t matchable;       /* rows with an inode other than 0 */
+    uint64_t attributed;      /* rows with an owner */
+    uint64_t proc_scans;      /* readdir passes over the proc root */
+    int streamed;             /* 1: one ascending pass (procfs); 0: batched passes */
+    uint64_t pids_visited;    /* pids whose fd/ the walk tried to read */
+    uint64_t pids_unreadable; /* pid dir or fd/ could not be opened */
+    uint64_t pids_exited;     /* holders that were gone when comm/exe were read */
+    uint64_t fd_links_read;   /* readlinkat calls on fd/ entries */
+    uint64_t socket_links;    /* of which socket:[inode] targets */
+    int stopped_early;        /* 1: every listener had an owner before the end */
+    int32_t last_pid;         /* the last pid visited (-1: none) */
+    uint64_t walk_nanoseconds;
+    uint64_t names_nanoseconds; /* comm + exe reads (part of the walk) */
+    uint64_t sort_nanoseconds;
+    uint64_t total_nanoseconds;
+};
+
+enum lsn_status {
+    LSN_OK = 0,
+    LSN_UNSUPPORTED, /* not Linux and no proc_root: no procfs to read (JSON null) */
+    LSN_ERR_TABLE,   /* net/tcp (or the proc root) missing or unreadable */
+    LSN_ERR_NOMEM
+};
+
+struct lsn_result {
+    enum lsn_status status;
+    int error;                /* errno for LSN_ERR_*, 0 when the reason is not an errno */
+    char *error_path;         /* the path that failed (owned), or NULL */
+    const char *error_message;/* static English reason for LSN_ERR_*, never NULL */
+    struct lsn_listener *listeners; /* count rows in contract order, owned */
+    size_t count;
+    struct lsn_stats stats;
+};
+
+/* Collects the listeners. opts may be NULL (live /proc, host order, no
+ * diagnostics). Always fills *result (even on error: status says what
+ * happened, stats what was done) and returns result->status. Release with
+ * lsn_result_free whatever the status. */
+enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *result);
+
+/* Releases what *result owns and zeroes it. NULL and zeroed results are fine. */
+void lsn_result_free(struct lsn_result *result);
+
+/* Output. The writers produce bytes through a sink: it returns 0 to go on,
+ * anything else to stop, and the writer then returns that value. Writers
+ * return 0 on success, -1 when out of memory. */
+typedef int (*lsn_sink_fn)(void *ctx, const char *buf, size_t len);
+
+/* The contract's JSON: compact on one line (pretty = 0) or indented with two
+ * spaces (pretty = 1), same content, a final '\n'. A LSN_UNSUPPORTED result
+ * gives {"listeners":null}. Call only for LSN_OK and LSN_UNSUPPORTED. */
+int lsn_write_json(const struct lsn_result *result, int pretty, lsn_sink_fn sink, void *ctx);
+
+/* Aligned columns PORT FAMILY ADDRESS PID COMM EXE for people; null is "-";
+ * comm and exe with every control byte, backslash and invalid UTF-8 escaped
+ * (lsn_terminal_text). A LSN_UNSUPPORTED result writes nothing. */
+int lsn_write_table(const struct lsn_result *result, lsn_sink_fn sink, void *ctx);
+
+/* "ipv4" or "ipv6". */
+const char *lsn_family_name(enum lsn_family family);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,225 @@
+/* main.c - the listeners CLI on top of the collector library. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "listeners.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifndef LISTENERS_VERSION
+#define LISTENERS_VERSION "0.0.0"
+#endif
+
+static const char usage_line[] =
+    "usage: listeners [--proc DIR] [--format json|table] [--pretty] [--stats] [--help] "
+    "[--version]\n";
+
+static const char help_text[] =
+    "Lists the listening TCP sockets of this host and the process that owns each,\n"
+    "read from procfs (/proc/net/tcp, /proc/net/tcp6, /proc/<pid>/fd, comm, exe).\n"
+    "\n"
+    "  --proc DIR      read DIR as the proc tree instead of /proc (a fixture, a\n"
+    "                  snapshot, a container's procfs); works on any platform\n"
+    "  --format json   compact JSON on one line (the default)\n"
+    "  --format table  aligned columns PORT FAMILY ADDRESS PID COMM EXE for people;\n"
+    "                  control bytes, backslashes and invalid UTF-8 in COMM and EXE\n"
+    "                  are shown escaped (\\xHH); '-' stands for null\n"
+    "  --pretty        indented JSON with the same content (JSON only)\n"
+    "  --stats         print to stderr what the run did: lines read per table,\n"
+    "                  listeners, pids visited, fd links read, whether and where the\n"
+    "                  walk stopped early, time per step\n"
+    "  --help          print this help and exit\n"
+    "  --version       print the version and exit\n"
+    "\n"
+    "The owner of a socket is the lowest pid other than 1 that holds it; pid 1 only\n"
+    "when it is the sole holder. pid, comm and exe are null when no holder could be\n"
+    "read (another user's process without root, another pid namespace, the kernel).\n"
+    "\n"
+    "Exit status: 0 success (malformed table lines are skipped and reported on\n"
+    "stderr as FILE:LINE: reason); 1 when DIR/net/tcp is missing or unreadable;\n"
+    "2 usage error. Without --proc on a system without procfs the output is\n"
+    "{\"listeners\":null}.\n";
+
+struct diag_counts {
+    uint64_t malformed, table, process;
+};
+
+static void on_diag(void *ctx, const struct lsn_diag *d)
+{
+    struct diag_counts *n = ctx;
+    switch (d->kind) {
+    case LSN_DIAG_MALFORMED_LINE:
+        n->malformed++;
+        fprintf(stderr, "%s:%" PRIu64 ": %s\n", d->path, d->line, d->message);
+        break;
+    case LSN_DIAG_TABLE:
+        n->table++;
+        fprintf(stderr, "listeners: %s: %s%s%s\n", d->path, d->message, d->error ? ": " : "",
+                d->error ? strerror(d->error) : "");
+        break;
+    case LSN_DIAG_PROCESS:
+        n->process++; /* counted; --stats shows the totals */
+        break;
+    }
+}
+
+static int to_stdout(void *ctx, const char *buf, size_t len)
+{
+    (void)ctx;
+    return fwrite(buf, 1, len, stdout) == len ? 0 : 1;
+}
+
+/* "listeners: WHAT 'ARG'" (or just WHAT), then the usage line; exit 2. */
+static int usage_error(const char *what, const char *arg)
+{
+    if (arg)
+        fprintf(stderr, "listeners: %s '%s'\n", what, arg);
+    else
+        fprintf(stderr, "listeners: %s\n", what);
+    fputs(usage_line, stderr);
+    return 2;
+}
+
+static void ms(char *dst, size_t cap, uint64_t ns)
+{
+    snprintf(dst, cap, "%" PRIu64 ".%03" PRIu64 " ms", ns / 1000000u, ns / 1000u % 1000u);
+}
+
+static void print_table_stats(const char *root, const char *name,
+                              const struct lsn_table_stats *t)
+{
+    char tm[32];
+    const char *sep = root[0] && root[strlen(root) - 1] == '/' ? "" : "/";
+    if (!t->read) {
+        fprintf(stderr, "stats: %s%s%s: not read\n", root, sep, name);
+        return;
+    }
+    ms(tm, sizeof tm, t->nanoseconds);
+    fprintf(stderr,
+            "stats: %s%s%s: %" PRIu64 " lines read, %" PRIu64 " bytes, %" PRIu64
+            " listening, %" PRIu64 " duplicates, %" PRIu64 " malformed, %s\n",
+            root, sep, name, t->lines, t->bytes, t->listening, t->duplicates, t->malformed, tm);
+}
+
+static void print_stats(const char *root, const struct lsn_result *r, const struct diag_counts *n)
+{
+    const struct lsn_stats *s = &r->stats;
+    char walk[32], names[32], sort[32], total[32];
+    print_table_stats(root, "net/tcp", &s->tcp);
+    print_table_stats(root, "net/tcp6", &s->tcp6);
+    fprintf(stderr,
+            "stats: listeners: %" PRIu64 " (%" PRIu64 " with an inode), %" PRIu64
+            " attributed, %" PRIu64 " unattributed\n",
+            s->listeners, s->matchable, s->attributed, s->listeners - s->attributed);
+    fprintf(stderr,
+            "stats: walk: %s, %" PRIu64 " directory pass%s, %" PRIu64 " pids visited, %" PRIu64
+            " unreadable, %" PRIu64 " exited\n",
+            s->streamed ? "streamed in procfs order" : "batched in ascending pid order",
+            s->proc_scans, s->proc_scans == 1 ? "" : "es", s->pids_visited, s->pids_unreadable,
+            s->pids_exited);
+    fprintf(stderr, "stats: walk: %" PRIu64 " fd links read, %" PRIu64 " socket links\n",
+            s->fd_links_read, s->socket_links);
+    if (s->stopped_early)
+        fprintf(stderr,
+                "stats: walk: stopped early after pid %" PRId32
+                ": every listener has an owner\n",
+                s->last_pid);
+    else if (s->matchable == 0)
+        fprintf(stderr, "stats: walk: not needed: no listener with an inode\n");
+    else
+        fprintf(stderr, "stats: walk: read every pid (last visited %" PRId32 ")\n", s->last_pid);
+    ms(walk, sizeof walk, s->walk_nanoseconds);
+    ms(names, sizeof names, s->names_nanoseconds);
+    ms(sort, sizeof sort, s->sort_nanoseconds);
+    ms(total, sizeof total, s->total_nanoseconds);
+    fprintf(stderr, "stats: time: walk %s (comm and exe %s), sort %s, total %s\n", walk, names,
+            sort, total);
+    fprintf(stderr,
+            "stats: diagnostics: %" PRIu64 " malformed lines, %" PRIu64 " table errors, %" PRIu64
+            " process errors\n",
+            n->malformed, n->table, n->process);
+}
+
+int main(int argc, char **argv)
+{
+    const char *proc = NULL, *format = "json";
+    int pretty = 0, stats = 0, i, rc;
+    struct diag_counts counts = {0, 0, 0};
+    struct lsn_options opts;
+    struct lsn_result result;
+
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage_line, stdout);
+            fputs(help_text, stdout);
+            return fflush(stdout) == 0 ? 0 : 1;
+        } else if (strcmp(a, "--version") == 0) {
+            fputs("listeners " LISTENERS_VERSION "\n", stdout);
+            return fflush(stdout) == 0 ? 0 : 1;
+        } else if (strcmp(a, "--pretty") == 0) {
+            pretty = 1;
+        } else if (strcmp(a, "--stats") == 0) {
+            stats = 1;
+        } else if (strcmp(a, "--proc") == 0 || strcmp(a, "--format") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("missing argument for", a);
+            if (a[2] == 'p')
+                proc = argv[++i];
+            else
+                format = argv[++i];
+        } else if (strncmp(a, "--proc=", 7) == 0) {
+            proc = a + 7;
+        } else if (strncmp(a, "--format=", 9) == 0) {
+            format = a + 9;
+        } else if (a[0] == '-') {
+            return usage_error("unknown option", a);
+        } else {
+            return usage_error("unexpected argument", a);
+        }
+    }
+    if (strcmp(format, "json") != 0 && strcmp(format, "table") != 0)
+        return usage_error("--format takes json or table, not", format);
+    if (proc && proc[0] == '\0')
+        return usage_error("--proc needs a directory", NULL);
+    if (pretty && format[0] == 't')
+        return usage_error("--pretty applies to --format json only", NULL);
+
+    memset(&opts, 0, sizeof opts);
+    opts.proc_root = proc;
+    opts.byte_order = LSN_ORDER_HOST;
+    opts.diag = on_diag;
+    opts.diag_ctx = &counts;
+    lsn_collect(&opts, &result);
+    if (stats)
+        print_stats(proc ? proc : "/proc", &result, &counts);
+    if (result.status == LSN_ERR_TABLE || result.status == LSN_ERR_NOMEM) {
+        const char *path = result.error_path ? result.error_path : "listeners";
+        if (result.error && result.status == LSN_ERR_TABLE &&
+            strcmp(result.error_message, "cannot open") == 0)
+            fprintf(stderr, "listeners: %s: %s\n", path, strerror(result.error));
+        else if (result.error)
+            fprintf(stderr, "listeners: %s: %s: %s\n", path, result.error_message,
+                    strerror(result.error));
+        else
+            fprintf(stderr, "listeners: %s: %s\n", path, result.error_message);
+        lsn_result_free(&result);
+        return 1;
+    }
+    if (format[0] == 't') {
+        if (result.status == LSN_UNSUPPORTED)
+            fputs("listeners: no procfs on this platform (use --proc DIR)\n", stderr);
+        rc = lsn_write_table(&result, to_stdout, NULL);
+    } else {
+        rc = lsn_write_json(&result, pretty, to_stdout, NULL);
+    }
+    lsn_result_free(&result);
+    if (rc != 0 || fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "listeners: cannot write the output%s%s\n", rc < 0 ? "" : ": ",
+                rc < 0 ? "out of memory" : strerror(errno));
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,292 @@
+/* write.c - the contract's JSON and the people's table. See listeners.h. */
+#include "listeners.h"
+
+#include "address_text.h"
+#include "json_string.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define OUT_CAP 8192
+
+struct out {
+    char *buf;
+    size_t len;
+    lsn_sink_fn sink;
+    void *ctx;
+    int rc;
+};
+
+static void flush(struct out *o)
+{
+    if (o->len && !o->rc)
+        o->rc = o->sink(o->ctx, o->buf, o->len);
+    o->len = 0;
+}
+
+static void put(struct out *o, const char *s, size_t n)
+{
+    while (n && !o->rc) {
+        size_t room = OUT_CAP - o->len, k = n < room ? n : room;
+        memcpy(o->buf + o->len, s, k);
+        o->len += k;
+        s += k;
+        n -= k;
+        if (o->len == OUT_CAP)
+            flush(o);
+    }
+}
+
+static void puts_(struct out *o, const char *s)
+{
+    put(o, s, strlen(s));
+}
+
+static void put_spaces(struct out *o, size_t n)
+{
+    while (n--)
+        put(o, " ", 1);
+}
+
+static size_t u64_text(char *dst, uint64_t v) /* dst: 21 bytes or the width of v */
+{
+    char tmp[20];
+    size_t n = 0, i = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v);
+    while (n)
+        dst[i++] = tmp[--n];
+    dst[i] = '\0';
+    return i;
+}
+
+static void put_u64(struct out *o, uint64_t v)
+{
+    char t[21];
+    put(o, t, u64_text(t, v));
+}
+
+static size_t address_text(const struct lsn_listener *l, char dst[LSN_IPV6_TEXT_SIZE])
+{
+    size_t n = 0;
+    if (l->family == LSN_FAMILY_IPV4)
+        lsn_ipv4_text(l->bind_address, dst, LSN_IPV6_TEXT_SIZE, &n);
+    else
+        lsn_ipv6_text(l->bind_address, dst, LSN_IPV6_TEXT_SIZE, &n);
+    return n;
+}
+
+static size_t longest_name(const struct lsn_result *r)
+{
+    size_t i, m = LSN_COMM_MAX;
+    for (i = 0; i < r->count; i++)
+        if (r->listeners[i].exe && r->listeners[i].exe_len > m)
+            m = r->listeners[i].exe_len;
+    return m;
+}
+
+static int start(struct out *o, lsn_sink_fn sink, void *ctx)
+{
+    o->buf = malloc(OUT_CAP);
+    o->len = 0;
+    o->sink = sink;
+    o->ctx = ctx;
+    o->rc = 0;
+    return o->buf ? 0 : -1;
+}
+
+static int finish(struct out *o)
+{
+    flush(o);
+    free(o->buf);
+    return o->rc;
+}
+
+int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, void *ctx)
+{
+    /* field separators: compact, pretty */
+    const char *open_row = pretty ? "      {\n        \"port\": " : "{\"port\":";
+    const char *nl = pretty ? ",\n        " : ",";
+    const char *colon = pretty ? "\": " : "\":";
+    struct out o;
+    char *esc = NULL;
+    size_t esc_cap = 0, i;
+
+    if (start(&o, sink, ctx) != 0)
+        return -1;
+    if (r->status != LSN_OK) {
+        puts_(&o, pretty ? "{\n  \"listeners\": null\n}\n" : "{\"listeners\":null}\n");
+        return finish(&o);
+    }
+    esc_cap = LSN_JSON_STRING_SIZE(longest_name(r));
+    esc = malloc(esc_cap);
+    if (!esc) {
+        free(o.buf);
+        return -1;
+    }
+    puts_(&o, pretty ? "{\n  \"listeners\": {\n    \"listeners\": [" : "{\"listeners\":{\"listeners\":[");
+    for (i = 0; i < r->count && !o.rc; i++) {
+        const struct lsn_listener *l = &r->listeners[i];
+        char addr[LSN_IPV6_TEXT_SIZE];
+        size_t n;
+        if (i)
+            puts_(&o, ",");
+        if (pretty)
+            puts_(&o, "\n");
+        puts_(&o, open_row);
+        put_u64(&o, l->port);
+        puts_(&o, nl);
+        puts_(&o, "\"family");
+        puts_(&o, colon);
+        puts_(&o, l->family == LSN_FAMILY_IPV6 ? "\"ipv6\"" : "\"ipv4\"");
+        puts_(&o, nl);
+        puts_(&o, "\"protocol");
+        puts_(&o, colon);
+        puts_(&o, "\"tcp\"");
+        puts_(&o, nl);
+        puts_(&o, "\"bind_address");
+        puts_(&o, colon);
+        n = address_text(l, addr);
+        put(&o, "\"", 1);
+        put(&o, addr, n);
+        put(&o, "\"", 1);
+        puts_(&o, nl);
+        puts_(&o, "\"pid");
+        puts_(&o, colon);
+        if (l->pid < 0)
+            puts_(&o, "null");
+        else
+            put_u64(&o, (uint64_t)l->pid);
+        puts_(&o, nl);
+        puts_(&o, "\"comm");
+        puts_(&o, colon);
+        if (l->pid >= 0 && l->has_comm) {
+            lsn_json_string(l->comm, l->comm_len, esc, esc_cap, &n);
+            put(&o, esc, n);
+        } else {
+            puts_(&o, "null");
+        }
+        puts_(&o, nl);
+        puts_(&o, "\"exe");
+        puts_(&o, colon);
+        if (l->pid >= 0 && l->exe) {
+            lsn_json_string(l->exe, l->exe_len, esc, esc_cap, &n);
+            put(&o, esc, n);
+        } else {
+            puts_(&o, "null");
+        }
+        puts_(&o, pretty ? "\n      }" : "}");
+    }
+    if (pretty)
+        puts_(&o, r->count ? "\n    ]\n  }\n}\n" : "]\n  }\n}\n");
+    else
+        puts_(&o, "]}}\n");
+    free(esc);
+    return finish(&o);
+}
+
+/* Display width of escaped text: code points (escapes are ASCII). */
+static size_t width(const char *s, size_t n)
+{
+    size_t w = 0, i;
+    for (i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            w++;
+    return w;
+}
+
+struct cells {
+    char port[21], pid[21], addr[LSN_IPV6_TEXT_SIZE];
+    size_t port_len, pid_len, addr_len;
+};
+
+static void row_cells(const struct lsn_listener *l, struct cells *c)
+{
+    c->port_len = u64_text(c->port, l->port);
+    if (l->pid < 0) {
+        memcpy(c->pid, "-", 2);
+        c->pid_len = 1;
+    } else {
+        c->pid_len = u64_text(c->pid, (uint64_t)l->pid);
+    }
+    c->addr_len = address_text(l, c->addr);
+}
+
+/* Escaped comm or exe of l into esc; returns its length ("-" for null). */
+static size_t name_text(const struct lsn_listener *l, int exe, char *esc, size_t cap)
+{
+    size_t n = 0;
+    if (l->pid < 0 || (exe ? !l->exe : !l->has_comm)) {
+        memcpy(esc, "-", 2);
+        return 1;
+    }
+    if (exe)
+        lsn_terminal_text(l->exe, l->exe_len, esc, cap, &n);
+    else
+        lsn_terminal_text(l->comm, l->comm_len, esc, cap, &n);
+    return n;
+}
+
+int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
+{
+    size_t wport = 4, wfam = 6, waddr = 7, wpid = 3, wcomm = 4, i, esc_cap;
+    struct out o;
+    char *esc;
+
+    if (r->status != LSN_OK)
+        return 0;
+    esc_cap = longest_name(r) * 4 + 2;
+    esc = malloc(esc_cap);
+    if (!esc)
+        return -1;
+    if (start(&o, sink, ctx) != 0) {
+        free(esc);
+        return -1;
+    }
+    for (i = 0; i < r->count; i++) {
+        struct cells c;
+        size_t w;
+        row_cells(&r->listeners[i], &c);
+        if (c.port_len > wport)
+            wport = c.port_len;
+        if (c.pid_len > wpid)
+            wpid = c.pid_len;
+        if (c.addr_len > waddr)
+            waddr = c.addr_len;
+        w = name_text(&r->listeners[i], 0, esc, esc_cap);
+        w = width(esc, w);
+        if (w > wcomm)
+            wcomm = w;
+    }
+    put_spaces(&o, wport - 4);
+    puts_(&o, "PORT  FAMILY  ADDRESS");
+    put_spaces(&o, waddr - 7 + 2 + wpid - 3);
+    puts_(&o, "PID  COMM");
+    put_spaces(&o, wcomm - 4 + 2);
+    puts_(&o, "EXE\n");
+    for (i = 0; i < r->count && !o.rc; i++) {
+        const struct lsn_listener *l = &r->listeners[i];
+        struct cells c;
+        size_t n;
+        row_cells(l, &c);
+        put_spaces(&o, wport - c.port_len);
+        put(&o, c.port, c.port_len);
+        puts_(&o, "  ");
+        puts_(&o, lsn_family_name(l->family));
+        put_spaces(&o, wfam - 4 + 2);
+        put(&o, c.addr, c.addr_len);
+        put_spaces(&o, waddr - c.addr_len + 2 + wpid - c.pid_len);
+        put(&o, c.pid, c.pid_len);
+        puts_(&o, "  ");
+        n = name_text(l, 0, esc, esc_cap);
+        put(&o, esc, n);
+        put_spaces(&o, wcomm - width(esc, n) + 2);
+        n = name_text(l, 1, esc, esc_cap);
+        put(&o, esc, n);
+        puts_(&o, "\n");
+    }
+    free(esc);
+    return finish(&o);
+}
