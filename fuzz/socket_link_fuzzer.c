@@ -1,0 +1,65 @@
+/* socket_link_fuzzer.c - lsn_parse_socket_link against a reference.
+ *
+ * The whole input is one readlink(2) target. The reference below is written
+ * from the contract in socket_link.h alone, in a different shape from the
+ * parser (it measures the digit run first and checks the u64 limit with a
+ * 20-digit string comparison), and the two must agree on the status and the
+ * inode. On every non-socket status the inode must be 0.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "socket_link.h"
+
+static enum lsn_link_status reference(const uint8_t *b, size_t n, uint64_t *inode)
+{
+    static const char prefix[] = "socket:[";
+    static const char u64_max[] = "18446744073709551615";
+    const size_t plen = 8;
+    *inode = 0;
+    if (n < plen || memcmp(b, prefix, plen) != 0)
+        return LSN_LINK_NOT_SOCKET;
+    const uint8_t *p = b + plen;
+    size_t rest = n - plen;
+    if (rest == 0 || p[0] == ']')
+        return LSN_LINK_NO_INODE;
+    size_t digits = 0;
+    while (digits < rest && p[digits] >= '0' && p[digits] <= '9')
+        digits++;
+    /* The first byte that is neither a digit nor ']' decides, unless the
+     * number overflowed or had a leading zero before it. */
+    int leading_zero = digits >= 2 && p[0] == '0';
+    int overflow = digits > 20 || (digits == 20 && memcmp(p, u64_max, 20) > 0);
+    if (leading_zero)
+        return LSN_LINK_BAD_INODE;
+    if (overflow)
+        return LSN_LINK_INODE_OVERFLOW;
+    if (digits == rest)
+        return LSN_LINK_NO_CLOSE;
+    if (p[digits] != ']')
+        return LSN_LINK_BAD_INODE;
+    if (digits + 1 != rest)
+        return LSN_LINK_TRAILING;
+    uint64_t v = 0;
+    for (size_t i = 0; i < digits; i++)
+        v = v * 10 + (uint64_t)(p[i] - '0');
+    *inode = v;
+    return LSN_LINK_SOCKET;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    uint64_t got = 12345, want;
+    enum lsn_link_status st = lsn_parse_socket_link((const char *)data, size, &got);
+    enum lsn_link_status ref = reference(data, size, &want);
+    if (st != ref || got != want)
+        abort();
+    if (st != LSN_LINK_SOCKET && got != 0)
+        abort();
+    const char *text = lsn_link_status_text(st);
+    if (!text || strcmp(text, "unknown socket link status") == 0)
+        abort();
+    return 0;
+}
