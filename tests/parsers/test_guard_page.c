@@ -52,9 +52,9 @@ static const struct capture CAPTURES[] = {
     {"tcp6-thismachine-6.18.44-x86_64-full.txt", LSN_FAMILY_IPV6, LSN_ORDER_LITTLE, 200},
 };
 
-static void test_every_prefix_of_real_lines_is_truncated_at_guard_page(void **state)
+/* headers: 0 checks the data lines, 1 the header lines. */
+static void prefixes_of_real_lines(int headers)
 {
-    (void)state;
     struct test_guard g;
     test_guard_init(&g, LSN_TCP_LINE_MAX + 1);
     unsigned long lines = 0, prefixes = 0;
@@ -74,6 +74,10 @@ static void test_every_prefix_of_real_lines_is_truncated_at_guard_page(void **st
             enum lsn_tcp_status full = lsn_parse_tcp_line(p, ll, cap->family, cap->order, &l);
             if (full != LSN_TCP_OK && full != LSN_TCP_HEADER)
                 fail_msg("%s line %u: %s", cap->name, n + 1, lsn_tcp_status_text(full, cap->family));
+            if ((full == LSN_TCP_HEADER) != headers) {
+                pos += ll;
+                continue;
+            }
             for (size_t k = 0; k < ll; k++) {
                 p = test_guard_place(&g, d + pos, k);
                 enum lsn_tcp_status st = lsn_parse_tcp_line(p, k, cap->family, cap->order, &l);
@@ -87,8 +91,24 @@ static void test_every_prefix_of_real_lines_is_truncated_at_guard_page(void **st
         }
         free(d);
     }
-    print_message("%lu real lines, %lu proper prefixes checked at the guard page\n", lines, prefixes);
+    print_message("%lu real %s lines, %lu proper prefixes checked at the guard page\n", lines,
+                  headers ? "header" : "data", prefixes);
+    assert_true(lines > 0);
     test_guard_free(&g);
+}
+
+static void test_every_prefix_of_real_data_lines_is_truncated_at_guard_page(void **state)
+{
+    (void)state;
+    prefixes_of_real_lines(0);
+}
+
+/* A header cut before its '\n' is TRUNCATED too: "Running out of input before the '\n' is
+ * LSN_TCP_TRUNCATED" (tcp_line.h). */
+static void test_every_prefix_of_real_header_lines_is_truncated_at_guard_page(void **state)
+{
+    (void)state;
+    prefixes_of_real_lines(1);
 }
 
 /* A LISTEN line cut anywhere and given its '\n' back is never OK: it has fewer than 17 tokens
@@ -168,10 +188,12 @@ static void test_socket_links_and_prefixes_at_guard_page(void **state)
             const char *p = test_guard_place(&g, links[i], k);
             uint64_t inode = 3;
             enum lsn_link_status st = lsn_parse_socket_link(p, k, &inode);
-            if (k < n)
-                assert_int_not_equal(st, LSN_LINK_SOCKET);
-            else
+            if (k == n)
                 assert_int_equal(st, want[i]);
+            else if (want[i] == LSN_LINK_SOCKET) /* a prefix of a socket link is none */
+                assert_int_not_equal(st, LSN_LINK_SOCKET);
+            if (st != LSN_LINK_SOCKET)
+                assert_int_equal(inode, 0);
         }
     }
     test_guard_free(&g);
@@ -271,7 +293,8 @@ static void test_splitter_chunks_at_guard_page(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_prefix_of_real_lines_is_truncated_at_guard_page),
+        cmocka_unit_test(test_every_prefix_of_real_data_lines_is_truncated_at_guard_page),
+        cmocka_unit_test(test_every_prefix_of_real_header_lines_is_truncated_at_guard_page),
         cmocka_unit_test(test_line_cut_inside_a_field_and_newline_added_is_not_the_same_line),
         cmocka_unit_test(test_hex_inputs_and_prefixes_at_guard_page),
         cmocka_unit_test(test_socket_links_and_prefixes_at_guard_page),

@@ -39,7 +39,7 @@ static const struct capture CAPTURES[] = {
     {"tcp-arm64-ffffffc-ptr-nuvlaedge-test-a.txt", V4, LE, "4.x", 4, 1},
     {"tcp-arm64-ffffffc-ptr-nuvlaedge-test-b.txt", V4, LE, "4.x", 2, 1},
     {"tcp-procfs-fixture-x86_64-sshd-listen-padded-edited.txt", V4, LE, "4.x", 3, 1},
-    {"tcp-jc-fixture-x86_64-listen-closewait-timewait-finwait1.txt", V4, LE, "4.x-5.x", 26, 2},
+    {"tcp-jc-fixture-x86_64-listen-closewait-timewait-finwait1.txt", V4, LE, "4.x-5.x", 27, 1},
     {"tcp6-jc-fixture-x86_64-global-v6-timewait.txt", V6, LE, "4.x-5.x", 8, 1},
     {"tcp-x86_64-4.15plus-hashed-ptr-HZ300-ctf-writeup-leading-ws-stripped.txt", V4, LE, "4.15+-5.x", 6, 1},
     {"tcp-android-arm64-app-uid-10093-owasp-mastg-excerpt.txt", V4, LE, "4.15+-5.x", 3, 1},
