@@ -198,7 +198,7 @@ static void test_hex_rejects_every_non_hex_byte_at_every_position(void **state)
 static void test_hex_rejects_prefixes_signs_and_spaces(void **state)
 {
     (void)state;
-    static const char *const v4[] = {"0x00007F", "+100007F", "-100007F", " 100007F", "0100007 ", "0100\0""07F"};
+    static const char *const v4[] = {"0x00007F", "+100007F", "-100007F", " 100007F", "0100007 ", ("0100\0" "07F")};
     for (size_t i = 0; i < sizeof v4 / sizeof v4[0]; i++) {
         uint8_t a[4];
         assert_int_equal(lsn_hex_ipv4(v4[i], 8, LSN_ORDER_LITTLE, a), LSN_HEX_BAD_DIGIT);

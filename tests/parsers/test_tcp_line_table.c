@@ -153,6 +153,7 @@ static const struct tok_row TOK_ROWS[] = {
     {V4, 17, R1(T_UID, "x"), LSN_TCP_BAD_UID, C_NONE, 0},
     {V4, 17, R1(T_UID, "-"), LSN_TCP_BAD_UID, C_NONE, 0},
     {V4, 17, R1(T_UID, "1x"), LSN_TCP_BAD_UID, C_NONE, 0},
+    {V4, 17, R1(T_UID, "+1"), LSN_TCP_BAD_UID, C_NONE, 0},
     {V4, 17, R1(T_UID, "4294967295"), LSN_TCP_OK, C_UID, 4294967295u},
     {V4, 17, R1(T_UID, "-2147483648"), LSN_TCP_OK, C_UID, 2147483648u},
     {V4, 17, R1(T_UID, "-2"), LSN_TCP_OK, C_UID, 4294967294u},
