@@ -44,7 +44,7 @@ if [ -f "$ROOT/fuzz/collector_fuzzer.c" ] && [ -f "$ROOT/collector/listeners.h" 
     base=$(basename "$c" .c)
     [ "$base" = main ] && continue   # the CLI, not the library
     # shellcheck disable=SC2086
-    $CC $CFLAGS -std=c11 -D_GNU_SOURCE -I"$ROOT/parsers" -I"$ROOT/collector" -c "$c" -o "$obj/collector_$base.o"
+    $CC $CFLAGS -std=c11 -I"$ROOT/parsers" -I"$ROOT/collector" -c "$c" -o "$obj/collector_$base.o"
     cobjects+=("$obj/collector_$base.o")
   done
   # shellcheck disable=SC2086
