@@ -61,5 +61,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *text = lsn_link_status_text(st);
     if (!text || strcmp(text, "unknown socket link status") == 0)
         abort();
+    /* Never NULL, even for a value past the last status. */
+    text = lsn_link_status_text((enum lsn_link_status)(LSN_LINK_TRAILING + 1));
+    if (!text || strcmp(text, "unknown socket link status") != 0)
+        abort();
     return 0;
 }

@@ -148,6 +148,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *text = lsn_tcp_status_text(st, family);
     if (!text || strcmp(text, "unknown status") == 0)
         abort();
+    /* Never NULL, even for the count (not a status). */
+    text = lsn_tcp_status_text(LSN_TCP_STATUS_COUNT, family);
+    if (!text || strcmp(text, "unknown status") != 0)
+        abort();
 
     /* The other byte order: same status, word-swapped addresses. */
     struct lsn_tcp_line other;
