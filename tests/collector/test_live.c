@@ -122,6 +122,7 @@ static pid_t child(const char *name, const char *ip, uint16_t *port, uint64_t *i
     assert_true(pid >= 0);
     if (pid == 0) {
         struct { uint16_t port; uint64_t inode; } msg = {0, 0};
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         close(p[0]);
         prctl(PR_SET_NAME, name, 0, 0, 0);
         if (ip) {
