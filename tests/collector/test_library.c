@@ -1,4 +1,355 @@
+/* test_library.c - the collector's C API: rows as structs, structured
+ * diagnostics, errors, bounds, the batched walk, fds released, threads. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "listeners.h"
+#include "tree_builder.h"
+
+struct diags {
+    int n;
+    struct {
+        enum lsn_diag_kind kind;
+        char path[512];
+        uint64_t line;
+        int error;
+        int32_t pid;
+        char message[128];
+    } d[16];
+};
+
+static void on_diag(void *ctx, const struct lsn_diag *d)
+{
+    struct diags *s = ctx;
+    if (s->n < 16) {
+        s->d[s->n].kind = d->kind;
+        snprintf(s->d[s->n].path, sizeof s->d[s->n].path, "%s", d->path);
+        s->d[s->n].line = d->line;
+        s->d[s->n].error = d->error;
+        s->d[s->n].pid = d->pid;
+        snprintf(s->d[s->n].message, sizeof s->d[s->n].message, "%s", d->message);
+    }
+    s->n++;
+}
+
+static int open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int n = 0;
+    if (!d)
+        return -1;
+    while ((e = readdir(d)) != NULL)
+        n++;
+    closedir(d);
+    return n;
+}
+
+static void collect(const char *root, struct diags *dg, struct lsn_result *r, enum lsn_status want)
+{
+    struct lsn_options o;
+    memset(&o, 0, sizeof o);
+    o.proc_root = root;
+    o.byte_order = LSN_ORDER_HOST;
+    o.diag = dg ? on_diag : NULL;
+    o.diag_ctx = dg;
+    assert_int_equal(lsn_collect(&o, r), want);
+}
+
+/* Rows reach the caller as structs with raw comm/exe bytes; diagnostics are
+ * structured; nothing is printed; every fd is closed. */
+static void rows_and_diags(void **state)
+{
+    struct tb t;
+    struct diags dg = {0};
+    struct lsn_result r;
+    static const char comm[] = "nul\0inside";
+    char line[256], path[512];
+    size_t n;
+    int fds = open_fds();
+    (void)state;
+    tb_init(&t);
+    tb_tcp(&t, "127.0.0.9", 4321, 0x0A, 77);
+    n = tb_tcp_line(line, 1, "127.0.0.1", 1, 0x0A, 78);
+    line[16] = 'G'; /* local port */
+    tb_tcp_raw(&t, line, n);
+    tb_tcp6(&t, "::1", 4321, 0x0A, 79);
+    tb_tables(&t);
+    tb_process(&t, 42, comm, sizeof comm - 1, "/x", 2);
+    tb_socket_fd(&t, 42, 3, 77);
+    tb_socket_fd(&t, 42, 4, 79);
+    tb_text(&t, "43", "not a directory");
+    tb_process(&t, 44, "c", 1, "/c", 2);
+    collect(t.root, &dg, &r, LSN_OK);
+    assert_int_equal(r.count, 2);
+    assert_int_equal(r.listeners[0].family, LSN_FAMILY_IPV4);
+    assert_int_equal(r.listeners[0].port, 4321);
+    assert_memory_equal(r.listeners[0].bind_address, "\x7f\0\0\x09", 4);
+    assert_int_equal(r.listeners[0].inode, 77);
+    assert_int_equal(r.listeners[0].pid, 42);
+    assert_int_equal(r.listeners[0].comm_len, sizeof comm - 1);
+    assert_memory_equal(r.listeners[0].comm, comm, sizeof comm - 1);
+    assert_string_equal(r.listeners[0].exe, "/x");
+    assert_int_equal(r.listeners[1].family, LSN_FAMILY_IPV6);
+    assert_int_equal(r.listeners[1].inode, 79);
+    assert_int_equal(r.stats.tcp.lines, 3);
+    assert_int_equal(r.stats.tcp.malformed, 1);
+    assert_int_equal(r.stats.attributed, 2);
+    assert_int_equal(r.stats.streamed, 0);
+    /* only the malformed line: 42 owns everything, so the walk stops before
+     * it meets 43 (a file) */
+    assert_int_equal(dg.n, 1);
+    assert_int_equal(dg.d[0].kind, LSN_DIAG_MALFORMED_LINE);
+    snprintf(path, sizeof path, "%s/net/tcp", t.root);
+    assert_string_equal(dg.d[0].path, path);
+    assert_int_equal(dg.d[0].line, 3);
+    assert_int_equal(dg.d[0].error, 0);
+    assert_string_equal(dg.d[0].message, "local port is not 4 hex digits");
+    assert_int_equal(r.stats.stopped_early, 1);
+    assert_int_equal(r.stats.pids_visited, 1);
+    lsn_result_free(&r);
+    assert_null(r.listeners);
+    lsn_result_free(&r); /* twice is fine */
+
+    /* a listener nobody holds: the walk meets 43, a file, and reports it */
+    tb_destroy(&t);
+    tb_init(&t);
+    tb_tcp(&t, "127.0.0.1", 1, 0x0A, 5);
+    tb_tables(&t);
+    tb_text(&t, "43", "not a directory");
+    memset(&dg, 0, sizeof dg);
+    collect(t.root, &dg, &r, LSN_OK);
+    assert_int_equal(dg.n, 1);
+    assert_int_equal(dg.d[0].kind, LSN_DIAG_PROCESS);
+    assert_int_equal(dg.d[0].pid, 43);
+    assert_int_equal(dg.d[0].error, ENOTDIR);
+    snprintf(path, sizeof path, "%s/43", t.root);
+    assert_string_equal(dg.d[0].path, path);
+    assert_int_equal(r.stats.pids_unreadable, 1);
+    assert_int_equal(r.listeners[0].pid, -1);
+    lsn_result_free(&r);
+    tb_destroy(&t);
+    assert_int_equal(open_fds(), fds);
+}
+
+/* A table over the size cap is an error naming the file, not a long read. */
+static void table_cap(void **state)
+{
+    struct tb t;
+    struct lsn_options o;
+    struct lsn_result r;
+    char path[512];
+    int i, fds = open_fds();
+    (void)state;
+    tb_init(&t);
+    for (i = 0; i < 100; i++)
+        tb_tcp(&t, "127.0.0.1", (uint16_t)(1000 + i), 0x0A, (uint64_t)(10 + i));
+    tb_tables(&t);
+    memset(&o, 0, sizeof o);
+    o.proc_root = t.root;
+    o.max_table_bytes = 4096;
+    assert_int_equal(lsn_collect(&o, &r), LSN_ERR_TABLE);
+    assert_int_equal(r.error, EFBIG);
+    snprintf(path, sizeof path, "%s/net/tcp", t.root);
+    assert_string_equal(r.error_path, path);
+    assert_int_equal(r.count, 0);
+    assert_null(r.listeners);
+    lsn_result_free(&r);
+    o.max_table_bytes = 0; /* default cap */
+    assert_int_equal(lsn_collect(&o, &r), LSN_OK);
+    assert_int_equal(r.count, 100);
+    lsn_result_free(&r);
+    tb_destroy(&t);
+    assert_int_equal(open_fds(), fds);
+}
+
+/* More pids than one batch: several passes, ascending order kept, the
+ * lowest holder wins across batches, the stop comes after the last owner. */
+static void batched_walk(void **state)
+{
+    struct tb t;
+    struct lsn_result r;
+    int pid;
+    char rel[32];
+    (void)state;
+    tb_init(&t);
+    tb_tcp(&t, "127.0.0.1", 1, 0x0A, 900);
+    tb_tcp(&t, "127.0.0.1", 2, 0x0A, 901);
+    tb_tables(&t);
+    for (pid = 2500 + LSN_PID_BATCH; pid >= 2; pid--) { /* created in descending order */
+        snprintf(rel, sizeof rel, "%d/fd", pid);
+        tb_dir(&t, rel);
+    }
+    tb_process(&t, 2400, "late", 4, "/late", 5);
+    tb_socket_fd(&t, 2400, 3, 900);
+    tb_process(&t, 1500, "early", 5, "/early", 6);
+    tb_socket_fd(&t, 1500, 3, 900);
+    tb_process(&t, 2499, "last", 4, "/last", 5);
+    tb_socket_fd(&t, 2499, 3, 901);
+    tb_process(&t, 3000, "after", 5, "/after", 6);
+    tb_socket_fd(&t, 3000, 3, 901);
+    collect(t.root, NULL, &r, LSN_OK);
+    assert_int_equal(r.listeners[0].pid, 1500);
+    assert_string_equal(r.listeners[0].comm, "early");
+    assert_int_equal(r.listeners[1].pid, 2499);
+    assert_int_equal(r.stats.stopped_early, 1);
+    assert_int_equal(r.stats.last_pid, 2499);
+    assert_int_equal(r.stats.pids_visited, 2498);
+    assert_int_equal(r.stats.proc_scans, 3);
+    lsn_result_free(&r);
+    tb_destroy(&t);
+}
+
+/* The writers go through the caller's sink and stop when it says so. */
+static int count_sink(void *ctx, const char *buf, size_t len)
+{
+    (void)buf;
+    *(size_t *)ctx += len;
+    return 0;
+}
+
+static int failing_sink(void *ctx, const char *buf, size_t len)
+{
+    (void)ctx;
+    (void)buf;
+    (void)len;
+    return 7;
+}
+
+struct cap {
+    char buf[256];
+    size_t len;
+};
+
+static int cap_sink(void *ctx, const char *buf, size_t len)
+{
+    struct cap *c = ctx;
+    if (c->len + len >= sizeof c->buf)
+        return 1;
+    memcpy(c->buf + c->len, buf, len);
+    c->len += len;
+    c->buf[c->len] = '\0';
+    return 0;
+}
+
+static void writers(void **state)
+{
+    struct lsn_result r;
+    struct cap c = {{0}, 0};
+    size_t n = 0;
+    (void)state;
+    memset(&r, 0, sizeof r);
+    r.status = LSN_UNSUPPORTED;
+    assert_int_equal(lsn_write_json(&r, 0, cap_sink, &c), 0);
+    assert_string_equal(c.buf, "{\"listeners\":null}\n");
+    c.len = 0;
+    assert_int_equal(lsn_write_json(&r, 1, cap_sink, &c), 0);
+    assert_string_equal(c.buf, "{\n  \"listeners\": null\n}\n");
+    r.status = LSN_OK;
+    c.len = 0;
+    assert_int_equal(lsn_write_json(&r, 0, cap_sink, &c), 0);
+    assert_string_equal(c.buf, "{\"listeners\":{\"listeners\":[]}}\n");
+    assert_int_equal(lsn_write_json(&r, 0, failing_sink, NULL), 7);
+    assert_int_equal(lsn_write_table(&r, failing_sink, NULL), 7);
+    assert_int_equal(lsn_write_table(&r, count_sink, &n), 0);
+    assert_int_equal(n, strlen("PORT  FAMILY  ADDRESS  PID  COMM  EXE\n"));
+    assert_string_equal(lsn_family_name(LSN_FAMILY_IPV6), "ipv6");
+}
+
+/* Calls on several threads at once give the same rows. */
+struct job {
+    const char *root;
+    char *json;
+    size_t len;
+};
+
+static int grow_sink(void *ctx, const char *buf, size_t len)
+{
+    struct job *j = ctx;
+    char *n = realloc(j->json, j->len + len + 1);
+    if (!n)
+        return 1;
+    memcpy(n + j->len, buf, len);
+    j->len += len;
+    n[j->len] = '\0';
+    j->json = n;
+    return 0;
+}
+
+static void *worker(void *arg)
+{
+    struct job *j = arg;
+    struct lsn_options o;
+    struct lsn_result r;
+    int k;
+    memset(&o, 0, sizeof o);
+    o.proc_root = j->root;
+    for (k = 0; k < 20; k++) {
+        if (lsn_collect(&o, &r) != LSN_OK)
+            return NULL;
+        free(j->json);
+        j->json = NULL;
+        j->len = 0;
+        lsn_write_json(&r, 0, grow_sink, j);
+        lsn_result_free(&r);
+    }
+    return NULL;
+}
+
+static void threads(void **state)
+{
+    struct tb t;
+    struct job jobs[4];
+    pthread_t th[4];
+    int i, p;
+    (void)state;
+    tb_init(&t);
+    for (p = 0; p < 30; p++) {
+        tb_tcp(&t, "127.0.0.1", (uint16_t)(100 + p), 0x0A, (uint64_t)(500 + p));
+        tb_process(&t, 10 + p, "w", 1, "/w", 2);
+        tb_socket_fd(&t, 10 + p, 3, (uint64_t)(500 + p));
+    }
+    tb_tables(&t);
+    for (i = 0; i < 4; i++) {
+        jobs[i].root = t.root;
+        jobs[i].json = NULL;
+        jobs[i].len = 0;
+        assert_int_equal(pthread_create(&th[i], NULL, worker, &jobs[i]), 0);
+    }
+    for (i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    for (i = 0; i < 4; i++) {
+        assert_non_null(jobs[i].json);
+        assert_non_null(strstr(jobs[i].json, "{\"port\":129,\"family\":\"ipv4\",\"protocol\":"
+                                             "\"tcp\",\"bind_address\":\"127.0.0.1\",\"pid\":39,"));
+        assert_string_equal(jobs[i].json, jobs[0].json);
+    }
+    for (i = 0; i < 4; i++)
+        free(jobs[i].json);
+    tb_destroy(&t);
+}
+
 int main(void)
 {
-    return 77;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rows_and_diags),
+        cmocka_unit_test(table_cap),
+        cmocka_unit_test(batched_walk),
+        cmocka_unit_test(writers),
+        cmocka_unit_test(threads),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

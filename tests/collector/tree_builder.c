@@ -317,6 +317,8 @@ void run_argv(struct run *r, char *const argv[])
         int in = open("/dev/null", O_RDONLY);
         if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
             _exit(126);
+        for (int fd = 3; fd < 4096; fd++) /* only stdin, stdout, stderr reach the program */
+            close(fd);
         execv(argv[0], argv);
         _exit(127);
     }
