@@ -33,11 +33,13 @@ enum lsn_json_status {
 enum lsn_json_status lsn_json_string(const char *src, size_t len, char *dst, size_t cap,
                                      size_t *out_len);
 
-/* For terminals: writes src as printable text without quotes, where every
- * control byte, 0x7F, backslash and invalid UTF-8 byte is shown as \xHH (and
- * \n \t \r as themselves escaped), so a hostile name cannot reach a terminal as
- * an escape sequence. Valid UTF-8 above U+007F is kept, except C1 controls
- * (U+0080..U+009F), which are escaped byte by byte. Same buffer rules;
+/* For terminals: writes src as printable text without quotes. Backslash is
+ * written "\\", newline, tab and carriage return "\n" "\t" "\r"; every other
+ * control byte, 0x7F, each byte of an invalid UTF-8 sequence and each byte of
+ * a C1 control (U+0080..U+009F) is written "\xHH"; the invisible characters
+ * that reorder or break a line (U+200E/F, U+2028..U+202E, U+2066..U+2069) are
+ * written "\uXXXX". Other valid UTF-8 is kept. So a hostile name cannot reach
+ * a terminal as an escape sequence. Same buffer rules as lsn_json_string;
  * cap >= len * 4 + 1 always suffices. */
 enum lsn_json_status lsn_terminal_text(const char *src, size_t len, char *dst, size_t cap,
                                        size_t *out_len);

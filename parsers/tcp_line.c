@@ -150,6 +150,20 @@ static int pointer_ok(struct token t)
     return 1;
 }
 
+/* The header of both files starts "  sl  local_address " (tcp6 then has more
+ * spaces). Anything else that starts with "sl" is a bad sl, not a header. */
+static enum lsn_tcp_status header(const struct cursor *c, const char *sl)
+{
+    static const char start[] = "sl  local_address ";
+    size_t n = sizeof start - 1, avail = (size_t)(c->nl - sl);
+    size_t cmp = avail < n ? avail : n;
+    if (memcmp(sl, start, cmp) != 0)
+        return LSN_TCP_BAD_SL;
+    if (!c->terminated)
+        return LSN_TCP_TRUNCATED;
+    return avail < n ? LSN_TCP_BAD_SL : LSN_TCP_HEADER;
+}
+
 /* Takes the next token or returns from the parser: out of input is
  * TRUNCATED, a missing field is that field's error. */
 #define NEXT(status_if_missing)                                                                    \
@@ -181,7 +195,7 @@ static enum lsn_tcp_status parse(const char *buf, size_t len, enum lsn_family fa
 
     NEXT(LSN_TCP_BLANK);
     if (t.n == 2 && t.s[0] == 's' && t.s[1] == 'l')
-        return LSN_TCP_HEADER;
+        return header(&c, t.s);
     if (t.n < 2 || t.s[t.n - 1] != ':' || dec_unsigned(t.s, t.n - 1, UINT32_MAX, &u) != 0)
         return LSN_TCP_BAD_SL;
     out->sl = (uint32_t)u;

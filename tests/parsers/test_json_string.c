@@ -371,7 +371,7 @@ static void test_terminal_text_escapes_controls_and_keeps_utf8(void **state)
         {S("\xC2\x9B" "31m"), "\\xc2\\x9b" "31m"},
         {S("\xC2\x80"), "\\xc2\\x80"},
         {S("\xC2\xA0"), "\xC2\xA0"},
-        {S("a\\b"), "a\\x5cb"},
+        {S("a\\b"), "a\\\\b"}, /* backslash doubled, as the header says */
         {S("\x7f"), "\\x7f"},
         {S("\x01"), "\\x01"},
         {S("\xFF"), "\\xff"},
