@@ -25,8 +25,10 @@ static void expect_run(struct tb *t, int status, const char *out, const char *er
     struct run r;
     char *want_err = NULL;
     if (err) {
-        const char *m = strstr(err, "%R");
-        size_t n = strlen(err) + strlen(t->root) * 4 + 1;
+        const char *m = strstr(err, "%R"), *k;
+        size_t n = strlen(err) + 1;
+        for (k = m; k; k = strstr(k + 2, "%R"))
+            n += strlen(t->root);
         want_err = malloc(n);
         assert_non_null(want_err);
         want_err[0] = '\0';
