@@ -4,6 +4,7 @@
 # .clusterfuzzlite/build.sh, then run afl-fuzz on its seed corpus for SECONDS
 # (default 600). Findings go to build-fuzz/afl-address/findings/<target>/;
 # exits 1 if afl-fuzz saved a crash. Needs Debian's afl++ package.
+# LSN_AFL_NO_BUILD=1 reuses an existing build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?usage: fuzz/afl.sh TARGET [SECONDS]}
@@ -13,7 +14,7 @@ root=$PWD
 export SANITIZER=address FUZZING_ENGINE=afl
 # shellcheck source=fuzz/cfl-env.sh
 . fuzz/cfl-env.sh
-if [ ! -x "$OUT/${target}_fuzzer" ] || [ -z "${AFL_NO_BUILD:-}" ]; then
+if [ ! -x "$OUT/${target}_fuzzer" ] || [ -z "${LSN_AFL_NO_BUILD:-}" ]; then
   bash -eu .clusterfuzzlite/build.sh >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 fi
 bin="$OUT/${target}_fuzzer"

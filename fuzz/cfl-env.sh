@@ -53,8 +53,12 @@ export CXXFLAGS="$CFLAGS"
 export UBSAN_OPTIONS="print_stacktrace=1:print_summary=1:silence_unsigned_overflow=1:halt_on_error=1"
 export MSAN_OPTIONS="symbolize=1"
 if [ "$FUZZING_ENGINE" = afl ]; then
-  # afl-fuzz refuses custom ASAN_OPTIONS without symbolize=0.
+  # afl-fuzz 4.04c refuses custom sanitizer options without these
+  # ("Custom ASAN_OPTIONS set without symbolize=0", "Custom MSAN_OPTIONS
+  # set without exit_code=86").
   export ASAN_OPTIONS="abort_on_error=1:symbolize=0:detect_leaks=0:detect_odr_violation=0"
+  export MSAN_OPTIONS="exit_code=86:symbolize=0"
+  export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:symbolize=0:silence_unsigned_overflow=1"
 else
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:symbolize=1:allocator_may_return_null=1"
 fi

@@ -15,7 +15,8 @@
  *    byte less gives LSN_JSON_NO_SPACE, dst[0] = '\0' and length 0.
  *
  * lsn_terminal_text properties: the output is valid UTF-8 without control
- * bytes, 0x7F or C1 controls, len * 4 + 1 suffices, and undoing its escapes
+ * bytes, 0x7F, C1 controls or the bidi/line-separator characters
+ * (U+200E/F, U+2028..U+202E, U+2066..U+2069), len * 4 + 1 suffices, and undoing its escapes
  * (\\ \n \t \r \xHH \uXXXX) gives back the input bytes exactly.
  */
 #include <stddef.h>
@@ -271,6 +272,10 @@ static void check_terminal(const uint8_t *data, size_t size)
         uint32_t cp;
         size_t n = decode_valid(o + i, len - i, &cp);
         if (!n || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
+            abort();
+        /* Characters that reorder or break a line are never written raw. */
+        if ((cp >= 0x200E && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
+            (cp >= 0x2066 && cp <= 0x2069))
             abort();
         if (cp != '\\') {
             if (nback + n > size)
