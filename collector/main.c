@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "listeners.h"
+#include "sandbox.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -14,7 +15,7 @@
 
 static const char usage_line[] =
     "usage: listeners [--proc DIR] [--format json|table] [--pretty] [--stats] [--help] "
-    "[--version]\n";
+    "[--no-sandbox] [--version]\n";
 
 static const char help_text[] =
     "Lists the listening TCP sockets of this host and the process that owns each,\n"
@@ -30,6 +31,9 @@ static const char help_text[] =
     "  --stats         print to stderr what the run did: lines read per table,\n"
     "                  listeners, pids visited, fd links read, whether and where the\n"
     "                  walk stopped early, time per step\n"
+    "  --no-sandbox    do not install the seccomp filter that, on Linux, limits the\n"
+    "                  process to read-only opens, reads and writes to stdout and\n"
+    "                  stderr once the options are parsed (on by default)\n"
     "  --help          print this help and exit\n"
     "  --version       print the version and exit\n"
     "\n"
@@ -101,6 +105,15 @@ static void print_table_stats(const char *root, const char *name,
             "stats: %s%s%s: %" PRIu64 " lines read, %" PRIu64 " bytes, %" PRIu64
             " listening, %" PRIu64 " duplicates, %" PRIu64 " malformed, %s\n",
             root, sep, name, t->lines, t->bytes, t->listening, t->duplicates, t->malformed, tm);
+    if (t->stopped_early)
+        fprintf(stderr,
+                "stats: %s%s%s: stopped at line %" PRIu64
+                ", the first past the listening section\n",
+                root, sep, name, t->stop_line);
+    else
+        fprintf(stderr, "stats: %s%s%s: read to the end (%s)\n", root, sep, name,
+                t->stop_allowed ? "no line past the listening section"
+                                : "not procfs: early stop off");
 }
 
 static void print_stats(const char *root, const struct lsn_result *r, const struct diag_counts *n)
@@ -145,7 +158,7 @@ static void print_stats(const char *root, const struct lsn_result *r, const stru
 int main(int argc, char **argv)
 {
     const char *proc = NULL, *format = "json";
-    int pretty = 0, stats = 0, i, rc;
+    int pretty = 0, stats = 0, sandbox = 1, i, rc;
     struct diag_counts counts = {0, 0, 0};
     struct lsn_options opts;
     struct lsn_result result;
@@ -163,6 +176,8 @@ int main(int argc, char **argv)
             pretty = 1;
         } else if (strcmp(a, "--stats") == 0) {
             stats = 1;
+        } else if (strcmp(a, "--no-sandbox") == 0) {
+            sandbox = 0;
         } else if (strcmp(a, "--proc") == 0 || strcmp(a, "--format") == 0) {
             if (i + 1 >= argc)
                 return usage_error("missing argument for", a);
@@ -186,6 +201,16 @@ int main(int argc, char **argv)
         return usage_error("--proc needs a directory", NULL);
     if (pretty && format[0] == 't')
         return usage_error("--pretty applies to --format json only", NULL);
+
+    /* From here on the process only reads and writes stdout/stderr. Where
+     * there is no filter (not Linux, other architectures, sanitizer builds)
+     * it runs without one silently; a refusal to install it is reported on
+     * stderr, not fatal. */
+    if (sandbox && lsn_sandbox_enter() != 0) {
+        int e = errno;
+        if (e != ENOSYS && e != EOPNOTSUPP)
+            fputs("listeners: running without the seccomp sandbox: prctl refused it\n", stderr);
+    }
 
     memset(&opts, 0, sizeof opts);
     opts.proc_root = proc;

@@ -22,7 +22,9 @@ static void vg(const char *a1, const char *a2, const char *a3, const char *a4, i
     char *argv[] = {(char *)LISTENERS_VALGRIND, (char *)"--quiet", (char *)"--error-exitcode=99",
                     (char *)"--leak-check=full", (char *)"--show-leak-kinds=all",
                     (char *)"--errors-for-leak-kinds=all", (char *)"--track-fds=yes",
-                    (char *)LISTENERS_CLI, (char *)a1, (char *)a2, (char *)a3, (char *)a4, NULL};
+                    (char *)LISTENERS_CLI,
+                    /* valgrind's own system calls do not pass the CLI's seccomp filter */
+                    (char *)"--no-sandbox", (char *)a1, (char *)a2, (char *)a3, (char *)a4, NULL};
     run_argv(&run, argv);
     if (run.status != want) {
         print_error("valgrind listeners %s %s %s %s: status %d (want %d)\n%s\n", a1 ? a1 : "",

@@ -1,0 +1,176 @@
+/* The CLI's seccomp filter refuses what the collector never needs and lets
+ * through what it does. Each check runs in a child that entered the sandbox;
+ * the child's exit status says which check failed. */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+
+typedef int (*check_fn)(int pipe_write_end);
+
+/* Runs check in a sandboxed child; returns its exit status (0 = the check
+ * held), or -1 when this build has no sandbox. */
+static int in_sandbox(check_fn check)
+{
+    int p[2];
+    if (pipe(p) != 0)
+        return 100;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        if (lsn_sandbox_enter() != 0)
+            _exit(errno == ENOSYS || errno == EOPNOTSUPP ? 77 : 101);
+        _exit(check(p[1]));
+    }
+    close(p[0]);
+    close(p[1]);
+    int status;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid)
+        return 102;
+    if (WIFSIGNALED(status))
+        return 200 + WTERMSIG(status);
+    return WEXITSTATUS(status) == 77 ? -1 : WEXITSTATUS(status);
+}
+
+static void expect_held(check_fn check)
+{
+    int r = in_sandbox(check);
+    if (r == -1)
+        skip(); /* sanitizer build or no filter for this architecture */
+    assert_int_equal(r, 0);
+}
+
+static int refused(long rc)
+{
+    return rc == -1 && errno == EPERM ? 0 : 1;
+}
+
+static int opens_no_socket(int fd)
+{
+    (void)fd;
+    return refused(socket(AF_INET, SOCK_STREAM, 0)) | refused(socket(AF_UNIX, SOCK_DGRAM, 0)) << 1;
+}
+
+static int execs_nothing(int fd)
+{
+    (void)fd;
+    char *const argv[] = {(char *)"/bin/true", NULL};
+    char *const envp[] = {NULL};
+    return refused(execve("/bin/true", argv, envp));
+}
+
+static int forks_nothing(int fd)
+{
+    (void)fd;
+    pid_t pid = fork(); /* glibc uses clone */
+    if (pid == 0)
+        _exit(0);
+    return refused(pid);
+}
+
+static int opens_nothing_for_writing(int fd)
+{
+    (void)fd;
+    return refused(open("/tmp/lsn-sandbox-must-not-exist", O_WRONLY | O_CREAT, 0600)) |
+           refused(open("/proc/self/comm", O_RDWR)) << 1 |
+           refused(open("/proc/self/comm", O_RDONLY | O_APPEND)) << 2 |
+           refused(open("/tmp/lsn-sandbox-must-not-exist", O_RDONLY | O_CREAT, 0600)) << 3;
+}
+
+static int writes_only_to_stdout_and_stderr(int fd)
+{
+    if (refused(write(fd, "x", 1)) != 0)
+        return 1;
+    if (write(1, "", 0) != 0 || write(2, "", 0) != 0)
+        return 2;
+    return 0;
+}
+
+static int maps_no_executable_memory(int fd)
+{
+    (void)fd;
+    void *p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED || errno != EPERM)
+        return 1;
+    void *q = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (q == MAP_FAILED)
+        return 2;
+    return refused(mprotect(q, 4096, PROT_READ | PROT_EXEC)) << 2;
+}
+
+static int reads_procfs(int fd)
+{
+    (void)fd;
+    char buf[64];
+    int c = open("/proc/self/comm", O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (c < 0 || read(c, buf, sizeof buf) <= 0 || close(c) != 0)
+        return 1;
+    int d = open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d < 0 || readlinkat(d, "exe", buf, sizeof buf) <= 0)
+        return 2;
+    return close(d) == 0 ? 0 : 3;
+}
+
+static void test_sandbox_refuses_sockets(void **state)
+{
+    (void)state;
+    expect_held(opens_no_socket);
+}
+static void test_sandbox_refuses_execve(void **state)
+{
+    (void)state;
+    expect_held(execs_nothing);
+}
+static void test_sandbox_refuses_fork(void **state)
+{
+    (void)state;
+    expect_held(forks_nothing);
+}
+static void test_sandbox_refuses_opening_for_writing_or_creating(void **state)
+{
+    (void)state;
+    expect_held(opens_nothing_for_writing);
+}
+static void test_sandbox_refuses_writes_to_other_fds(void **state)
+{
+    (void)state;
+    expect_held(writes_only_to_stdout_and_stderr);
+}
+static void test_sandbox_refuses_executable_memory(void **state)
+{
+    (void)state;
+    expect_held(maps_no_executable_memory);
+}
+static void test_sandbox_allows_procfs_reads(void **state)
+{
+    (void)state;
+    expect_held(reads_procfs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sandbox_refuses_sockets),
+        cmocka_unit_test(test_sandbox_refuses_execve),
+        cmocka_unit_test(test_sandbox_refuses_fork),
+        cmocka_unit_test(test_sandbox_refuses_opening_for_writing_or_creating),
+        cmocka_unit_test(test_sandbox_refuses_writes_to_other_fds),
+        cmocka_unit_test(test_sandbox_refuses_executable_memory),
+        cmocka_unit_test(test_sandbox_allows_procfs_reads),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
