@@ -212,7 +212,30 @@ static int add_listener(struct ctx *c, const struct lsn_tcp_line *t, enum lsn_fa
     return 1;
 }
 
-/* ---- tables ---- */
+/* ---- tables ----
+ *
+ * Early stop (contract "Method" step 1). Linux prints /proc/net/tcp{,6} with
+ * tcp_seq_*: the whole listening hash (lhash2) first, then the established
+ * hash (ehash: ESTABLISHED, TIME_WAIT, FIN_WAIT*, SYN_RECV request socks on
+ * kernels >= 4.4). A socket in the listening hash always prints 0A: the
+ * state is stored LISTEN before inet_csk_listen_start hashes it, and
+ * tcp_set_state(TCP_CLOSE) unhashes it before the state leaves LISTEN; the
+ * established hash never holds a LISTEN socket. Kernels before 4.4 print
+ * SYN_RECV (03) open requests under their listener, inside the listening
+ * section. Reads are not atomic: between read() calls the kernel re-seeks
+ * with tcp_seek_last_pos, which resumes in the phase it left off and never
+ * goes back from the established phase to the listening phase. So on live
+ * procfs, once a line is neither 0A nor 03, no later read of the same open
+ * file can yield a 0A line: stopping there loses nothing a read to EOF would
+ * give (a listener created after the read started may be missed either way;
+ * that is the ordinary snapshot race, not the stop's).
+ *
+ * Fallback: the stop is armed only when the table lives on procfs
+ * (fstatfs magic 0x9fa0) on Linux. Anything else -- fixtures, snapshots
+ * copied to a regular filesystem, a --proc tree that is not procfs -- is
+ * untrusted text whose order nobody promised, so it is read to EOF and a 0A
+ * line after an established line still counts. Each file (tcp, tcp6) is
+ * judged on its own. --stats says where each read stopped. */
 
 static int handle_line(struct ctx *c, const char *path, const char *line, size_t len,
                        enum lsn_family family, struct lsn_table_stats *ts, uint64_t lineno)
@@ -227,8 +250,14 @@ static int handle_line(struct ctx *c, const char *path, const char *line, size_t
         diag(c, LSN_DIAG_MALFORMED_LINE, path, lineno, 0, -1, lsn_tcp_status_text(st, family));
         return 0;
     }
-    if (t.state != LSN_TCP_LISTEN)
+    if (t.state != LSN_TCP_LISTEN) {
+        if (ts->stop_allowed && t.state != 0x03) {
+            ts->stopped_early = 1;
+            ts->stop_line = lineno;
+            return 1;
+        }
         return 0;
+    }
     ts->listening++;
     switch (add_listener(c, &t, family)) {
     case 0: ts->duplicates++; return 0;
@@ -237,7 +266,8 @@ static int handle_line(struct ctx *c, const char *path, const char *line, size_t
     }
 }
 
-/* Drains the splitter. Returns -1 out of memory, else 0. */
+/* Drains the splitter. Returns -1 out of memory, 1 when the early stop
+ * fired (ts->stopped_early), else 0. */
 static int drain(struct ctx *c, struct lsn_splitter *s, const char *path, enum lsn_family family,
                  struct lsn_table_stats *ts, enum lsn_split_status stop)
 {
@@ -247,8 +277,9 @@ static int drain(struct ctx *c, struct lsn_splitter *s, const char *path, enum l
     while ((st = lsn_splitter_next(s, &line, &len)) != stop) {
         uint64_t no = lsn_splitter_line_number(s);
         if (st == LSN_SPLIT_LINE || st == LSN_SPLIT_LAST_LINE) {
-            if (handle_line(c, path, line, len, family, ts, no) != 0)
-                return -1;
+            int h = handle_line(c, path, line, len, family, ts, no);
+            if (h != 0)
+                return h;
         } else if (st == LSN_SPLIT_TOO_LONG) {
             ts->lines++;
             ts->malformed++;
@@ -295,6 +326,13 @@ static int read_table(struct ctx *c, const char *rel, enum lsn_family family, in
         goto out;
     }
     ts->read = 1;
+#ifdef __linux__
+    {
+        struct statfs sf;
+        if (fstatfs(fd, &sf) == 0 && sf.f_type == LSN_PROC_SUPER_MAGIC)
+            ts->stop_allowed = 1;
+    }
+#endif
     lsn_splitter_init(&s, linebuf, sizeof linebuf);
     for (;;) {
         ssize_t got = read(fd, chunk, sizeof chunk);
@@ -314,14 +352,17 @@ static int read_table(struct ctx *c, const char *rel, enum lsn_family family, in
             goto out;
         }
         lsn_splitter_feed(&s, chunk, (size_t)got);
-        if (drain(c, &s, path, family, ts, LSN_SPLIT_NEED_MORE) != 0) {
-            c->nomem = 1;
-            break;
+        {
+            int dr = drain(c, &s, path, family, ts, LSN_SPLIT_NEED_MORE);
+            if (dr < 0)
+                c->nomem = 1;
+            if (dr != 0)
+                break;
         }
     }
-    if (!c->nomem) {
+    if (!c->nomem && !ts->stopped_early) {
         lsn_splitter_finish(&s);
-        if (drain(c, &s, path, family, ts, LSN_SPLIT_END) != 0)
+        if (drain(c, &s, path, family, ts, LSN_SPLIT_END) < 0)
             c->nomem = 1;
     }
 out:

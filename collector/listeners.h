@@ -105,6 +105,9 @@ struct lsn_table_stats {
     uint64_t listening;   /* 0A lines */
     uint64_t duplicates;  /* 0A lines whose inode was already seen */
     uint64_t malformed;   /* lines skipped with a diagnostic */
+    int stop_allowed;     /* 1: live procfs, the early stop was armed (see collect.c) */
+    int stopped_early;    /* 1: the read stopped at the end of the listening section */
+    uint64_t stop_line;   /* line number of the first line past that section (0: none) */
     uint64_t nanoseconds;
 };
 
