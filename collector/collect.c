@@ -74,7 +74,7 @@ static const char *make_path(struct ctx *c, const char *rel)
 {
     size_t rl = strlen(rel), at = c->root_len;
     if (at + rl + 2 > c->path_cap)
-        return rel; /* cannot happen: path_cap = root_len + 64 */
+        return "(path too long)"; /* cannot happen: path_cap = root_len + 64 */
     memcpy(c->path, c->root, c->root_len);
     if (at == 0 || c->path[at - 1] != '/')
         c->path[at++] = '/';

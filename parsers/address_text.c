@@ -77,7 +77,7 @@ enum lsn_text_status lsn_ipv6_text(const uint8_t addr[16], char *dst, size_t cap
     }
 
     unsigned group[8];
-    for (int i = 0; i < 8; i++)
+    for (size_t i = 0; i < 8; i++)
         group[i] = (unsigned)addr[2 * i] << 8 | addr[2 * i + 1];
 
     /* The longest run of zero groups of length >= 2; the first wins a tie. */

@@ -57,7 +57,7 @@ static enum lsn_hex_status hex_words(const char *buf, size_t len, size_t words,
     if (len != words * 8)
         return LSN_HEX_BAD_LENGTH;
     int little = lsn_byte_order_resolve(order) == LSN_ORDER_LITTLE;
-    uint8_t out[16];
+    uint8_t out[16] = {0};
     for (size_t w = 0; w < words; w++) {
         uint32_t v;
         if (hex_word(buf + w * 8, 8, &v) != 0)

@@ -43,7 +43,7 @@ enum lsn_split_status lsn_splitter_next(struct lsn_splitter *s, const char **lin
     *len = 0;
     for (;;) {
         const char *rest = s->chunk_ ? s->chunk_ + s->chunk_pos_ : NULL;
-        size_t rest_len = s->chunk_len_ - s->chunk_pos_;
+        size_t rest_len = rest ? s->chunk_len_ - s->chunk_pos_ : 0;
 
         if (rest_len == 0) {
             if (!s->finished_)
