@@ -18,7 +18,7 @@ obj="$WORK/listeners-fuzz-obj"
 rm -rf "$obj"
 mkdir -p "$obj" "$OUT"
 
-parsers=(hex_address address_text socket_link tcp_line line_splitter json_string)
+parsers=(hex_address address_text socket_link tcp_line line_splitter json_string json_reader)
 objects=()
 for p in "${parsers[@]}"; do
   # shellcheck disable=SC2086 # CFLAGS is a list of flags
@@ -26,7 +26,7 @@ for p in "${parsers[@]}"; do
   objects+=("$obj/$p.o")
 done
 
-targets=(tcp_line socket_link hex_address line_splitter json_string)
+targets=(tcp_line socket_link hex_address line_splitter json_string json_reader)
 for t in "${targets[@]}"; do
   name="${t}_fuzzer"
   # shellcheck disable=SC2086
