@@ -35,16 +35,21 @@ for t in "${targets[@]}"; do
   $CC $CFLAGS "$obj/$name.o" "${objects[@]}" "${engine[@]}" -o "$OUT/$name"
 done
 
-# The collector target, once the collector library exists (its sources are
-# compiled the same way; it needs nothing beyond libc either).
+# The collector target, once the collector library exists. Its sources are
+# the ones collector/CMakeLists.txt gives the listeners_collector library
+# (not the CLI's main.c or sandbox.c); they need nothing beyond libc either.
+lib_sources=()
+if [ -f "$ROOT/collector/CMakeLists.txt" ]; then
+  read -r -a lib_sources < <(sed -n 's/^add_library(listeners_collector STATIC \([^)]*\)).*/\1/p' \
+    "$ROOT/collector/CMakeLists.txt")
+fi
 if [ -f "$ROOT/fuzz/collector_fuzzer.c" ] && [ -f "$ROOT/collector/listeners.h" ] &&
-   compgen -G "$ROOT/collector/*.c" >/dev/null; then
+   [ ${#lib_sources[@]} -gt 0 ]; then
   cobjects=()
-  for c in "$ROOT"/collector/*.c; do
+  for c in "${lib_sources[@]}"; do
     base=$(basename "$c" .c)
-    [ "$base" = main ] && continue   # the CLI, not the library
     # shellcheck disable=SC2086
-    $CC $CFLAGS -std=c11 -I"$ROOT/parsers" -I"$ROOT/collector" -c "$c" -o "$obj/collector_$base.o"
+    $CC $CFLAGS -std=c11 -I"$ROOT/parsers" -I"$ROOT/collector" -c "$ROOT/collector/$c" -o "$obj/collector_$base.o"
     cobjects+=("$obj/collector_$base.o")
   done
   # shellcheck disable=SC2086

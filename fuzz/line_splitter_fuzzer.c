@@ -6,8 +6,8 @@
  * next bytes are a chunk-size schedule (sizes 0..255, used cyclically); the
  * rest is the text.
  *
- * The text is split three times: as one chunk, one byte at a time, and by
- * the fuzzer's schedule (zero-length chunks included). Each chunk is copied
+ * The text is split three times: as one chunk, in tiny chunks (one byte at
+ * a time for the first 512 bytes, then 1 to 7), and by the fuzzer's schedule (zero-length chunks included). Each chunk is copied
  * into a block of exactly its size and freed once the splitter asks for more,
  * and the line buffer is a block of exactly cap bytes, so ASan sees any read
  * or write outside them. Every run must produce exactly the sequence of a
@@ -98,7 +98,11 @@ static void split(const struct model *m, const uint8_t *text, size_t n, size_t c
     int fed_empty = 0;
 
     while (pos < n || (mode == 2 && sched_len && !fed_empty)) {
-        size_t want = mode == 0 ? n : mode == 1 ? 1 : sched[k++ % sched_len];
+        /* mode 1: byte by byte for the first 512 bytes, then 1..7 bytes
+         * (keeps long inputs fast); mode 2: the fuzzer's schedule. */
+        size_t want = mode == 0   ? n
+                      : mode == 1 ? (pos < 512 ? 1 : 1 + pos % 7)
+                                  : sched[k++ % sched_len];
         if (want > n - pos)
             want = n - pos;
         if (want == 0)
