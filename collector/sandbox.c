@@ -89,6 +89,14 @@ int lsn_sandbox_enter(void)
         BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, write_mask, 0, 1),
         DENY,
         ALLOW,
+#if defined(__NR_open)
+        /* open (musl's open() on x86_64): read-only, as openat */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_open, 0, 4),
+        LOAD(ARG_LO(1)),
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, write_mask, 0, 1),
+        DENY,
+        ALLOW,
+#endif
         /* mmap, mprotect: never executable memory */
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mmap, 1, 0),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mprotect, 0, 4),
@@ -104,10 +112,12 @@ int lsn_sandbox_enter(void)
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 1),
         ALLOW,
         DENY,
-        /* ioctl: only TCGETS (stdio asks whether stdout is a terminal) */
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 4),
+        /* ioctl: only the terminal queries stdio makes of stdout (glibc
+         * TCGETS, musl TIOCGWINSZ) */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 5),
         LOAD(ARG_LO(1)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TCGETS, 0, 1),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TCGETS, 1, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCGWINSZ, 0, 1),
         ALLOW,
         DENY,
         /* everything else */
