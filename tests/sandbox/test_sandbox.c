@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,7 +89,12 @@ static int opens_nothing_for_writing(int fd)
     return refused(open("/tmp/lsn-sandbox-must-not-exist", O_WRONLY | O_CREAT, 0600)) |
            refused(open("/proc/self/comm", O_RDWR)) << 1 |
            refused(open("/proc/self/comm", O_RDONLY | O_APPEND)) << 2 |
-           refused(open("/tmp/lsn-sandbox-must-not-exist", O_RDONLY | O_CREAT, 0600)) << 3;
+           refused(open("/tmp/lsn-sandbox-must-not-exist", O_RDONLY | O_CREAT, 0600)) << 3
+#ifdef SYS_open /* musl's open() uses this call; glibc's uses openat */
+           | refused(syscall(SYS_open, "/tmp/lsn-sandbox-must-not-exist", O_WRONLY | O_CREAT, 0600))
+                 << 4
+#endif
+        ;
 }
 
 static int writes_only_to_stdout_and_stderr(int fd)
@@ -116,6 +122,11 @@ static int reads_procfs(int fd)
 {
     (void)fd;
     char buf[64];
+#ifdef SYS_open
+    int o = (int)syscall(SYS_open, "/proc/self/comm", O_RDONLY | O_CLOEXEC);
+    if (o < 0 || close(o) != 0)
+        return 4;
+#endif
     int c = open("/proc/self/comm", O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (c < 0 || read(c, buf, sizeof buf) <= 0 || close(c) != 0)
         return 1;
