@@ -108,6 +108,7 @@ struct lsn_table_stats {
     int stop_allowed;     /* 1: live procfs, the early stop was armed (see collect.c) */
     int stopped_early;    /* 1: the read stopped at the end of the listening section */
     uint64_t stop_line;   /* line number of the first line past that section (0: none) */
+    int short_eof;        /* 1: a short procfs read was taken as the end (no EOF read) */
     uint64_t nanoseconds;
 };
 

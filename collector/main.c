@@ -111,9 +111,10 @@ static void print_table_stats(const char *root, const char *name,
                 ", the first past the listening section\n",
                 root, sep, name, t->stop_line);
     else
-        fprintf(stderr, "stats: %s%s%s: read to the end (%s)\n", root, sep, name,
+        fprintf(stderr, "stats: %s%s%s: read to the end (%s%s)\n", root, sep, name,
                 t->stop_allowed ? "no line past the listening section"
-                                : "not procfs: early stop off");
+                                : "not procfs: early stop off",
+                t->short_eof ? "; a short read ended it" : "");
 }
 
 static void print_stats(const char *root, const struct lsn_result *r, const struct diag_counts *n)
