@@ -40,6 +40,7 @@ struct rec {
 static struct rec recs[64];
 static size_t nrec;
 
+__attribute__((format(printf, 3, 4)))
 static void record(const char *name, const struct hrun *r, const char *fmt, ...)
 {
     struct rec *x;
