@@ -62,6 +62,11 @@ class Target:
             fh.write("| file | source | note |\n|---|---|---|\n")
             for fname, source, note, _ in self.rows:
                 fh.write("| `%s` | %s | %s |\n" % (fname, source, note))
+            for fname in sorted(os.listdir(self.dir)):
+                if fname.startswith("found-"):
+                    fh.write("| `%s` | fuzzer find (libFuzzer and AFL++ campaign of "
+                             "2026-11-24, kept by `-merge=1 -use_counters=0`: it "
+                             "reaches an edge no seed reaches) | |\n" % fname)
 
 def read(name):
     with open(os.path.join(SRC, name), "rb") as fh:
