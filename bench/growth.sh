@@ -32,7 +32,7 @@ start() {
   grep -q READY /tmp/growth.ready.$$ || { cat /tmp/growth.ready.$$ >&2; return 1; }
   sleep 1
 }
-tcp_ms() { "$L" --stats 2>&1 >/dev/null | awk '/\/net\/tcp: .* lines read/ {print $4 "/" $(NF-1)}'; }
+tcp_ms() { "$L" --stats 2>&1 >/dev/null | awk '/\/net\/tcp: .* lines read/ {print $3 "/" $(NF-1)}'; }
 : > "$B/growth_fds.dat"; : > "$B/growth_est.dat"
 echo "| total fds in /proc | ms listeners | ms ss | listeners/ss |"
 echo "|---|---|---|---|"

@@ -185,7 +185,10 @@ static void conn_holder(int h, int n)
     int one = 1, lfd, i;
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
-    a.sin_port = htons(9000);
+    /* A port that changes from run to run (9000-9499), so the TIME_WAIT
+     * sockets a previous run left on the same addresses do not use up the
+     * ephemeral ports of this 4-tuple space. */
+    a.sin_port = htons((uint16_t)(9000 + top % 500));
     a.sin_addr.s_addr = htonl(0x7f000101u + (uint32_t)h);
     lfd = socket(AF_INET, SOCK_STREAM, 0);
     if (lfd < 0)
@@ -237,11 +240,16 @@ static void make_time_wait(int n)
     close(lfd);
 }
 
-static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t stop_flag, child_died;
 static void on_stop(int sig)
 {
     (void)sig;
     stop_flag = 1;
+}
+static void on_child(int sig)
+{
+    (void)sig;
+    child_died = 1;
 }
 
 static pid_t spawn(void (*fn)(int), int arg)
@@ -302,6 +310,8 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGALRM, &sa, NULL);
+    sa.sa_handler = on_child;
+    sigaction(SIGCHLD, &sa, NULL); /* a child that dies before READY fails the run */
     if (pipe2(rp, O_CLOEXEC) != 0)
         die("pipe");
     ready_w = rp[1];
@@ -324,11 +334,11 @@ int main(int argc, char **argv)
     }
     close(rp[1]);
     ready_w = -1;
-    while (got < expect && !stop_flag) {
+    while (got < expect && !stop_flag && !child_died) {
         ssize_t n = read(rp[0], b, sizeof b);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0 || stop_flag) {
+        if (n <= 0 || stop_flag || child_died) {
             fprintf(stderr, "loadgen: a child failed before it was ready (%d of %d)\n", got,
                     expect);
             kill(0, SIGKILL);
@@ -337,6 +347,7 @@ int main(int argc, char **argv)
         got += (int)n;
     }
     close(rp[0]);
+    signal(SIGCHLD, SIG_DFL);
     if (T > 0)
         make_time_wait(T);
     printf("READY %d\n", expect);

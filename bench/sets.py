@@ -7,7 +7,12 @@ def sh(argv):
     return subprocess.run(argv, capture_output=True, text=True).stdout
 
 def v6(a):
-    return a if a.startswith('[') else '[' + a + ']'
+    # IPv6 text as '[addr]'; v4-mapped ones as 'v4m:a.b.c.d' (netstat and lsof print
+    # them in dotted IPv4 form, ss and listeners as ::ffff:a.b.c.d).
+    a = a.strip('[]')
+    if a.lower().startswith('::ffff:') and '.' in a:
+        a = a[7:]
+    return 'v4m:' + a if '.' in a else '[' + a + ']'
 
 def from_listeners(b):
     s, owned = set(), set()
@@ -26,7 +31,8 @@ def from_ss():
         a = ln.split()[3]
         if a.startswith('*:'):
             a = '[::]' + a[1:]
-        s.add(a)
+        addr, port = a.rsplit(':', 1)
+        s.add((v6(addr) if addr.startswith('[') else addr) + ':' + port)
     return s
 
 def from_netstat():
@@ -48,6 +54,8 @@ def from_lsof():
             addr, port = ln[1:].rsplit(':', 1)
             if addr == '*':
                 addr = '[::]' if t == 'IPv6' else '0.0.0.0'
+            elif t == 'IPv6':
+                addr = v6(addr)
             s.add(addr + ':' + port)
     return s
 
