@@ -3,6 +3,8 @@
 
 #include "listeners.h"
 #include "sandbox.h"
+#include "snapshot.h"
+#include "trait_diff.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -36,6 +38,15 @@ static const char help_text[] =
     "                  stderr once the options are parsed (on by default)\n"
     "  --help          print this help and exit\n"
     "  --version       print the version and exit\n"
+    "\n"
+    "listeners snapshot DIR [--archive FILE] [--proc SOURCE]\n"
+    "listeners diff OURS.json THEIRS.json [--format text|json] [--proc SNAPSHOT]\n"
+    "  snapshot DIR    copy what the collector reads (net/tcp, net/tcp6, and for\n"
+    "                  each process holding a socket its socket fd links, comm and\n"
+    "                  exe link) into a new DIR that --proc DIR replays, with a\n"
+    "                  MANIFEST; --archive FILE also writes it as a tar\n"
+    "  diff A B        compare two trait documents (ours, theirs) row by row;\n"
+    "                  exit 0 equal, 1 different, 2 bad input (diff --help)\n"
     "\n"
     "The owner of a socket is the lowest pid other than 1 that holds it; pid 1 only\n"
     "when it is the sole holder. pid, comm and exe are null when no holder could be\n"
@@ -164,6 +175,10 @@ int main(int argc, char **argv)
     struct lsn_options opts;
     struct lsn_result result;
 
+    if (argc > 1 && strcmp(argv[1], "diff") == 0)
+        return lsn_diff_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "snapshot") == 0)
+        return lsn_snapshot_main(argc - 1, argv + 1);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {

@@ -19,6 +19,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -45,10 +46,17 @@
  * skip it. */
 #define IS(n) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (n), 0, 1)
 
-int lsn_sandbox_enter(void)
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* dirfd < 0: the collector's filter. dirfd >= 0: the snapshot's, which also
+ * lets the process create under dirfd (see sandbox.h). */
+static int install(int dirfd)
 {
     const unsigned write_mask = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND;
-    struct sock_filter filter[] = {
+    const unsigned create_flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
+    const unsigned create_mask = O_ACCMODE | O_CREAT | O_EXCL | O_NOFOLLOW | O_TRUNC | O_APPEND;
+    const unsigned fd = (unsigned)dirfd;
+    struct sock_filter head[] = {
         /* the right architecture, and on x86_64 no x32 system calls */
         LOAD(ARCH_OFF),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, LSN_AUDIT_ARCH, 1, 0),
@@ -59,60 +67,69 @@ int lsn_sandbox_enter(void)
         DENY,
 #endif
         /* plain allows */
-        IS(__NR_read),
-        ALLOW,
-        IS(__NR_pread64),
-        ALLOW,
-        IS(__NR_readlinkat),
-        ALLOW,
-        IS(__NR_getdents64),
-        ALLOW,
-        IS(__NR_close),
-        ALLOW,
-        IS(__NR_fstat),
-        ALLOW,
-        IS(__NR_newfstatat),
-        ALLOW,
-        IS(__NR_statx),
-        ALLOW,
-        IS(__NR_fstatfs),
-        ALLOW,
-        IS(__NR_lseek),
-        ALLOW,
-        IS(__NR_fcntl),
-        ALLOW,
-        IS(__NR_brk),
-        ALLOW,
-        IS(__NR_munmap),
-        ALLOW,
-        IS(__NR_mremap),
-        ALLOW,
-        IS(__NR_madvise),
-        ALLOW,
-        IS(__NR_clock_gettime),
-        ALLOW,
-        IS(__NR_gettid),
-        ALLOW,
-        IS(__NR_getpid),
-        ALLOW,
-        IS(__NR_getrandom),
-        ALLOW,
-        IS(__NR_futex),
-        ALLOW,
-        IS(__NR_rt_sigprocmask),
-        ALLOW,
-        IS(__NR_rt_sigreturn),
-        ALLOW,
-        IS(__NR_exit),
-        ALLOW,
-        IS(__NR_exit_group),
-        ALLOW,
-        /* openat: read-only (no write access, no create, truncate, append) */
+        IS(__NR_read), ALLOW,
+        IS(__NR_pread64), ALLOW,
+        IS(__NR_readlinkat), ALLOW,
+        IS(__NR_getdents64), ALLOW,
+        IS(__NR_close), ALLOW,
+        IS(__NR_fstat), ALLOW,
+        IS(__NR_newfstatat), ALLOW,
+        IS(__NR_statx), ALLOW,
+        IS(__NR_fstatfs), ALLOW,
+        IS(__NR_lseek), ALLOW,
+        IS(__NR_fcntl), ALLOW,
+        IS(__NR_brk), ALLOW,
+        IS(__NR_munmap), ALLOW,
+        IS(__NR_mremap), ALLOW,
+        IS(__NR_madvise), ALLOW,
+        IS(__NR_clock_gettime), ALLOW,
+        IS(__NR_gettid), ALLOW,
+        IS(__NR_getpid), ALLOW,
+        IS(__NR_getrandom), ALLOW,
+        IS(__NR_futex), ALLOW,
+        IS(__NR_rt_sigprocmask), ALLOW,
+        IS(__NR_rt_sigreturn), ALLOW,
+        IS(__NR_exit), ALLOW,
+        IS(__NR_exit_group), ALLOW,
+    };
+    /* collector: openat read-only (no write access, create, truncate, append) */
+    struct sock_filter open_ro[] = {
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 0, 4),
         LOAD(ARG_LO(2)),
         BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, write_mask, 0, 1),
         DENY,
         ALLOW,
+    };
+    /* snapshot: openat read-only anywhere, or exactly O_WRONLY|O_CREAT|O_EXCL|
+     * O_NOFOLLOW (plus O_CLOEXEC etc.) relative to dirfd; mkdirat relative to
+     * dirfd; symlinkat with newdirfd == dirfd; write, writev to any fd (only
+     * fds opened for writing, here or before the filter, accept them) */
+    struct sock_filter open_snap[] = {
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 0, 10),
+        LOAD(ARG_LO(2)),
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, write_mask, 1, 0),
+        ALLOW,
+        BPF_STMT(BPF_ALU | BPF_AND | BPF_K, create_mask),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, create_flags, 1, 0),
+        DENY,
+        LOAD(ARG_LO(0)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, fd, 0, 1),
+        ALLOW,
+        DENY,
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mkdirat, 0, 4),
+        LOAD(ARG_LO(0)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, fd, 0, 1),
+        ALLOW,
+        DENY,
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_symlinkat, 0, 4),
+        LOAD(ARG_LO(1)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, fd, 0, 1),
+        ALLOW,
+        DENY,
+        IS(__NR_write), ALLOW,
+        IS(__NR_writev), ALLOW,
+    };
+    struct sock_filter tail[] = {
 #if defined(__NR_open)
         /* open (musl's open() on x86_64): read-only, as openat */
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_open, 0, 4),
@@ -128,7 +145,7 @@ int lsn_sandbox_enter(void)
         BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_EXEC, 0, 1),
         DENY,
         ALLOW,
-        /* write, writev: stdout and stderr only */
+        /* write, writev: stdout and stderr only (the snapshot allowed them above) */
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_write, 1, 0),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_writev, 0, 5),
         LOAD(ARG_LO(0)),
@@ -147,13 +164,41 @@ int lsn_sandbox_enter(void)
         /* everything else */
         DENY,
     };
-    struct sock_fprog prog = {(unsigned short)(sizeof filter / sizeof filter[0]), filter};
+    struct sock_filter filter[N(head) + N(open_snap) + N(tail)];
+    size_t n = 0;
+
+    memcpy(filter, head, sizeof head);
+    n += N(head);
+    if (dirfd < 0) {
+        memcpy(filter + n, open_ro, sizeof open_ro);
+        n += N(open_ro);
+    } else {
+        memcpy(filter + n, open_snap, sizeof open_snap);
+        n += N(open_snap);
+    }
+    memcpy(filter + n, tail, sizeof tail);
+    n += N(tail);
+    struct sock_fprog prog = {(unsigned short)n, filter};
 
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         return -1;
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0)
         return -1;
     return 0;
+}
+
+int lsn_sandbox_enter(void)
+{
+    return install(-1);
+}
+
+int lsn_sandbox_enter_snapshot(int dirfd)
+{
+    if (dirfd < 0) {
+        errno = EBADF;
+        return -1;
+    }
+    return install(dirfd);
 }
 
 #else
@@ -166,6 +211,12 @@ int lsn_sandbox_enter(void)
     errno = ENOSYS;
 #endif
     return -1;
+}
+
+int lsn_sandbox_enter_snapshot(int dirfd)
+{
+    (void)dirfd;
+    return lsn_sandbox_enter();
 }
 
 #endif

@@ -18,4 +18,23 @@
 
 int lsn_sandbox_enter(void);
 
+/* The filter of `listeners snapshot DIR`, with dirfd an O_DIRECTORY fd of DIR
+ * opened before: the same filter, plus exactly these ways to write:
+ *  - openat(dirfd, ..., O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW [|O_CLOEXEC...]):
+ *    a new file, never an existing one, never through a final symlink, only
+ *    with dirfd itself as the directory argument (not AT_FDCWD, not another
+ *    fd); every other open is read-only as before;
+ *  - mkdirat(dirfd, ...) and symlinkat(target, dirfd, ...);
+ *  - write and writev to any fd (only fds opened for writing accept them: the
+ *    creates above, and what was open before the filter, e.g. --archive FILE).
+ * The limit: seccomp BPF sees the dirfd number, not the path string, so an
+ * absolute path or one with ".." given with dirfd would still escape DIR.
+ * The snapshot code only ever passes names it built from decimal pids and fd
+ * numbers ("123/fd/4", "net/tcp"); the filter keeps a subverted process from
+ * writing through any other fd or AT_FDCWD, from truncating or appending to
+ * existing files and from following a planted symlink. (Landlock would close
+ * the path gap; it is not used here.) Same return values as
+ * lsn_sandbox_enter; where there is no filter, nothing is installed. */
+int lsn_sandbox_enter_snapshot(int dirfd);
+
 #endif

@@ -12,6 +12,8 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -136,6 +138,69 @@ static int reads_procfs(int fd)
     return close(d) == 0 ? 0 : 3;
 }
 
+/* The snapshot filter: creates only relative to its directory fd, only as
+ * new files (O_EXCL, O_NOFOLLOW), mkdirat/symlinkat only there. */
+static char snap_dir[64];
+
+static int snapshot_rules(int pipe_fd)
+{
+    int dir = open(snap_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int other = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int create = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    if (dir < 0 || other < 0)
+        return 1;
+    if (lsn_sandbox_enter_snapshot(dir) != 0)
+        return errno == ENOSYS || errno == EOPNOTSUPP ? 77 : 2;
+    int f = openat(dir, "new", create, 0600);
+    if (f < 0 || write(f, "x", 1) != 1 || close(f) != 0)
+        return 3;
+    if (mkdirat(dir, "d", 0700) != 0 || symlinkat("socket:[1]", dir, "d/l") != 0)
+        return 4;
+    int r = 0;
+    r |= refused(openat(dir, "new", O_WRONLY | O_CREAT | O_NOFOLLOW, 0600)) << 1; /* no O_EXCL */
+    r |= refused(openat(dir, "t", O_WRONLY | O_CREAT | O_EXCL, 0600)) << 2;      /* no O_NOFOLLOW */
+    r |= refused(openat(dir, "new", O_WRONLY | O_TRUNC)) << 3;
+    r |= refused(openat(dir, "new", O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600)) << 4;
+    r |= refused(openat(other, "lsn-x", create, 0600)) << 5;
+    r |= refused(openat(AT_FDCWD, "/tmp/lsn-sandbox-must-not-exist", create, 0600)) << 6;
+    r |= refused(mkdirat(other, "lsn-x", 0700)) << 7;
+    r |= refused(mkdirat(AT_FDCWD, "/tmp/lsn-x", 0700)) << 8;
+    r |= refused(symlinkat("x", other, "lsn-x")) << 9;
+    r |= refused(socket(AF_INET, SOCK_STREAM, 0)) << 10;
+    char *const argv[] = {(char *)"/bin/true", NULL};
+    char *const envp[] = {NULL};
+    r |= refused(execve("/bin/true", argv, envp)) << 11;
+    (void)pipe_fd;
+    int rd = openat(dir, "new", O_RDONLY | O_CLOEXEC); /* reads stay allowed */
+    if (rd < 0)
+        r |= 1 << 12;
+    return r;
+}
+
+static void test_sandbox_snapshot_writes_only_under_its_dir(void **state)
+{
+    (void)state;
+    strcpy(snap_dir, "/tmp/lsn-sandbox-snap-XXXXXX");
+    assert_non_null(mkdtemp(snap_dir));
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(snapshot_rules(p[1]));
+    close(p[0]);
+    close(p[1]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", snap_dir);
+    if (system(cmd) != 0)
+        print_error("could not remove %s\n", snap_dir);
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77)
+        skip();
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_sandbox_refuses_sockets(void **state)
 {
     (void)state;
@@ -182,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_sandbox_refuses_writes_to_other_fds),
         cmocka_unit_test(test_sandbox_refuses_executable_memory),
         cmocka_unit_test(test_sandbox_allows_procfs_reads),
+        cmocka_unit_test(test_sandbox_snapshot_writes_only_under_its_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,383 @@
+/* snapshot.c - see snapshot.h. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "snapshot.h"
+
+#include "listeners.h"
+#include "sandbox.h"
+#include "socket_link.h"
+#include "tar.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef LISTENERS_VERSION
+#define LISTENERS_VERSION "0.0.0"
+#endif
+
+#define CREATE (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
+#define COMM_CAP 4096 /* comm is at most 64 bytes on any kernel; a copy keeps up to this */
+#define LINK_CAP 4096
+
+static const char snap_usage[] =
+    "usage: listeners snapshot DIR [--archive FILE] [--proc SOURCE] [--no-sandbox]\n";
+
+struct snap {
+    int src, dst;
+    const char *dir;
+    uint64_t processes, links, skipped;
+    int failed;
+};
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static void fail(struct snap *s, const char *rel, int err)
+{
+    fprintf(stderr, "listeners: snapshot: %s/%s: %s\n", s->dir, rel, strerror(err));
+    s->failed = 1;
+}
+
+static int put_file(struct snap *s, const char *rel, const void *data, size_t len)
+{
+    int fd = openat(s->dst, rel, CREATE, 0644);
+    if (fd < 0 || write_all(fd, data, len) != 0) {
+        fail(s, rel, errno);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (close(fd) != 0) {
+        fail(s, rel, errno);
+        return -1;
+    }
+    return 0;
+}
+
+/* Copies the table src/rel to dst/rel. 1: copied, 0: absent, -1: error. */
+static int copy_table(struct snap *s, const char *rel)
+{
+    char buf[8192];
+    uint64_t total = 0;
+    struct stat st;
+    int in = openat(s->src, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY), out;
+    if (in < 0)
+        return errno == ENOENT ? 0 : -1;
+    if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(in);
+        errno = EINVAL;
+        return -1;
+    }
+    out = openat(s->dst, rel, CREATE, 0644);
+    if (out < 0) {
+        int e = errno;
+        close(in);
+        fail(s, rel, e);
+        return -1;
+    }
+    for (;;) {
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        if (n == 0) {
+            close(in);
+            if (close(out) != 0) {
+                fail(s, rel, errno);
+                return -1;
+            }
+            return 1;
+        }
+        total += (uint64_t)n;
+        if (total > LSN_DEFAULT_MAX_TABLE_BYTES) {
+            errno = EFBIG;
+            break;
+        }
+        if (write_all(out, buf, (size_t)n) != 0) {
+            int e = errno;
+            close(in);
+            close(out);
+            fail(s, rel, e);
+            return -1;
+        }
+    }
+    int e = errno;
+    close(in);
+    close(out);
+    errno = e;
+    return -1;
+}
+
+/* "0", "123": decimal without a leading zero, at most 10 digits. */
+static int decimal_name(const char *n)
+{
+    size_t i;
+    if (n[0] < '0' || n[0] > '9' || (n[0] == '0' && n[1] != '\0'))
+        return 0;
+    for (i = 0; n[i]; i++)
+        if (n[i] < '0' || n[i] > '9' || i >= 10)
+            return 0;
+    return 1;
+}
+
+static void one_process(struct snap *s, const char *pid)
+{
+    char rel[320], link[LINK_CAP];
+    int pidfd, fdfd, dfd;
+    DIR *fds;
+    struct dirent *e;
+    uint64_t links = 0;
+
+    pidfd = openat(s->src, pid, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pidfd < 0) {
+        s->skipped++;
+        return;
+    }
+    fdfd = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    fds = fdfd >= 0 ? fdopendir(fdfd) : NULL;
+    if (!fds) {
+        if (fdfd >= 0)
+            close(fdfd);
+        close(pidfd);
+        s->skipped++;
+        return;
+    }
+    dfd = dirfd(fds);
+    while (!s->failed && (e = readdir(fds)) != NULL) {
+        uint64_t inode;
+        ssize_t n;
+        if (!decimal_name(e->d_name))
+            continue;
+        n = readlinkat(dfd, e->d_name, link, 64);
+        if (n <= 0 || n >= 64 || lsn_parse_socket_link(link, (size_t)n, &inode) != LSN_LINK_SOCKET)
+            continue;
+        link[n] = '\0';
+        if (links == 0) {
+            snprintf(rel, sizeof rel, "%s", pid);
+            if (mkdirat(s->dst, rel, 0755) != 0) {
+                fail(s, rel, errno);
+                break;
+            }
+            snprintf(rel, sizeof rel, "%s/fd", pid);
+            if (mkdirat(s->dst, rel, 0755) != 0) {
+                fail(s, rel, errno);
+                break;
+            }
+        }
+        snprintf(rel, sizeof rel, "%s/fd/%s", pid, e->d_name);
+        if (symlinkat(link, s->dst, rel) != 0) {
+            fail(s, rel, errno);
+            break;
+        }
+        links++;
+    }
+    closedir(fds);
+    if (links > 0 && !s->failed) {
+        char comm[COMM_CAP];
+        size_t got = 0;
+        int c = openat(pidfd, "comm", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        struct stat st;
+        if (c >= 0 && fstat(c, &st) == 0 && S_ISREG(st.st_mode)) {
+            for (;;) {
+                ssize_t n = read(c, comm + got, sizeof comm - got);
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n <= 0)
+                    break;
+                got += (size_t)n;
+                if (got == sizeof comm)
+                    break;
+            }
+            snprintf(rel, sizeof rel, "%s/comm", pid);
+            put_file(s, rel, comm, got);
+        }
+        if (c >= 0)
+            close(c);
+        ssize_t n = readlinkat(pidfd, "exe", link, sizeof link);
+        if (n > 0 && (size_t)n < sizeof link && !memchr(link, '\0', (size_t)n)) {
+            link[n] = '\0';
+            snprintf(rel, sizeof rel, "%s/exe", pid);
+            if (symlinkat(link, s->dst, rel) != 0)
+                fail(s, rel, errno);
+        }
+        s->processes++;
+        s->links += links;
+    }
+    close(pidfd);
+}
+
+int lsn_snapshot_main(int argc, char **argv)
+{
+    const char *dir = NULL, *archive = NULL, *source = "/proc";
+    int sandbox = 1, archive_fd = -1, rc = 1, have_tcp6;
+    struct snap s;
+    struct utsname u;
+    struct timespec now;
+    struct tm tm;
+    char stamp[64], manifest[1024];
+    DIR *pids = NULL;
+    struct dirent *e;
+
+    memset(&s, 0, sizeof s);
+    s.src = s.dst = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(snap_usage, stdout);
+            fputs("Copies net/tcp, net/tcp6 and, for every process holding a socket, its\n"
+                  "socket fd links, comm and exe link into the new directory DIR, which\n"
+                  "`listeners --proc DIR` replays; --archive FILE also writes it as a tar.\n",
+                  stdout);
+            return 0;
+        } else if (strcmp(a, "--no-sandbox") == 0) {
+            sandbox = 0;
+        } else if (strcmp(a, "--archive") == 0 || strcmp(a, "--proc") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "listeners: snapshot: missing argument for '%s'\n%s", a,
+                        snap_usage);
+                return 2;
+            }
+            if (a[2] == 'a')
+                archive = argv[++i];
+            else
+                source = argv[++i];
+        } else if (a[0] == '-') {
+            fprintf(stderr, "listeners: snapshot: unknown option '%s'\n%s", a, snap_usage);
+            return 2;
+        } else if (!dir) {
+            dir = a;
+        } else {
+            fprintf(stderr, "listeners: snapshot: unexpected argument '%s'\n%s", a, snap_usage);
+            return 2;
+        }
+    }
+    if (!dir || !dir[0] || (archive && !archive[0]) || !source[0]) {
+        fprintf(stderr, "listeners: snapshot: needs a directory DIR (it must not exist)\n%s",
+                snap_usage);
+        return 2;
+    }
+    s.dir = dir;
+
+    /* Everything that needs more than the snapshot filter allows happens
+     * first: the source, DIR, the archive, uname, the clock. */
+    s.src = open(source, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (s.src < 0) {
+        fprintf(stderr, "listeners: snapshot: %s: %s\n", source, strerror(errno));
+        return 1;
+    }
+    if (mkdir(dir, 0755) != 0) {
+        fprintf(stderr, "listeners: snapshot: %s: %s\n", dir, strerror(errno));
+        goto out;
+    }
+    s.dst = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (s.dst < 0) {
+        fprintf(stderr, "listeners: snapshot: %s: %s\n", dir, strerror(errno));
+        goto out;
+    }
+    if (archive) {
+        archive_fd = open(archive, CREATE, 0644);
+        if (archive_fd < 0) {
+            fprintf(stderr, "listeners: snapshot: %s: %s\n", archive, strerror(errno));
+            goto out;
+        }
+    }
+    if (uname(&u) != 0)
+        memset(&u, 0, sizeof u);
+    clock_gettime(CLOCK_REALTIME, &now);
+    gmtime_r(&now.tv_sec, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    pids = fdopendir(openat(s.src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!pids) {
+        fprintf(stderr, "listeners: snapshot: %s: %s\n", source, strerror(errno));
+        goto out;
+    }
+    if (sandbox && lsn_sandbox_enter_snapshot(s.dst) != 0 && errno != ENOSYS &&
+        errno != EOPNOTSUPP)
+        fputs("listeners: running without the seccomp sandbox: prctl refused it\n", stderr);
+
+    if (mkdirat(s.dst, "net", 0755) != 0) {
+        fail(&s, "net", errno);
+        goto out;
+    }
+    /* tables first, then the walk: the order of a live run */
+    if (copy_table(&s, "net/tcp") != 1) {
+        if (!s.failed)
+            fprintf(stderr, "listeners: snapshot: %s/net/tcp: %s\n", source, strerror(errno));
+        goto out;
+    }
+    have_tcp6 = copy_table(&s, "net/tcp6");
+    if (have_tcp6 < 0) {
+        if (!s.failed)
+            fprintf(stderr, "listeners: snapshot: %s/net/tcp6: %s\n", source, strerror(errno));
+        goto out;
+    }
+    while (!s.failed && (e = readdir(pids)) != NULL)
+        if (decimal_name(e->d_name))
+            one_process(&s, e->d_name);
+    if (s.failed)
+        goto out;
+
+    int n = snprintf(manifest, sizeof manifest,
+                     "format=listeners-snapshot 1\n"
+                     "collector=listeners " LISTENERS_VERSION "\n"
+                     "kernel_release=%s\n"
+                     "machine=%s\n"
+                     "time=%s\n"
+                     "unix_time=%lld\n"
+                     "source=%s\n"
+                     "tables=net/tcp%s\n"
+                     "processes=%" PRIu64 "\n"
+                     "socket_links=%" PRIu64 "\n"
+                     "processes_unreadable=%" PRIu64 "\n",
+                     u.release, u.machine, stamp, (long long)now.tv_sec, source,
+                     have_tcp6 ? " net/tcp6" : "", s.processes, s.links, s.skipped);
+    if (n < 0 || (size_t)n >= sizeof manifest || put_file(&s, "MANIFEST", manifest, (size_t)n) != 0)
+        goto out;
+    if (archive_fd >= 0) {
+        if (lsn_tar_write_tree(archive_fd, s.dst, (int64_t)now.tv_sec) != 0) {
+            fprintf(stderr, "listeners: snapshot: %s: %s\n", archive, strerror(errno));
+            goto out;
+        }
+        if (close(archive_fd) != 0) {
+            archive_fd = -1;
+            fprintf(stderr, "listeners: snapshot: %s: %s\n", archive, strerror(errno));
+            goto out;
+        }
+        archive_fd = -1;
+    }
+    printf("snapshot %s: %" PRIu64 " processes holding sockets, %" PRIu64 " socket links%s%s\n",
+           dir, s.processes, s.links, archive ? ", archive " : "", archive ? archive : "");
+    rc = fflush(stdout) == 0 ? 0 : 1;
+out:
+    if (pids)
+        closedir(pids);
+    if (archive_fd >= 0)
+        close(archive_fd);
+    if (s.dst >= 0)
+        close(s.dst);
+    if (s.src >= 0)
+        close(s.src);
+    return rc;
+}

@@ -1,0 +1,244 @@
+/* tar.c - see tar.h. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "tar.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BLOCK 512
+#define LINK_CAP 4096
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int pad(int out, uint64_t size)
+{
+    static const char zeros[BLOCK];
+    size_t r = (size_t)(size % BLOCK);
+    return r ? write_all(out, zeros, BLOCK - r) : 0;
+}
+
+static void octal(char *field, size_t width, uint64_t v)
+{
+    /* width - 1 digits and a NUL */
+    field[width - 1] = '\0';
+    for (size_t i = width - 1; i-- > 0;) {
+        field[i] = (char)('0' + (v & 7u));
+        v >>= 3;
+    }
+}
+
+static int header(int out, const char *name, size_t name_len, char type, unsigned mode,
+                  uint64_t size, int64_t mtime, const char *link, size_t link_len)
+{
+    unsigned char h[BLOCK];
+    unsigned sum = 0;
+    memset(h, 0, sizeof h);
+    memcpy(h, name, name_len < 100 ? name_len : 100);
+    octal((char *)h + 100, 8, mode);
+    octal((char *)h + 108, 8, 0);
+    octal((char *)h + 116, 8, 0);
+    octal((char *)h + 124, 12, size);
+    octal((char *)h + 136, 12, mtime > 0 ? (uint64_t)mtime : 0);
+    memset(h + 148, ' ', 8);
+    h[156] = (unsigned char)type;
+    if (link)
+        memcpy(h + 157, link, link_len < 100 ? link_len : 100);
+    memcpy(h + 257, "ustar", 6);
+    memcpy(h + 263, "00", 2);
+    for (size_t i = 0; i < BLOCK; i++)
+        sum += h[i];
+    octal((char *)h + 148, 7, sum);
+    h[155] = ' ';
+    return write_all(out, h, BLOCK);
+}
+
+/* One pax record "LEN key=value\n" appended to buf at *n (cap checked). */
+static int pax_record(char *buf, size_t cap, size_t *n, const char *key, const char *v, size_t vlen)
+{
+    size_t body = 1 + strlen(key) + 1 + vlen + 1, len = body, digits;
+    for (;;) { /* the length counts its own digits */
+        char tmp[24];
+        digits = (size_t)snprintf(tmp, sizeof tmp, "%zu", len);
+        if (body + digits == len)
+            break;
+        len = body + digits;
+    }
+    if (cap - *n < len)
+        return -1;
+    *n += (size_t)snprintf(buf + *n, cap - *n, "%zu %s=", len, key);
+    memcpy(buf + *n, v, vlen);
+    *n += vlen;
+    buf[(*n)++] = '\n';
+    return 0;
+}
+
+static int entry(int out, const char *name, char type, unsigned mode, uint64_t size, int64_t mtime,
+                 const char *link, size_t link_len)
+{
+    size_t name_len = strlen(name);
+    if (name_len >= 100 || (link && link_len >= 100)) {
+        char pax[2 * LINK_CAP + 128];
+        size_t n = 0;
+        if ((name_len >= 100 && pax_record(pax, sizeof pax, &n, "path", name, name_len) != 0) ||
+            (link && link_len >= 100 &&
+             pax_record(pax, sizeof pax, &n, "linkpath", link, link_len) != 0)) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        if (header(out, "PaxHeaders/entry", 16, 'x', 0644, n, mtime, NULL, 0) != 0 ||
+            write_all(out, pax, n) != 0 || pad(out, n) != 0)
+            return -1;
+    }
+    return header(out, name, name_len, type, mode, size, mtime, link, link_len);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int copy_file(int out, int dirfd, const char *name, const char *path, uint64_t size,
+                     int64_t mtime)
+{
+    char buf[8192];
+    uint64_t done = 0;
+    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return -1;
+    if (entry(out, path, '0', 0644, size, mtime, NULL, 0) != 0)
+        goto fail;
+    while (done < size) {
+        size_t want = size - done < sizeof buf ? (size_t)(size - done) : sizeof buf;
+        ssize_t n = read(fd, buf, want);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) { /* the file shrank under us: the archive would be corrupt */
+            errno = n == 0 ? EIO : errno;
+            goto fail;
+        }
+        if (write_all(out, buf, (size_t)n) != 0)
+            goto fail;
+        done += (size_t)n;
+    }
+    close(fd);
+    return pad(out, size);
+fail:
+    close(fd);
+    return -1;
+}
+
+/* Writes the entries of directory dfd whose archive prefix is prefix. */
+static int walk(int out, int dfd, const char *prefix, int64_t mtime, int depth)
+{
+    DIR *d;
+    struct dirent *e;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    if (depth > 16) {
+        errno = ELOOP;
+        return -1;
+    }
+    d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return -1;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (n == cap) {
+            char **p = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof *p);
+            if (!p) {
+                rc = -1;
+                break;
+            }
+            names = p;
+        }
+        if ((names[n] = strdup(e->d_name)) == NULL) {
+            rc = -1;
+            break;
+        }
+        n++;
+    }
+    if (rc == 0 && n > 1)
+        qsort(names, n, sizeof *names, cmp_names);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct stat st;
+        size_t plen = strlen(prefix), nlen = strlen(names[i]);
+        char *path = malloc(plen + nlen + 2);
+        if (!path) {
+            rc = -1;
+            break;
+        }
+        memcpy(path, prefix, plen);
+        memcpy(path + plen, names[i], nlen + 1);
+        if (fstatat(dirfd(d), names[i], &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            rc = -1;
+        } else if (S_ISDIR(st.st_mode)) {
+            path[plen + nlen] = '/';
+            path[plen + nlen + 1] = '\0';
+            int sub = openat(dirfd(d), names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub < 0 || entry(out, path, '5', 0755, 0, mtime, NULL, 0) != 0)
+                rc = -1;
+            else
+                rc = walk(out, sub, path, mtime, depth + 1);
+            if (sub >= 0 && rc != 0 && errno == 0)
+                errno = EIO;
+        } else if (S_ISREG(st.st_mode)) {
+            rc = copy_file(out, dirfd(d), names[i], path, (uint64_t)st.st_size, mtime);
+        } else if (S_ISLNK(st.st_mode)) {
+            char link[LINK_CAP];
+            ssize_t len = readlinkat(dirfd(d), names[i], link, sizeof link);
+            if (len <= 0 || (size_t)len >= sizeof link) {
+                if (len >= 0)
+                    errno = ENAMETOOLONG;
+                rc = -1;
+            } else {
+                rc = entry(out, path, '2', 0777, 0, mtime, link, (size_t)len);
+            }
+        } else {
+            errno = EINVAL;
+            rc = -1;
+        }
+        free(path);
+    }
+    int e2 = errno;
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    closedir(d);
+    errno = e2;
+    return rc;
+}
+
+int lsn_tar_write_tree(int out, int dirfd, int64_t mtime)
+{
+    static const char zeros[2 * BLOCK];
+    int d = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d < 0)
+        return -1;
+    if (walk(out, d, "", mtime, 0) != 0)
+        return -1;
+    return write_all(out, zeros, sizeof zeros);
+}

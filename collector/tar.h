@@ -1,0 +1,21 @@
+/* tar.h - a small POSIX tar (ustar + pax) writer for `listeners snapshot
+ * --archive`: directories, regular files and symbolic links only.
+ *
+ * Entries are written in byte order of their names, depth first, each
+ * directory before its contents, with mode 0755/0644/0777, uid/gid 0, no
+ * user or group names and the given mtime, so the same tree gives the same
+ * bytes. A name or link target that does not fit the ustar fields (more than
+ * 100 bytes) gets a pax 'x' header (path=, linkpath=) before it. Other file
+ * types (FIFOs, devices, sockets) are errors (EINVAL): a snapshot has none.
+ */
+#ifndef LISTENERS_TAR_H
+#define LISTENERS_TAR_H
+
+#include <stdint.h>
+
+/* Writes every entry below the directory dirfd (names relative to it, no
+ * leading "./") to out, then the two zero blocks that end an archive.
+ * Returns 0, or -1 with errno set. */
+int lsn_tar_write_tree(int out, int dirfd, int64_t mtime);
+
+#endif
