@@ -159,16 +159,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (lsn_parse_tcp_line(buf, len, family, flipped, &other) != st)
         abort();
 
-    /* A header is a whole line too: never HEADER before its '\n'. */
-    if (st == LSN_TCP_HEADER && memchr(buf, '\n', len) == NULL)
+    /* A header is a whole line too: it ends at its '\n', with nothing before
+     * the end missing and nothing after it. */
+    if (st == LSN_TCP_HEADER &&
+        (len == 0 || buf[len - 1] != '\n' || memchr(buf, '\n', len) != buf + len - 1))
         abort();
-#ifdef LSN_FUZZ_STRICT_HEADER
-    /* ... "and have nothing after it": today bytes after a header's '\n'
-     * still give HEADER (corpus/regressions/README.md). Build with
-     * -DLSN_FUZZ_STRICT_HEADER once the parser reports them as TRAILING. */
-    if (st == LSN_TCP_HEADER && buf[len - 1] != '\n')
-        abort();
-#endif
     if (st != LSN_TCP_OK) {
         if (!zeroed(&line) || !zeroed(&other))
             abort();

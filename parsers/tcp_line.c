@@ -152,7 +152,7 @@ static int pointer_ok(struct token t)
 
 /* The header of both files starts "  sl  local_address " (tcp6 then has more
  * spaces). Anything else that starts with "sl" is a bad sl, not a header. */
-static enum lsn_tcp_status header(const struct cursor *c, const char *sl)
+static enum lsn_tcp_status header(const struct cursor *c, const char *sl, const char *end)
 {
     static const char start[] = "sl  local_address ";
     size_t n = sizeof start - 1, avail = (size_t)(c->nl - sl);
@@ -161,7 +161,9 @@ static enum lsn_tcp_status header(const struct cursor *c, const char *sl)
         return LSN_TCP_BAD_SL;
     if (!c->terminated)
         return LSN_TCP_TRUNCATED;
-    return avail < n ? LSN_TCP_BAD_SL : LSN_TCP_HEADER;
+    if (avail < n)
+        return LSN_TCP_BAD_SL;
+    return c->nl + 1 == end ? LSN_TCP_HEADER : LSN_TCP_TRAILING;
 }
 
 /* Takes the next token or returns from the parser: out of input is
@@ -195,7 +197,7 @@ static enum lsn_tcp_status parse(const char *buf, size_t len, enum lsn_family fa
 
     NEXT(LSN_TCP_BLANK);
     if (t.n == 2 && t.s[0] == 's' && t.s[1] == 'l')
-        return header(&c, t.s);
+        return header(&c, t.s, buf + len);
     if (t.n < 2 || t.s[t.n - 1] != ':' || dec_unsigned(t.s, t.n - 1, UINT32_MAX, &u) != 0)
         return LSN_TCP_BAD_SL;
     out->sl = (uint32_t)u;

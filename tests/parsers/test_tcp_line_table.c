@@ -334,6 +334,7 @@ static const struct raw_row RAW_ROWS[] = {
     {V4, "sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n", 0,
      LSN_TCP_HEADER},
     {V4, "  sl anything at all\n", 0, LSN_TCP_BAD_SL},
+    {V4, HDR4 "\nx", 0, LSN_TCP_TRAILING},
     {V4, "  sl  local_address", 0, LSN_TCP_TRUNCATED},
     {V4, "  sl  local_addr\n", 0, LSN_TCP_BAD_SL},
     {V4, "\n", 0, LSN_TCP_BLANK},
