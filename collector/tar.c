@@ -64,7 +64,8 @@ static int header(int out, const char *name, size_t name_len, char type, unsigne
     if (link)
         memcpy(h + 157, link, link_len < 100 ? link_len : 100);
     memcpy(h + 257, "ustar", 6);
-    memcpy(h + 263, "00", 2);
+    /* ustar version: two characters without a NUL, by the format */
+    memcpy(h + 263, "00", 2); /* NOLINT(bugprone-not-null-terminated-result) */
     for (size_t i = 0; i < BLOCK; i++)
         sum += h[i];
     octal((char *)h + 148, 7, sum);
