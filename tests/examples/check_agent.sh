@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs this build into a staging prefix, builds examples/agent.c against
+# the installed library through pkg-config (as an agent would), and runs it
+# on a small proc tree: it must print the one listener, exactly.
+# Usage: check_agent.sh BUILD_DIR SOURCE_DIR C_COMPILER
+set -euo pipefail
+build=$1 src=$2 cc=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cmake --install "$build" --prefix "$work/stage" >/dev/null
+export PKG_CONFIG_PATH="$work/stage/lib/pkgconfig:$work/stage/lib64/pkgconfig"
+cmake -S "$src/examples" -B "$work/agent" -DCMAKE_C_COMPILER="$cc" >/dev/null
+cmake --build "$work/agent" >/dev/null
+
+tree=$work/proc
+mkdir -p "$tree/net" "$tree/42/fd"
+printf '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' >"$tree/net/tcp"
+printf '   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 1 0000000000000000 100 0 0 10 0\n' >>"$tree/net/tcp"
+ln -s 'socket:[12345]' "$tree/42/fd/3"
+printf 'sshd\n' >"$tree/42/comm"
+ln -s /usr/sbin/sshd "$tree/42/exe"
+
+got=$("$work/agent/agent" --proc "$tree" --count 2 --interval 0)
+want='+ ipv4 0.0.0.0:22 inode 12345 pid 42 comm "sshd"'
+if [ "$got" != "$want" ]; then
+  printf 'agent printed:\n%s\nwanted:\n%s\n' "$got" "$want" >&2
+  exit 1
+fi
+echo "ok: agent built against the installed library and printed: $got"
