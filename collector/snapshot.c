@@ -144,7 +144,7 @@ static int decimal_name(const char *n)
 
 static void one_process(struct snap *s, const char *pid)
 {
-    char rel[320], link[LINK_CAP];
+    char rel[2 * 256 + 8], link[LINK_CAP]; /* "<pid>/fd/<fd>": two d_names at most */
     int pidfd, fdfd, dfd;
     DIR *fds;
     struct dirent *e;
