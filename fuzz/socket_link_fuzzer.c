@@ -5,6 +5,9 @@
  * parser (it measures the digit run first and checks the u64 limit with a
  * 20-digit string comparison), and the two must agree on the status and the
  * inode. On every non-socket status the inode must be 0.
+ *
+ * The same input is also a namespace link for lsn_parse_ns_link(.., "net",
+ * ..): "net:[N]" must parse exactly when "socket:[N]" would, with N != 0.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -61,6 +64,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *text = lsn_link_status_text(st);
     if (!text || strcmp(text, "unknown socket link status") == 0)
         abort();
+    /* net:[N] follows the socket link's number rules, and rejects 0. */
+    {
+        uint64_t ns = 99, ref_ns = 0;
+        int ok = lsn_parse_ns_link((const char *)data, size, "net", &ns), ref_ok = 0;
+        if (size >= 5 && memcmp(data, "net:[", 5) == 0 && size - 5 < 4096) {
+            uint8_t buf[4096 + 8];
+            memcpy(buf, "socket:[", 8);
+            memcpy(buf + 8, data + 5, size - 5);
+            ref_ok = reference(buf, size + 3, &ref_ns) == LSN_LINK_SOCKET && ref_ns != 0;
+            if (!ref_ok)
+                ref_ns = 0;
+        }
+        if ((ok == 0) != ref_ok || ns != ref_ns)
+            abort();
+    }
     /* Never NULL, even for a value past the last status. */
     text = lsn_link_status_text((enum lsn_link_status)(LSN_LINK_TRAILING + 1));
     if (!text || strcmp(text, "unknown socket link status") != 0)

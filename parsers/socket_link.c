@@ -3,10 +3,10 @@
 
 #include <string.h>
 
-enum lsn_link_status lsn_parse_socket_link(const char *buf, size_t len, uint64_t *inode)
+/* "<prefix><decimal u64>]" with the socket link's rules for the number. */
+static enum lsn_link_status parse_bracketed(const char *buf, size_t len, const char *prefix,
+                                            size_t plen, uint64_t *inode)
 {
-    static const char prefix[] = "socket:[";
-    const size_t plen = sizeof prefix - 1;
     size_t i = plen;
     uint64_t v = 0;
 
@@ -31,6 +31,32 @@ enum lsn_link_status lsn_parse_socket_link(const char *buf, size_t len, uint64_t
         return LSN_LINK_TRAILING;
     *inode = v;
     return LSN_LINK_SOCKET;
+}
+
+enum lsn_link_status lsn_parse_socket_link(const char *buf, size_t len, uint64_t *inode)
+{
+    static const char prefix[] = "socket:[";
+    return parse_bracketed(buf, len, prefix, sizeof prefix - 1, inode);
+}
+
+int lsn_parse_ns_link(const char *buf, size_t len, const char *type, uint64_t *inode)
+{
+    char prefix[LSN_NS_TYPE_MAX + 3];
+    size_t tlen = 0;
+
+    *inode = 0;
+    while (tlen <= LSN_NS_TYPE_MAX && type[tlen])
+        tlen++;
+    if (tlen == 0 || tlen > LSN_NS_TYPE_MAX)
+        return -1;
+    memcpy(prefix, type, tlen);
+    prefix[tlen] = ':';
+    prefix[tlen + 1] = '[';
+    if (parse_bracketed(buf, len, prefix, tlen + 2, inode) != LSN_LINK_SOCKET || *inode == 0) {
+        *inode = 0;
+        return -1;
+    }
+    return 0;
 }
 
 const char *lsn_link_status_text(enum lsn_link_status status)

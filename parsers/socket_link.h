@@ -35,6 +35,16 @@ enum lsn_link_status {
  * inode 0 (the kernel never hands one out, but the text is well formed). */
 enum lsn_link_status lsn_parse_socket_link(const char *buf, size_t len, uint64_t *inode);
 
+/* A namespace link target, /proc/<pid>/ns/<type> as readlink(2) returns it:
+ * "<type>:[<inode>]" (fs/nsfs.c ns_dname prints "%s:[%lu]" of the nsfs
+ * inode's i_ino, the namespace's inum: the st_ino that stat(2), not lstat(2), gives
+ * for the link). type is a short name such as "net" (1..LSN_NS_TYPE_MAX
+ * bytes). The number follows the socket link's rules (decimal, no sign, no
+ * leading zero, fits in 64 bits, nothing after ']'), and must not be 0 (no
+ * namespace has inode 0). Returns 0 and sets *inode, or -1 with *inode = 0. */
+#define LSN_NS_TYPE_MAX 16
+int lsn_parse_ns_link(const char *buf, size_t len, const char *type, uint64_t *inode);
+
 /* A short English reason for a status ("not a socket link", ...). Never NULL. */
 const char *lsn_link_status_text(enum lsn_link_status status);
 

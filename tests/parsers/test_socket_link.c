@@ -227,6 +227,81 @@ static void test_real_fd_link_targets_are_classified(void **state)
     assert_true(saw_fake_socket_file);
 }
 
+/* ---- namespace links: "<type>:[<inode>]" ---- */
+
+struct ns_row {
+    const char *buf;
+    size_t len;
+    const char *type;
+    int ok;
+    uint64_t inode;
+};
+
+static const struct ns_row NS_ROWS[] = {
+    {S("net:[4026531833]"), "net", 1, 4026531833u},
+    {S("net:[1]"), "net", 1, 1},
+    {S("net:[18446744073709551615]"), "net", 1, UINT64_MAX},
+    {S("mnt:[4026531841]"), "mnt", 1, 4026531841u},
+    {S("net:[0]"), "net", 0, 0},             /* no namespace has inode 0 */
+    {S("net:[18446744073709551616]"), "net", 0, 0},
+    {S("net:[04026531833]"), "net", 0, 0},
+    {S("net:[]"), "net", 0, 0},
+    {S("net:["), "net", 0, 0},
+    {S("net:[4026531833"), "net", 0, 0},
+    {S("net:[4026531833] "), "net", 0, 0},
+    {S("net:[4026531833]\n"), "net", 0, 0},
+    {S("net:[4026531833]\0"), "net", 0, 0},
+    {S("net:[+1]"), "net", 0, 0},
+    {S("net:[-1]"), "net", 0, 0},
+    {S("net:[ 1]"), "net", 0, 0},
+    {S("net:[0x10]"), "net", 0, 0},
+    {S("net:(1)"), "net", 0, 0},
+    {S("Net:[1]"), "net", 0, 0},
+    {S("netx:[1]"), "net", 0, 0},
+    {S("ne:[1]"), "net", 0, 0},
+    {S(" net:[1]"), "net", 0, 0},
+    {S("socket:[4026531833]"), "net", 0, 0},
+    {S("mnt:[4026531841]"), "net", 0, 0},
+    {S("net:[4026531833]"), "mnt", 0, 0},
+    {S("/run/netns/net:[1]"), "net", 0, 0},
+    {S(""), "net", 0, 0},
+    {S("net:[1]"), "", 0, 0},                 /* an empty type never matches */
+    {S("net:[1]"), "net:[1]-and-a-type-longer-than-16", 0, 0},
+};
+
+static void test_ns_link_table(void **state)
+{
+    (void)state;
+    struct test_guard g;
+    test_guard_init(&g, 256);
+    for (size_t i = 0; i < sizeof NS_ROWS / sizeof NS_ROWS[0]; i++) {
+        const struct ns_row *r = &NS_ROWS[i];
+        const char *p = test_guard_place(&g, r->buf, r->len);
+        uint64_t inode = 0xDEADBEEFu;
+        int rc = lsn_parse_ns_link(p, r->len, r->type, &inode);
+        if ((rc == 0) != r->ok || inode != r->inode)
+            fail_msg("ns row %zu: rc %d inode %" PRIu64 ", want ok %d inode %" PRIu64, i, rc,
+                     inode, r->ok, r->inode);
+    }
+    test_guard_free(&g);
+}
+
+/* Every proper prefix of a namespace link is rejected, inside len. */
+static void test_every_prefix_of_ns_link_is_rejected(void **state)
+{
+    (void)state;
+    static const char link[] = "net:[4026531833]";
+    struct test_guard g;
+    test_guard_init(&g, 64);
+    for (size_t n = 0; n < sizeof link - 1; n++) {
+        const char *p = test_guard_place(&g, link, n);
+        uint64_t inode = 77;
+        assert_int_equal(lsn_parse_ns_link(p, n, "net", &inode), -1);
+        assert_int_equal(inode, 0);
+    }
+    test_guard_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +311,8 @@ int main(void)
         cmocka_unit_test(test_every_prefix_of_socket_link_is_rejected),
         cmocka_unit_test(test_socket_link_inode_values_match_strtoull),
         cmocka_unit_test(test_real_fd_link_targets_are_classified),
+        cmocka_unit_test(test_ns_link_table),
+        cmocka_unit_test(test_every_prefix_of_ns_link_is_rejected),
     };
     return cmocka_run_group_tests_name("socket_link", tests, NULL, NULL);
 }
