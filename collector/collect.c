@@ -23,6 +23,7 @@
 
 #define READ_CHUNK 4096
 #define LINK_MAX_SOCKET 64 /* "socket:[18446744073709551615]" is 29 bytes */
+#define LINK_MAX_NS 64     /* "net:[18446744073709551615]" is 26 bytes */
 
 struct ctx {
     const struct lsn_options *opts;
@@ -45,6 +46,15 @@ struct ctx {
     size_t unowned; /* rows with an inode and no owner yet */
     char *exe_buf;  /* LSN_EXE_MAX + 1 bytes */
     int nomem;
+    /* LSN_OPT_ALL_NETNS: the namespace of the table being read (tags rows and
+     * diagnostics), and the set of namespaces: inode -> lowest member pid,
+     * open addressing, keys 0 = empty. */
+    uint64_t cur_netns;
+    int cur_host;
+    int32_t cur_member; /* the pid whose tables are being read, -1: the root's */
+    uint64_t *ns_keys;
+    int32_t *ns_pids;
+    size_t ns_n, ns_cap;
 };
 
 static uint64_t now_ns(void)
@@ -105,6 +115,7 @@ static void diag(struct ctx *c, enum lsn_diag_kind kind, const char *path, uint6
     d.error = error;
     d.pid = pid;
     d.message = message;
+    d.netns = c->cur_netns;
     c->opts->diag(c->opts->diag_ctx, &d);
 }
 
@@ -204,6 +215,8 @@ static int add_listener(struct ctx *c, const struct lsn_tcp_line *t, enum lsn_fa
     l->inode = t->inode;
     l->pid = -1;
     l->exe = NULL;
+    l->netns = c->cur_netns;
+    l->netns_host = c->cur_host;
     if (t->inode != 0) {
         hput_raw(c->hkeys, c->hvals, c->hcap, t->inode, (uint32_t)c->n);
         c->unowned++;
@@ -300,11 +313,20 @@ static int drain(struct ctx *c, struct lsn_splitter *s, const char *path, enum l
     return 0;
 }
 
-/* Reads one table. required: net/tcp (errors are fatal); else net/tcp6
- * (absent is fine, other errors are a diagnostic). Returns 0 or -1 (fatal). */
-static int read_table(struct ctx *c, const char *rel, enum lsn_family family, int required,
-                      struct lsn_table_stats *ts)
+enum table_need {
+    TABLE_OPTIONAL = 0, /* net/tcp6: absent is fine, other errors are a diagnostic */
+    TABLE_REQUIRED,     /* the host's net/tcp: errors are fatal */
+    TABLE_NAMESPACE     /* another namespace's net/tcp: errors skip the namespace */
+};
+
+/* Reads one table: dirfd/name, shown as root "/" rel. Returns 0, -1 (fatal),
+ * or 1 (TABLE_NAMESPACE only: the table failed and a LSN_DIAG_NAMESPACE
+ * diagnostic was given; rows it added are still there). */
+static int read_table_at(struct ctx *c, int dirfd, const char *name, const char *rel,
+                         enum lsn_family family, enum table_need need,
+                         struct lsn_table_stats *ts)
 {
+    int required = need == TABLE_REQUIRED;
     char chunk[READ_CHUNK];
     char linebuf[LSN_TCP_LINE_MAX];
     struct lsn_splitter s;
@@ -316,10 +338,10 @@ static int read_table(struct ctx *c, const char *rel, enum lsn_family family, in
     const char *why = NULL;
     int err = 0, fd;
 
-    fd = openat(c->rootfd, rel, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         err = errno;
-        if (!required && err == ENOENT)
+        if (need == TABLE_OPTIONAL && err == ENOENT)
             return 0;
         why = "cannot open";
         goto out;
@@ -390,9 +412,20 @@ out:
             fail(c, LSN_ERR_TABLE, err, path, why);
             return -1;
         }
+        if (need == TABLE_NAMESPACE) {
+            diag(c, LSN_DIAG_NAMESPACE, path, 0, err, c->cur_member, why);
+            return 1;
+        }
         diag(c, LSN_DIAG_TABLE, path, 0, err, -1, why);
     }
     return 0;
+}
+
+static int read_table(struct ctx *c, const char *rel, enum lsn_family family, int required,
+                      struct lsn_table_stats *ts)
+{
+    return read_table_at(c, c->rootfd, rel, rel, family,
+                         required ? TABLE_REQUIRED : TABLE_OPTIONAL, ts);
 }
 
 /* ---- per process ---- */
@@ -757,6 +790,210 @@ static void walk(struct ctx *c)
     st->walk_nanoseconds = now_ns() - t0;
 }
 
+/* ---- network namespaces (LSN_OPT_ALL_NETNS, see listeners.h) ---- */
+
+/* Adds namespace inode with member pid, keeping the lowest pid. 0 or -1. */
+static int ns_put(struct ctx *c, uint64_t inode, int32_t pid)
+{
+    size_t mask, i;
+    if ((c->ns_n + 1) * 2 > c->ns_cap) {
+        size_t ncap = c->ns_cap ? c->ns_cap * 2 : 16, k;
+        uint64_t *keys = calloc(ncap, sizeof *keys);
+        int32_t *pids = calloc(ncap, sizeof *pids);
+        if (!keys || !pids) {
+            free(keys);
+            free(pids);
+            return -1;
+        }
+        for (k = 0; k < c->ns_cap; k++) {
+            if (!c->ns_keys[k])
+                continue;
+            for (i = hslot(c->ns_keys[k], ncap - 1); keys[i]; i = (i + 1) & (ncap - 1))
+                ;
+            keys[i] = c->ns_keys[k];
+            pids[i] = c->ns_pids[k];
+        }
+        free(c->ns_keys);
+        free(c->ns_pids);
+        c->ns_keys = keys;
+        c->ns_pids = pids;
+        c->ns_cap = ncap;
+    }
+    mask = c->ns_cap - 1;
+    for (i = hslot(inode, mask); c->ns_keys[i]; i = (i + 1) & mask) {
+        if (c->ns_keys[i] == inode) {
+            if (pid < c->ns_pids[i])
+                c->ns_pids[i] = pid;
+            return 0;
+        }
+    }
+    c->ns_keys[i] = inode;
+    c->ns_pids[i] = pid;
+    c->ns_n++;
+    return 0;
+}
+
+/* The namespace of a "<rel>/ns/net" link under the root: its inode, or 0
+ * with *err (an errno value, or 0 when the link is not "net:[N]"). The
+ * link's text is the namespace inode that stat(2) would give (listeners.h). */
+static uint64_t netns_of(struct ctx *c, const char *rel, int *err)
+{
+    char link[LINK_MAX_NS];
+    uint64_t inode = 0;
+    ssize_t got = readlinkat(c->rootfd, rel, link, sizeof link);
+    *err = 0;
+    if (got < 0) {
+        *err = errno;
+        return 0;
+    }
+    if ((size_t)got >= sizeof link || lsn_parse_ns_link(link, (size_t)got, "net", &inode) != 0)
+        return 0;
+    return inode;
+}
+
+/* One pass over the pid directories, any order: the set of namespaces. */
+static void ns_scan(struct ctx *c)
+{
+    struct lsn_stats *st = &c->r->stats;
+    struct dirent *e;
+    DIR *d;
+    int dfd = openat(c->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (dfd < 0 || (d = fdopendir(dfd)) == NULL) {
+        int err = errno;
+        if (dfd >= 0)
+            close(dfd);
+        diag(c, LSN_DIAG_TABLE, c->root, 0, err, -1, "cannot read the proc directory");
+        return;
+    }
+    while (!c->nomem && (e = readdir(d)) != NULL) {
+        char rel[32];
+        int32_t pid = parse_pid(e->d_name);
+        uint64_t inode;
+        size_t n;
+        int err;
+        if (pid < 0)
+            continue;
+        n = put_u32(rel, (uint32_t)pid);
+        memcpy(rel + n, "/ns/net", sizeof "/ns/net");
+        inode = netns_of(c, rel, &err);
+        if (inode == 0) {
+            st->netns_no_link++;
+            diag(c, LSN_DIAG_PROCESS, make_path(c, rel), 0, err, pid,
+                 err ? "cannot read the ns/net link" : "ns/net link is not net:[inode]");
+            continue;
+        }
+        if (ns_put(c, inode, pid) != 0)
+            c->nomem = 1;
+    }
+    closedir(d);
+}
+
+/* Drops the rows from index n0 on (a skipped namespace) and rebuilds the
+ * inode index without them. */
+static void rollback_rows(struct ctx *c, size_t n0)
+{
+    size_t i;
+    for (i = n0; i < c->n; i++)
+        if (c->v[i].inode != 0)
+            c->unowned--;
+    c->n = n0;
+    if (c->hcap) {
+        memset(c->hkeys, 0, c->hcap * sizeof *c->hkeys);
+        for (i = 0; i < c->n; i++)
+            if (c->v[i].inode != 0)
+                hput_raw(c->hkeys, c->hvals, c->hcap, c->v[i].inode, (uint32_t)i);
+    }
+}
+
+static int ns_cmp(const void *pa, const void *pb)
+{
+    const uint64_t *a = pa, *b = pb;
+    return a[0] < b[0] ? -1 : a[0] > b[0];
+}
+
+/* Reads one other namespace's tables through its member's directory fd. */
+static void read_namespace(struct ctx *c, uint64_t inode, int32_t pid)
+{
+    struct lsn_stats *st = &c->r->stats;
+    struct lsn_table_stats ts;
+    char name[16], rel[48];
+    size_t n0 = c->n, k;
+    int pidfd, rc;
+
+    c->cur_netns = inode;
+    c->cur_host = 0;
+    c->cur_member = pid;
+    k = put_u32(name, (uint32_t)pid);
+    memcpy(rel, name, k);
+    pidfd = openat(c->rootfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pidfd < 0) {
+        st->netns_skipped++;
+        diag(c, LSN_DIAG_NAMESPACE, make_path(c, name), 0, errno, pid,
+             "cannot open the member's process directory");
+        return;
+    }
+    memcpy(rel + k, "/net/tcp", sizeof "/net/tcp");
+    memset(&ts, 0, sizeof ts);
+    rc = read_table_at(c, pidfd, "net/tcp", rel, LSN_FAMILY_IPV4, TABLE_NAMESPACE, &ts);
+    if (rc == 0) {
+        memcpy(rel + k, "/net/tcp6", sizeof "/net/tcp6");
+        memset(&ts, 0, sizeof ts);
+        rc = read_table_at(c, pidfd, "net/tcp6", rel, LSN_FAMILY_IPV6, TABLE_OPTIONAL, &ts);
+    }
+    close(pidfd);
+    if (rc < 0)
+        return; /* out of memory: fatal */
+    if (rc > 0) {
+        rollback_rows(c, n0);
+        st->netns_skipped++;
+        return;
+    }
+    st->netns_read++;
+    st->netns_listening += c->n - n0;
+}
+
+/* The other namespaces: found, then read in ascending inode order. */
+static void read_namespaces(struct ctx *c)
+{
+    struct lsn_stats *st = &c->r->stats;
+    uint64_t t0 = now_ns(), *list;
+    size_t i, k = 0;
+
+    ns_scan(c);
+    st->netns_found = c->ns_n;
+    if (c->nomem || c->ns_n == 0)
+        goto out;
+    /* compact the set into (inode, pid) pairs */
+    list = malloc(c->ns_n * 2 * sizeof *list);
+    if (!list) {
+        c->nomem = 1;
+        goto out;
+    }
+    for (i = 0; i < c->ns_cap; i++) {
+        if (!c->ns_keys[i] || c->ns_keys[i] == c->r->host_netns)
+            continue;
+        list[2 * k] = c->ns_keys[i];
+        list[2 * k + 1] = (uint64_t)(uint32_t)c->ns_pids[i];
+        k++;
+    }
+    free(c->ns_keys);
+    free(c->ns_pids);
+    c->ns_keys = NULL;
+    c->ns_pids = NULL;
+    c->ns_cap = 0;
+    if (k > 1)
+        qsort(list, k, 2 * sizeof *list, ns_cmp);
+    for (i = 0; i < k && !c->nomem; i++)
+        read_namespace(c, list[2 * i], (int32_t)list[2 * i + 1]);
+    free(list);
+out:
+    c->cur_netns = 0;
+    c->cur_host = 0;
+    c->cur_member = -1;
+    st->netns_nanoseconds = now_ns() - t0;
+}
+
 /* ---- result ---- */
 
 static int row_cmp(const void *pa, const void *pb)
@@ -785,7 +1022,7 @@ static void release_rows(struct lsn_listener *v, size_t n)
 
 enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *result)
 {
-    static const struct lsn_options defaults = {NULL, LSN_ORDER_HOST, NULL, NULL, 0};
+    static const struct lsn_options defaults = {NULL, LSN_ORDER_HOST, NULL, NULL, 0, 0};
     struct ctx c;
     uint64_t t0 = now_ns(), t1;
     size_t i;
@@ -797,6 +1034,7 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
     c.opts = opts ? opts : &defaults;
     c.r = result;
     c.rootfd = -1;
+    c.cur_member = -1;
     c.root = c.opts->proc_root;
 #ifndef __linux__
     if (!c.root) {
@@ -819,10 +1057,28 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
         fail(&c, LSN_ERR_TABLE, errno, c.root, "cannot open the proc directory");
         goto done;
     }
+    if (c.opts->flags & LSN_OPT_ALL_NETNS) {
+        int err;
+        result->all_netns = 1;
+        result->host_netns = netns_of(&c, "self/ns/net", &err);
+        c.cur_netns = result->host_netns;
+        c.cur_host = 1;
+        if (!result->host_netns)
+            diag(&c, LSN_DIAG_NAMESPACE, make_path(&c, "self/ns/net"), 0, err, -1,
+                 err ? "host namespace unknown: cannot read the link"
+                     : "host namespace unknown: the link is not net:[inode]");
+    }
     if (read_table(&c, "net/tcp", LSN_FAMILY_IPV4, 1, &result->stats.tcp) != 0)
         goto done;
     if (read_table(&c, "net/tcp6", LSN_FAMILY_IPV6, 0, &result->stats.tcp6) != 0)
         goto done;
+    if (c.opts->flags & LSN_OPT_ALL_NETNS) {
+        read_namespaces(&c);
+        if (c.nomem) {
+            fail(&c, LSN_ERR_NOMEM, ENOMEM, NULL, "out of memory");
+            goto done;
+        }
+    }
     result->stats.listeners = c.n;
     result->stats.matchable = c.unowned;
     walk(&c);
@@ -853,6 +1109,8 @@ done:
     free(c.hvals);
     free(c.cand);
     free(c.exe_buf);
+    free(c.ns_keys);
+    free(c.ns_pids);
     result->stats.total_nanoseconds = now_ns() - t0;
     return result->status;
 }

@@ -32,6 +32,45 @@
  * ever replaced by a lower pid (pid 1 by any other), so even an out-of-order
  * directory gives the owners of a full walk; it only loses the early stop.
  *
+ * Network namespaces (LSN_OPT_ALL_NETNS). <proc>/net/tcp{,6} show only the
+ * reader's network namespace. With the option the collector also reads, for
+ * every other network namespace that has a process, the tables of one member:
+ *  1. The host namespace is the one <proc>/net/tcp{,6} shows: on procfs
+ *     <proc>/net is a link to self/net, so it is the namespace of
+ *     <proc>/self/ns/net, which is read for its inode. Those tables are read
+ *     exactly as without the option (same errors, same early stop), so the
+ *     rows are the same rows. If self/ns/net cannot be read (a fixture tree
+ *     without self, a procfs of another pid namespace) the host inode is
+ *     unknown: a LSN_DIAG_NAMESPACE diagnostic, and the host rows have
+ *     netns 0 (JSON null) with netns_host set.
+ *  2. One pass over the pid directories reads each <pid>/ns/net link. Its
+ *     target is "net:[<inode>]": fs/nsfs.c ns_dname prints the nsfs inode
+ *     number, which is what stat(2) (not lstat) of the link gives as st_ino;
+ *     reading the text instead of calling stat lets fixture trees, which
+ *     cannot choose inode numbers, name namespaces (lsn_parse_ns_link). A
+ *     pid whose link is missing or malformed belongs to no namespace: its
+ *     tables are not read, its fds still count in the walk. The pass keeps
+ *     one entry per distinct namespace (inode, lowest member pid): memory
+ *     grows with the number of namespaces, not of pids.
+ *  3. For each namespace other than the host's, in ascending inode order,
+ *     <pid>/net/tcp and <pid>/net/tcp6 of its lowest member are read through
+ *     that pid's directory fd with the same rules as the host tables (size
+ *     cap, regular files only, non-blocking opens, the early stop on
+ *     procfs). A namespace whose net/tcp cannot be read, or whose table
+ *     fails part way, is reported (LSN_DIAG_NAMESPACE, with its inode and
+ *     member pid) and skipped: its rows are dropped, never fatal. A tcp6
+ *     error is a diagnostic only, as for the host.
+ *  4. One walk attributes every row, whatever its namespace, by socket
+ *     inode (sockfs inode numbers are global, and a socket passed to or
+ *     inherited by a process of another namespace is still held by it),
+ *     with the same owner rule and the same early stop. An inode already
+ *     seen in an earlier table is a duplicate, never a second row.
+ * Rows keep the contract's order (port, family, address, inode); each one
+ * carries its namespace's inode and whether that is the host's.
+ * Blind spots: a namespace with no process (kept alive by a bind mount such
+ * as /run/netns/NAME, or by a socket fd held elsewhere) is not found, nor a
+ * thread that entered a namespace its thread group leader is not in.
+ *
  * Errors of one process (ENOENT, ESRCH, EACCES, ENOTDIR, ELOOP, ENAMETOOLONG,
  * a non-regular comm, ...) affect that process only. A holder whose comm or
  * exe answers ENOENT or ESRCH has exited (or is exiting): it is not an owner
@@ -69,12 +108,16 @@ struct lsn_listener {
     char *exe;                /* NULL: exe is null; else exe_len raw bytes + NUL */
     size_t exe_len;
     int32_t mark_;            /* private */
+    uint64_t netns;           /* LSN_OPT_ALL_NETNS: the namespace's inode (0: unknown) */
+    int netns_host;           /* LSN_OPT_ALL_NETNS: 1 for a row of the host's tables */
 };
 
 enum lsn_diag_kind {
     LSN_DIAG_MALFORMED_LINE = 0, /* a table line was skipped; path, line, message */
     LSN_DIAG_TABLE,   /* net/tcp6 (or the proc dir) could not be read; path, error/message */
-    LSN_DIAG_PROCESS  /* one process could not be read fully; path, pid, error, message */
+    LSN_DIAG_PROCESS, /* one process could not be read fully; path, pid, error, message */
+    LSN_DIAG_NAMESPACE /* LSN_OPT_ALL_NETNS: a namespace was skipped (its tables) or the host
+                          namespace is unknown (netns 0); path, netns, pid, error, message */
 };
 
 /* A diagnostic. Pointers are valid only during the callback. */
@@ -85,6 +128,8 @@ struct lsn_diag {
     int error;           /* errno value, 0 when the reason is not an errno */
     int32_t pid;         /* the process concerned, -1 when none */
     const char *message; /* short English reason, never NULL, no errno text */
+    uint64_t netns;      /* LSN_OPT_ALL_NETNS: the namespace whose table or member this is
+                            about (0: not known, or the host's when its inode is unknown) */
 };
 
 typedef void (*lsn_diag_fn)(void *ctx, const struct lsn_diag *diag);
@@ -95,7 +140,11 @@ struct lsn_options {
     lsn_diag_fn diag;              /* may be NULL */
     void *diag_ctx;
     uint64_t max_table_bytes;      /* 0: LSN_DEFAULT_MAX_TABLE_BYTES */
+    unsigned flags;                /* LSN_OPT_* */
 };
+
+/* Read every network namespace that has a process (see "Network namespaces"). */
+#define LSN_OPT_ALL_NETNS 1u
 
 /* Per table. */
 struct lsn_table_stats {
@@ -130,6 +179,13 @@ struct lsn_stats {
     uint64_t names_nanoseconds; /* comm + exe reads (part of the walk) */
     uint64_t sort_nanoseconds;
     uint64_t total_nanoseconds;
+    /* LSN_OPT_ALL_NETNS */
+    uint64_t netns_found;      /* distinct namespaces of the pids, the host's included */
+    uint64_t netns_read;       /* other namespaces whose tables were read */
+    uint64_t netns_skipped;    /* other namespaces skipped (tables unreadable) */
+    uint64_t netns_listening;  /* rows from other namespaces' tables */
+    uint64_t netns_no_link;    /* pids whose ns/net link was missing or malformed */
+    uint64_t netns_nanoseconds;/* the namespace pass and the other namespaces' tables */
 };
 
 enum lsn_status {
@@ -147,6 +203,8 @@ struct lsn_result {
     struct lsn_listener *listeners; /* count rows in contract order, owned */
     size_t count;
     struct lsn_stats stats;
+    int all_netns;            /* collected with LSN_OPT_ALL_NETNS: the writers add netns */
+    uint64_t host_netns;      /* its host namespace inode (0: unknown) */
 };
 
 /* Collects the listeners. opts may be NULL (live /proc, host order, no
@@ -165,10 +223,14 @@ typedef int (*lsn_sink_fn)(void *ctx, const char *buf, size_t len);
 
 /* The contract's JSON: compact on one line (pretty = 0) or indented with two
  * spaces (pretty = 1), same content, a final '\n'. A LSN_UNSUPPORTED result
- * gives {"listeners":null}. Call only for LSN_OK and LSN_UNSUPPORTED. */
+ * gives {"listeners":null}. Call only for LSN_OK and LSN_UNSUPPORTED. A
+ * result of LSN_OPT_ALL_NETNS adds two keys after "exe", an extension
+ * outside the trait: "netns":<inode or null>,"netns_host":true|false. */
 int lsn_write_json(const struct lsn_result *result, int pretty, lsn_sink_fn sink, void *ctx);
 
 /* Aligned columns PORT FAMILY ADDRESS PID COMM EXE for people; null is "-";
+ * with LSN_OPT_ALL_NETNS a NETNS column after ADDRESS (the inode, "?" when
+ * unknown, "(host)" after the host's);
  * comm and exe with every control byte, backslash and invalid UTF-8 escaped
  * (lsn_terminal_text). A LSN_UNSUPPORTED result writes nothing. */
 int lsn_write_table(const struct lsn_result *result, lsn_sink_fn sink, void *ctx);

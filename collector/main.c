@@ -16,8 +16,8 @@
 #endif
 
 static const char usage_line[] =
-    "usage: listeners [--proc DIR] [--format json|table] [--pretty] [--stats] [--help] "
-    "[--no-sandbox] [--version]\n";
+    "usage: listeners [--proc DIR] [--format json|table] [--pretty] [--stats] [--all-netns] "
+    "[--help] [--no-sandbox] [--version]\n";
 
 static const char help_text[] =
     "Lists the listening TCP sockets of this host and the process that owns each,\n"
@@ -33,6 +33,11 @@ static const char help_text[] =
     "  --stats         print to stderr what the run did: lines read per table,\n"
     "                  listeners, pids visited, fd links read, whether and where the\n"
     "                  walk stopped early, time per step\n"
+    "  --all-netns     also read every other network namespace that has a process\n"
+    "                  (containers): each row gains \"netns\":INODE,\"netns_host\":BOOL\n"
+    "                  after exe (outside the trait; a NETNS column in tables, the\n"
+    "                  host's marked (host)); a namespace whose tables cannot be read\n"
+    "                  is reported on stderr and skipped\n"
     "  --no-sandbox    do not install the seccomp filter that, on Linux, limits the\n"
     "                  process to read-only opens, reads and writes to stdout and\n"
     "                  stderr once the options are parsed (on by default)\n"
@@ -76,6 +81,16 @@ static void on_diag(void *ctx, const struct lsn_diag *d)
         break;
     case LSN_DIAG_PROCESS:
         n->process++; /* counted; --stats shows the totals */
+        break;
+    case LSN_DIAG_NAMESPACE:
+        n->table++;
+        if (d->netns)
+            fprintf(stderr, "listeners: namespace %" PRIu64 " skipped: %s: %s%s%s\n", d->netns,
+                    d->path, d->message, d->error ? ": " : "",
+                    d->error ? strerror(d->error) : "");
+        else
+            fprintf(stderr, "listeners: %s: %s%s%s\n", d->path, d->message,
+                    d->error ? ": " : "", d->error ? strerror(d->error) : "");
         break;
     }
 }
@@ -146,6 +161,16 @@ static void print_stats(const char *root, const struct lsn_result *r, const stru
             s->pids_exited);
     fprintf(stderr, "stats: walk: %" PRIu64 " fd links read, %" PRIu64 " socket links\n",
             s->fd_links_read, s->socket_links);
+    if (r->all_netns) {
+        char tns[32];
+        ms(tns, sizeof tns, s->netns_nanoseconds);
+        fprintf(stderr,
+                "stats: netns: %" PRIu64 " namespaces, %" PRIu64 " others read, %" PRIu64
+                " skipped, %" PRIu64 " listeners from them, %" PRIu64
+                " pids without a ns/net link, %s\n",
+                s->netns_found, s->netns_read, s->netns_skipped, s->netns_listening,
+                s->netns_no_link, tns);
+    }
     if (s->stopped_early)
         fprintf(stderr,
                 "stats: walk: stopped early after pid %" PRId32
@@ -170,7 +195,7 @@ static void print_stats(const char *root, const struct lsn_result *r, const stru
 int main(int argc, char **argv)
 {
     const char *proc = NULL, *format = "json";
-    int pretty = 0, stats = 0, sandbox = 1, i, rc;
+    int pretty = 0, stats = 0, sandbox = 1, all_netns = 0, i, rc;
     struct diag_counts counts = {0, 0, 0};
     struct lsn_options opts;
     struct lsn_result result;
@@ -194,6 +219,8 @@ int main(int argc, char **argv)
             stats = 1;
         } else if (strcmp(a, "--no-sandbox") == 0) {
             sandbox = 0;
+        } else if (strcmp(a, "--all-netns") == 0) {
+            all_netns = 1;
         } else if (strcmp(a, "--proc") == 0 || strcmp(a, "--format") == 0) {
             if (i + 1 >= argc)
                 return usage_error("missing argument for", a);
@@ -233,6 +260,7 @@ int main(int argc, char **argv)
     opts.byte_order = LSN_ORDER_HOST;
     opts.diag = on_diag;
     opts.diag_ctx = &counts;
+    opts.flags = all_netns ? LSN_OPT_ALL_NETNS : 0u;
     lsn_collect(&opts, &result);
     if (stats)
         print_stats(proc ? proc : "/proc", &result, &counts);

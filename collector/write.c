@@ -177,6 +177,19 @@ int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, voi
         } else {
             puts_(&o, "null");
         }
+        if (r->all_netns) { /* the extension outside the trait */
+            puts_(&o, nl);
+            puts_(&o, "\"netns");
+            puts_(&o, colon);
+            if (l->netns)
+                put_u64(&o, l->netns);
+            else
+                puts_(&o, "null");
+            puts_(&o, nl);
+            puts_(&o, "\"netns_host");
+            puts_(&o, colon);
+            puts_(&o, l->netns_host ? "true" : "false");
+        }
         puts_(&o, pretty ? "\n      }" : "}");
     }
     if (pretty)
@@ -198,13 +211,23 @@ static size_t width(const char *s, size_t n)
 }
 
 struct cells {
-    char port[21], pid[21], addr[LSN_IPV6_TEXT_SIZE];
-    size_t port_len, pid_len, addr_len;
+    char port[21], pid[21], addr[LSN_IPV6_TEXT_SIZE], netns[32];
+    size_t port_len, pid_len, addr_len, netns_len;
 };
 
 static void row_cells(const struct lsn_listener *l, struct cells *c)
 {
     c->port_len = u64_text(c->port, l->port);
+    if (l->netns) {
+        c->netns_len = u64_text(c->netns, l->netns);
+    } else {
+        memcpy(c->netns, "?", 2);
+        c->netns_len = 1;
+    }
+    if (l->netns_host) {
+        memcpy(c->netns + c->netns_len, "(host)", 7);
+        c->netns_len += 6;
+    }
     if (l->pid < 0) {
         memcpy(c->pid, "-", 2);
         c->pid_len = 1;
@@ -231,7 +254,7 @@ static size_t name_text(const struct lsn_listener *l, int exe, char *esc, size_t
 
 int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
 {
-    size_t wport = 4, wfam = 6, waddr = 7, wpid = 3, wcomm = 4, i, esc_cap;
+    size_t wport = 4, wfam = 6, waddr = 7, wpid = 3, wcomm = 4, wnetns = 5, i, esc_cap;
     struct out o;
     char *esc;
 
@@ -255,6 +278,8 @@ int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
             wpid = c.pid_len;
         if (c.addr_len > waddr)
             waddr = c.addr_len;
+        if (c.netns_len > wnetns)
+            wnetns = c.netns_len;
         w = name_text(&r->listeners[i], 0, esc, esc_cap);
         w = width(esc, w);
         if (w > wcomm)
@@ -262,7 +287,13 @@ int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
     }
     put_spaces(&o, wport - 4);
     puts_(&o, "PORT  FAMILY  ADDRESS");
-    put_spaces(&o, waddr - 7 + 2 + wpid - 3);
+    if (r->all_netns) {
+        put_spaces(&o, waddr - 7 + 2);
+        puts_(&o, "NETNS");
+        put_spaces(&o, wnetns - 5 + 2 + wpid - 3);
+    } else {
+        put_spaces(&o, waddr - 7 + 2 + wpid - 3);
+    }
     puts_(&o, "PID  COMM");
     put_spaces(&o, wcomm - 4 + 2);
     puts_(&o, "EXE\n");
@@ -277,7 +308,13 @@ int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
         puts_(&o, lsn_family_name(l->family));
         put_spaces(&o, wfam - 4 + 2);
         put(&o, c.addr, c.addr_len);
-        put_spaces(&o, waddr - c.addr_len + 2 + wpid - c.pid_len);
+        if (r->all_netns) {
+            put_spaces(&o, waddr - c.addr_len + 2);
+            put(&o, c.netns, c.netns_len);
+            put_spaces(&o, wnetns - c.netns_len + 2 + wpid - c.pid_len);
+        } else {
+            put_spaces(&o, waddr - c.addr_len + 2 + wpid - c.pid_len);
+        }
         put(&o, c.pid, c.pid_len);
         puts_(&o, "  ");
         n = name_text(l, 0, esc, esc_cap);

@@ -633,7 +633,8 @@ static void usage(void **state)
 {
     struct run r;
     static const char usage_line[] = "usage: listeners [--proc DIR] [--format json|table] "
-                                     "[--pretty] [--stats] [--help] [--no-sandbox] [--version]\n";
+                                     "[--pretty] [--stats] [--all-netns] [--help] "
+                                     "[--no-sandbox] [--version]\n";
     (void)state;
     run_cli(&r, "--version", (char *)NULL);
     assert_int_equal(r.status, 0);
@@ -649,8 +650,8 @@ static void usage(void **state)
     assert_int_equal(r.status, 2);
     assert_string_equal(r.out, "");
     assert_string_equal(r.err, "listeners: unknown option '--bogus'\n" "usage: listeners [--proc "
-                               "DIR] [--format json|table] [--pretty] [--stats] [--help] "
-                               "[--no-sandbox] [--version]\n");
+                               "DIR] [--format json|table] [--pretty] [--stats] [--all-netns] "
+                               "[--help] [--no-sandbox] [--version]\n");
     run_free(&r);
     run_cli(&r, "--format", "xml", (char *)NULL);
     assert_int_equal(r.status, 2);

@@ -273,6 +273,39 @@ void tb_tables(struct tb *t)
         tb_file(t, "net/tcp6", t->tcp6, t->tcp6_len);
 }
 
+void tb_netns(struct tb *t, int pid, uint64_t inode)
+{
+    char rel[64], target[64];
+    snprintf(rel, sizeof rel, "%d/ns/net", pid);
+    snprintf(target, sizeof target, "net:[%llu]", (unsigned long long)inode);
+    tb_symlink(t, rel, target, strlen(target));
+}
+
+void tb_self_netns(struct tb *t, uint64_t inode)
+{
+    char target[64];
+    snprintf(target, sizeof target, "net:[%llu]", (unsigned long long)inode);
+    tb_symlink(t, "self/ns/net", target, strlen(target));
+}
+
+void tb_tables_at(struct tb *t, const char *dir)
+{
+    char rel[256];
+    if (t->tcp) {
+        snprintf(rel, sizeof rel, "%s/net/tcp", dir);
+        tb_file(t, rel, t->tcp, t->tcp_len);
+    }
+    if (t->tcp6) {
+        snprintf(rel, sizeof rel, "%s/net/tcp6", dir);
+        tb_file(t, rel, t->tcp6, t->tcp6_len);
+    }
+    free(t->tcp);
+    free(t->tcp6);
+    t->tcp = t->tcp6 = NULL;
+    t->tcp_len = t->tcp6_len = 0;
+    t->sl4 = t->sl6 = 0;
+}
+
 /* ---- running ---- */
 
 static char *slurp(int fd, size_t *len)

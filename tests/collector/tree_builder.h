@@ -58,6 +58,15 @@ void tb_tcp_raw(struct tb *t, const char *bytes, size_t len);
 void tb_tcp6_raw(struct tb *t, const char *bytes, size_t len);
 void tb_tables(struct tb *t);
 
+/* Network namespaces (--all-netns). tb_netns: <pid>/ns/net -> "net:[inode]"
+ * (the link text procfs gives; the collector reads the text). tb_self_netns:
+ * self/ns/net -> "net:[inode]", the reader's (host) namespace. tb_tables_at
+ * writes the tables built so far to dir/net/tcp{,6} (dir: "200" for a
+ * process's own tables) and starts new empty ones. */
+void tb_netns(struct tb *t, int pid, uint64_t inode);
+void tb_self_netns(struct tb *t, uint64_t inode);
+void tb_tables_at(struct tb *t, const char *dir);
+
 /* The kernel's line for one socket, into dst (cap >= 256). Returns length. */
 size_t tb_tcp_line(char *dst, unsigned sl, const char *ip, uint16_t port, unsigned state,
                    uint64_t inode);
