@@ -18,6 +18,8 @@
  *    rows sorted by port, family, address bytes, inode; owner the lowest
  *    holder pid other than 1 among processes with an exe link (pid 1 only as
  *    the sole holder), comm without one trailing '\n', exe verbatim;
+ *  - with LSN_OPT_ALL_NETNS (no namespace links in the tree) the same rows,
+ *    each the host's with an unknown (0) namespace inode;
  *  - diagnostics have a path and a message; no fd is left open; no leak
  *    (LeakSanitizer, in libFuzzer's -detect_leaks mode).
  */
@@ -385,6 +387,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct buf table = {0};
     if (lsn_write_table(&result, sink, &table) != 0)
         abort();
+
+    /* --all-netns on a tree without self/ns/net or <pid>/ns/net links: the
+     * host's inode is unknown, no other namespace exists, and the rows are
+     * the same rows, each marked as the host's with netns 0. */
+    struct lsn_result all;
+    opts.flags = LSN_OPT_ALL_NETNS;
+    if (lsn_collect(&opts, &all) != LSN_OK || all.count != result.count || !all.all_netns ||
+        all.host_netns != 0)
+        abort();
+    for (size_t k = 0; k < all.count; k++) {
+        const struct lsn_listener *a = &all.listeners[k], *b = &result.listeners[k];
+        if (a->inode != b->inode || a->port != b->port || a->pid != b->pid || a->netns != 0 ||
+            !a->netns_host)
+            abort();
+    }
+    struct buf all_json = {0};
+    if (lsn_write_json(&all, 0, sink, &all_json) != 0)
+        abort();
+    free(all_json.p);
+    lsn_result_free(&all);
     lsn_result_free(&result);
 
     free(got.p);
