@@ -1,5 +1,6 @@
 /* json_reader.c - see json_reader.h. */
 #include "json_reader.h"
+#include "utf8.h"
 
 #include <string.h>
 
@@ -39,36 +40,6 @@ static long hex4(const uchar *s)
     return v;
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n) (n >= 1, s[0] >= 0x80), or 0.
- * Table 3-7 of the Unicode standard: no overlongs, no surrogates, <= U+10FFFF. */
-static size_t utf8_len(const uchar *s, size_t n)
-{
-    uchar c = s[0], lo = 0x80, hi = 0xBF;
-    size_t len;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return len;
-}
-
 /* Scans a string whose opening quote is at s[*pos - 1]; on success *pos is
  * just past the closing quote and *end at it. */
 static enum lsn_jsonr_status scan_string(const uchar *s, size_t len, size_t *pos, size_t *end)
@@ -90,7 +61,7 @@ static enum lsn_jsonr_status scan_string(const uchar *s, size_t len, size_t *pos
             continue;
         }
         if (c >= 0x80) {
-            size_t n = utf8_len(s + i, len - i);
+            size_t bad, n = lsn_utf8_sequence(s + i, len - i, &bad);
             if (n == 0) {
                 /* a valid prefix cut by the end of input is still invalid
                  * UTF-8 as far as the document goes */

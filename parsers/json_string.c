@@ -1,49 +1,11 @@
 /* json_string.c - see json_string.h. */
 #include "json_string.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <string.h>
 
 static const char hex_digits[] = "0123456789abcdef";
-
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 when it is invalid;
- * then *bad is the length of its maximal subpart (at least 1), the bytes one
- * U+FFFD replaces (Unicode 3.9, Table 3-7). */
-static size_t utf8_sequence(const unsigned char *s, size_t n, size_t *bad)
-{
-    unsigned char b = s[0];
-    size_t need;
-    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-
-    *bad = 1;
-    if (b < 0x80)
-        return 1;
-    if (b >= 0xC2 && b <= 0xDF)
-        need = 2;
-    else if (b >= 0xE0 && b <= 0xEF) {
-        need = 3;
-        if (b == 0xE0)
-            lo = 0xA0;
-        else if (b == 0xED)
-            hi = 0x9F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        need = 4;
-        if (b == 0xF0)
-            lo = 0x90;
-        else if (b == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-
-    for (size_t i = 1; i < need; i++) {
-        unsigned char lo_i = i == 1 ? lo : 0x80, hi_i = i == 1 ? hi : 0xBF;
-        if (i >= n || s[i] < lo_i || s[i] > hi_i) {
-            *bad = i;
-            return 0;
-        }
-    }
-    return need;
-}
 
 /* A small bounded writer: records overflow instead of writing past cap. */
 struct out {
@@ -99,7 +61,7 @@ enum lsn_json_status lsn_json_string(const char *src, size_t len, char *dst, siz
     put(&o, "\"", 1);
     for (size_t i = 0; i < len && !o.full;) {
         unsigned char b = s[i];
-        size_t bad, n = utf8_sequence(s + i, len - i, &bad);
+        size_t bad, n = lsn_utf8_sequence(s + i, len - i, &bad);
         if (n == 0) {
             put(&o, "\xEF\xBF\xBD", 3);
             i += bad;
@@ -156,7 +118,7 @@ enum lsn_json_status lsn_terminal_text(const char *src, size_t len, char *dst, s
 
     for (size_t i = 0; i < len && !o.full;) {
         unsigned char b = s[i];
-        size_t bad, n = utf8_sequence(s + i, len - i, &bad);
+        size_t bad, n = lsn_utf8_sequence(s + i, len - i, &bad);
         if (n == 0) {
             for (size_t k = 0; k < bad; k++)
                 put_escape(&o, 'x', s[i + k], 2);
