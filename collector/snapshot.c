@@ -38,21 +38,6 @@ struct snap {
     int failed;
 };
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 static void fail(struct snap *s, const char *rel, int err)
 {
     fprintf(stderr, "listeners: snapshot: %s/%s: %s\n", s->dir, rel, strerror(err));
@@ -62,7 +47,7 @@ static void fail(struct snap *s, const char *rel, int err)
 static int put_file(struct snap *s, const char *rel, const void *data, size_t len)
 {
     int fd = openat(s->dst, rel, CREATE, 0644);
-    if (fd < 0 || write_all(fd, data, len) != 0) {
+    if (fd < 0 || lsn_write_all(fd, data, len) != 0) {
         fail(s, rel, errno);
         if (fd >= 0)
             close(fd);
@@ -115,7 +100,7 @@ static int copy_table(struct snap *s, const char *rel)
             errno = EFBIG;
             break;
         }
-        if (write_all(out, buf, (size_t)n) != 0) {
+        if (lsn_write_all(out, buf, (size_t)n) != 0) {
             int e = errno;
             close(in);
             close(out);

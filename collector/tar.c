@@ -15,7 +15,7 @@
 #define BLOCK 512
 #define LINK_CAP 4096
 
-static int write_all(int fd, const void *buf, size_t len)
+int lsn_write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
     while (len > 0) {
@@ -34,7 +34,7 @@ static int pad(int out, uint64_t size)
 {
     static const char zeros[BLOCK];
     size_t r = (size_t)(size % BLOCK);
-    return r ? write_all(out, zeros, BLOCK - r) : 0;
+    return r ? lsn_write_all(out, zeros, BLOCK - r) : 0;
 }
 
 static void octal(char *field, size_t width, uint64_t v)
@@ -70,7 +70,7 @@ static int header(int out, const char *name, size_t name_len, char type, unsigne
         sum += h[i];
     octal((char *)h + 148, 7, sum);
     h[155] = ' ';
-    return write_all(out, h, BLOCK);
+    return lsn_write_all(out, h, BLOCK);
 }
 
 /* One pax record "LEN key=value\n" appended to buf at *n (cap checked). */
@@ -107,7 +107,7 @@ static int entry(int out, const char *name, char type, unsigned mode, uint64_t s
             return -1;
         }
         if (header(out, "PaxHeaders/entry", 16, 'x', 0644, n, mtime, NULL, 0) != 0 ||
-            write_all(out, pax, n) != 0 || pad(out, n) != 0)
+            lsn_write_all(out, pax, n) != 0 || pad(out, n) != 0)
             return -1;
     }
     return header(out, name, name_len, type, mode, size, mtime, link, link_len);
@@ -137,7 +137,7 @@ static int copy_file(int out, int dirfd, const char *name, const char *path, uin
             errno = n == 0 ? EIO : errno;
             goto fail;
         }
-        if (write_all(out, buf, (size_t)n) != 0)
+        if (lsn_write_all(out, buf, (size_t)n) != 0)
             goto fail;
         done += (size_t)n;
     }
@@ -241,5 +241,5 @@ int lsn_tar_write_tree(int out, int dirfd, int64_t mtime)
         return -1;
     if (walk(out, d, "", mtime, 0) != 0)
         return -1;
-    return write_all(out, zeros, sizeof zeros);
+    return lsn_write_all(out, zeros, sizeof zeros);
 }

@@ -11,11 +11,16 @@
 #ifndef LISTENERS_TAR_H
 #define LISTENERS_TAR_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Writes every entry below the directory dirfd (names relative to it, no
  * leading "./") to out, then the two zero blocks that end an archive.
  * Returns 0, or -1 with errno set. */
 int lsn_tar_write_tree(int out, int dirfd, int64_t mtime);
+
+/* Writes all of buf[0..len) to fd, retrying short writes and EINTR.
+ * Returns 0, or -1 with errno set (a write of 0 bytes counts as an error). */
+int lsn_write_all(int fd, const void *buf, size_t len);
 
 #endif
