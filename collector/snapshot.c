@@ -29,14 +29,89 @@
 #define LINK_CAP 4096
 
 static const char snap_usage[] =
-    "usage: listeners snapshot DIR [--archive FILE] [--proc SOURCE] [--no-sandbox]\n";
+    "usage: listeners snapshot DIR [--archive FILE] [--proc SOURCE] [--all-netns] "
+    "[--no-sandbox]\n";
+
+/* --all-netns: the lowest pid seen in each network namespace. */
+struct ns_member {
+    uint64_t netns;
+    uint32_t pid;
+};
 
 struct snap {
     int src, dst;
     const char *dir;
-    uint64_t processes, links, skipped;
+    uint64_t processes, links, skipped, namespaces;
     int failed;
+    int all_netns;
+    uint64_t host_netns;       /* 0: unknown */
+    struct ns_member *members; /* grows with the number of namespaces */
+    size_t member_count, member_cap;
 };
+
+static void fail(struct snap *s, const char *rel, int err);
+
+/* Reads <dirfd>/<rel> as a "net:[N]" link: the text in link (NUL-ended) and
+ * the inode, or 0 when it is missing or malformed. */
+static uint64_t read_netns(int dirfd, const char *rel, char link[64])
+{
+    uint64_t inode;
+    ssize_t n = readlinkat(dirfd, rel, link, 63);
+    if (n <= 0 || n >= 63 || lsn_parse_ns_link(link, (size_t)n, "net", &inode) != 0)
+        return 0;
+    link[n] = '\0';
+    return inode;
+}
+
+/* Records pid as a member of netns, keeping the lowest pid of each. */
+static void note_member(struct snap *s, uint64_t netns, uint32_t pid)
+{
+    for (size_t i = 0; i < s->member_count; i++) {
+        if (s->members[i].netns == netns) {
+            if (pid < s->members[i].pid)
+                s->members[i].pid = pid;
+            return;
+        }
+    }
+    if (s->member_count == s->member_cap) {
+        size_t cap = s->member_cap ? 2 * s->member_cap : 16;
+        struct ns_member *m = realloc(s->members, cap * sizeof *m);
+        if (!m) {
+            fail(s, "namespaces", ENOMEM);
+            return;
+        }
+        s->members = m;
+        s->member_cap = cap;
+    }
+    s->members[s->member_count].netns = netns;
+    s->members[s->member_count].pid = pid;
+    s->member_count++;
+}
+
+/* mkdirat that accepts a directory made earlier in the same snapshot. */
+static int make_dir(struct snap *s, const char *rel)
+{
+    if (mkdirat(s->dst, rel, 0755) != 0 && errno != EEXIST) {
+        fail(s, rel, errno);
+        return -1;
+    }
+    return 0;
+}
+
+/* <pid>/ns/net in the snapshot, as the link text it had. */
+static int put_netns_link(struct snap *s, const char *pid, const char *link)
+{
+    char rel[300];
+    snprintf(rel, sizeof rel, "%s/ns", pid);
+    if (make_dir(s, pid) != 0 || make_dir(s, rel) != 0)
+        return -1;
+    snprintf(rel, sizeof rel, "%s/ns/net", pid);
+    if (symlinkat(link, s->dst, rel) != 0 && errno != EEXIST) {
+        fail(s, rel, errno);
+        return -1;
+    }
+    return 0;
+}
 
 static void fail(struct snap *s, const char *rel, int err)
 {
@@ -140,6 +215,10 @@ static void one_process(struct snap *s, const char *pid)
         s->skipped++;
         return;
     }
+    char nslink[64];
+    uint64_t netns = s->all_netns ? read_netns(pidfd, "ns/net", nslink) : 0;
+    if (netns)
+        note_member(s, netns, (uint32_t)strtoul(pid, NULL, 10));
     fdfd = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     fds = fdfd >= 0 ? fdopendir(fdfd) : NULL;
     if (!fds) {
@@ -207,10 +286,42 @@ static void one_process(struct snap *s, const char *pid)
             if (symlinkat(link, s->dst, rel) != 0)
                 fail(s, rel, errno);
         }
+        if (netns && !s->failed)
+            put_netns_link(s, pid, nslink);
         s->processes++;
         s->links += links;
     }
     close(pidfd);
+}
+
+/* --all-netns: for each namespace other than the host's, its lowest member's
+ * ns/net link and net/tcp{,6}, which is what `listeners --all-netns --proc`
+ * reads. A member whose tables cannot be copied fails the snapshot (a live
+ * run would skip that namespace; a partial copy would replay differently). */
+static void copy_namespaces(struct snap *s)
+{
+    char pid[16], rel[64], link[64];
+    for (size_t i = 0; i < s->member_count && !s->failed; i++) {
+        const struct ns_member *m = &s->members[i];
+        if (m->netns == s->host_netns)
+            continue;
+        snprintf(pid, sizeof pid, "%u", (unsigned)m->pid);
+        snprintf(rel, sizeof rel, "%s/ns/net", pid);
+        if (read_netns(s->src, rel, link) != m->netns)
+            continue; /* exited, or moved to another namespace: as a live run */
+        snprintf(rel, sizeof rel, "%s/net", pid);
+        if (put_netns_link(s, pid, link) != 0 || make_dir(s, rel) != 0)
+            return;
+        for (int t = 0; t < 2 && !s->failed; t++) {
+            snprintf(rel, sizeof rel, "%s/net/%s", pid, t ? "tcp6" : "tcp");
+            if (copy_table(s, rel) < 0 && !s->failed) {
+                fprintf(stderr, "listeners: snapshot: namespace %" PRIu64 ": %s: %s\n", m->netns,
+                        rel, strerror(errno));
+                s->failed = 1;
+            }
+        }
+        s->namespaces++;
+    }
 }
 
 int lsn_snapshot_main(int argc, char **argv)
@@ -233,11 +344,16 @@ int lsn_snapshot_main(int argc, char **argv)
             fputs(snap_usage, stdout);
             fputs("Copies net/tcp, net/tcp6 and, for every process holding a socket, its\n"
                   "socket fd links, comm and exe link into the new directory DIR, which\n"
-                  "`listeners --proc DIR` replays; --archive FILE also writes it as a tar.\n",
+                  "`listeners --proc DIR` replays; --archive FILE also writes it as a tar.\n"
+                  "--all-netns also copies, for every other network namespace, the ns/net\n"
+                  "link and net/tcp{,6} of its lowest pid, and self/ns/net, which\n"
+                  "`listeners --all-netns --proc DIR` replays.\n",
                   stdout);
             return 0;
         } else if (strcmp(a, "--no-sandbox") == 0) {
             sandbox = 0;
+        } else if (strcmp(a, "--all-netns") == 0) {
+            s.all_netns = 1;
         } else if (strcmp(a, "--archive") == 0 || strcmp(a, "--proc") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "listeners: snapshot: missing argument for '%s'\n%s", a,
@@ -298,8 +414,7 @@ int lsn_snapshot_main(int argc, char **argv)
         fprintf(stderr, "listeners: snapshot: %s: %s\n", source, strerror(errno));
         goto out;
     }
-    if (sandbox && lsn_sandbox_enter_snapshot(s.dst) != 0 && errno != ENOSYS &&
-        errno != EOPNOTSUPP)
+    if (sandbox && lsn_sandbox_enter_snapshot(s.dst) != 0 && errno != ENOSYS && errno != EOPNOTSUPP)
         fputs("listeners: running without the seccomp sandbox: prctl refused it\n", stderr);
 
     if (mkdirat(s.dst, "net", 0755) != 0) {
@@ -318,9 +433,17 @@ int lsn_snapshot_main(int argc, char **argv)
             fprintf(stderr, "listeners: snapshot: %s/net/tcp6: %s\n", source, strerror(errno));
         goto out;
     }
+    if (s.all_netns) {
+        char link[64];
+        s.host_netns = read_netns(s.src, "self/ns/net", link);
+        if (s.host_netns && put_netns_link(&s, "self", link) != 0)
+            goto out;
+    }
     while (!s.failed && (e = readdir(pids)) != NULL)
         if (decimal_name(e->d_name))
             one_process(&s, e->d_name);
+    if (s.all_netns && !s.failed)
+        copy_namespaces(&s);
     if (s.failed)
         goto out;
 
@@ -335,9 +458,12 @@ int lsn_snapshot_main(int argc, char **argv)
                      "tables=net/tcp%s\n"
                      "processes=%" PRIu64 "\n"
                      "socket_links=%" PRIu64 "\n"
-                     "processes_unreadable=%" PRIu64 "\n",
+                     "processes_unreadable=%" PRIu64 "\n"
+                     "all_netns=%d\n"
+                     "other_namespaces=%" PRIu64 "\n",
                      u.release, u.machine, stamp, (long long)now.tv_sec, source,
-                     have_tcp6 ? " net/tcp6" : "", s.processes, s.links, s.skipped);
+                     have_tcp6 ? " net/tcp6" : "", s.processes, s.links, s.skipped, s.all_netns,
+                     s.namespaces);
     if (n < 0 || (size_t)n >= sizeof manifest || put_file(&s, "MANIFEST", manifest, (size_t)n) != 0)
         goto out;
     if (archive_fd >= 0) {
@@ -356,6 +482,7 @@ int lsn_snapshot_main(int argc, char **argv)
            dir, s.processes, s.links, archive ? ", archive " : "", archive ? archive : "");
     rc = fflush(stdout) == 0 ? 0 : 1;
 out:
+    free(s.members);
     if (pids)
         closedir(pids);
     if (archive_fd >= 0)

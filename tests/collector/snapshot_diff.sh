@@ -49,6 +49,34 @@ check "snapshot without DIR is a usage error" '"$L" snapshot >/dev/null 2>&1; [ 
 check "a snapshot of a fixture tree (--proc) replays it" \
   '"$L" snapshot "$T/snap2" --proc "$T/snap" >/dev/null && "$L" --proc "$T/snap2" | cmp -s - "$T/replay.json"'
 
+# ---- 1b. --all-netns: another network namespace's tables come along ----
+if unshare --net true 2>/dev/null; then
+  unshare --net sh -c 'ip link set lo up && exec python3 -c "
+import socket, time
+a = socket.socket(); a.bind((\"127.0.0.1\", 0)); a.listen()
+time.sleep(120)"' &
+  NS=$!
+  trap 'kill $PY $NS 2>/dev/null; rm -rf "$T"' EXIT
+  sleep 0.5
+  nsame=0
+  for try in 1 2 3 4 5; do
+    rm -rf "$T/nsnap"
+    "$L" snapshot "$T/nsnap" --all-netns >/dev/null || break
+    "$L" --all-netns > "$T/nlive.json"
+    "$L" --all-netns --proc "$T/nsnap" > "$T/nreplay.json"
+    if cmp -s "$T/nlive.json" "$T/nreplay.json"; then nsame=1; break; fi
+  done
+  nsino=$(readlink /proc/$NS/ns/net | tr -cd 0-9)
+  check "--all-netns replay of a snapshot equals the live --all-netns run" '[ $nsame = 1 ]'
+  check "the other namespace's listener is in the replay with its netns" \
+    'grep -q "\"netns\":$nsino,\"netns_host\":false" "$T/nreplay.json"'
+  check "the snapshot holds that namespace's tables and self/ns/net" \
+    '[ -L "$T/nsnap/self/ns/net" ] && ls "$T"/nsnap/[0-9]*/net/tcp >/dev/null 2>&1 && grep -q "^other_namespaces=[1-9]" "$T/nsnap/MANIFEST"'
+  check "without --all-netns no namespace data is copied" '[ ! -e "$T/snap/self" ]'
+else
+  echo "skip --all-netns snapshot: unshare --net is not permitted here"
+fi
+
 # ---- 2. diff ----
 row() { # port family address pid comm exe (pid/comm/exe already JSON)
   printf '{"port":%s,"family":"%s","protocol":"tcp","bind_address":"%s","pid":%s,"comm":%s,"exe":%s}' "$@"
