@@ -208,6 +208,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort(); /* a syntax error does not depend on the limits */
     }
 
+    /* max_depth 0 is the default depth; above the maximum is refused before
+     * reading anything; every status has its own text */
+    size_t n4 = 0, where4 = 0;
+    if (lsn_json_read(doc, size, t2, cap, 0, &n4, &where4) !=
+            lsn_json_read(doc, size, t2, cap, LSN_JSONR_DEFAULT_DEPTH, NULL, NULL) ||
+        lsn_json_read(doc, size, t2, cap, LSN_JSONR_MAX_DEPTH + 1, &n4, &where4) !=
+            LSN_JSONR_BAD_DEPTH ||
+        n4 != 0 || where4 != 0)
+        abort();
+    for (int k = LSN_JSONR_OK; k <= LSN_JSONR_NO_SPACE; k++)
+        for (int j = LSN_JSONR_OK; j < k; j++)
+            if (strcmp(lsn_jsonr_status_text((enum lsn_jsonr_status)k),
+                       lsn_jsonr_status_text((enum lsn_jsonr_status)j)) == 0)
+                abort();
+
     if (st == LSN_JSONR_OK) {
         check_shape(doc, size, t, n);
         check_integers(doc, t, n);
@@ -235,10 +250,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (t3[i].type != t[i].type || t3[i].size != t[i].size || t3[i].next != t[i].next)
                 abort();
             if (t[i].type == LSN_JSONR_STRING) {
-                size_t a = 0;
+                size_t a = 0, z = 1;
                 if (lsn_jsonr_string(doc, &t[i], tmp, tmp_cap, &a) != LSN_JSONR_OK ||
                     !lsn_jsonr_string_equals(o.p, &t3[i], tmp, a) ||
                     lsn_jsonr_string_compare(o.p, &t3[i], &t3[i]) != 0)
+                    abort();
+                /* one byte short of text + NUL: NO_SPACE, an empty dst, length 0 */
+                if (lsn_jsonr_string(doc, &t[i], tmp, a, &z) != LSN_JSONR_NO_SPACE || z != 0 ||
+                    (a > 0 && tmp[0] != '\0'))
+                    abort();
+            } else {
+                size_t z = 1;
+                tmp[0] = 'x';
+                if (lsn_jsonr_string(doc, &t[i], tmp, tmp_cap, &z) != LSN_JSONR_NOT_STRING ||
+                    z != 0 || tmp[0] != '\0')
                     abort();
             }
         }
