@@ -204,28 +204,31 @@ static int parse_address(struct doc *d, struct row *r, size_t i)
     return bad(d, "bind_address is not an IP address", i);
 }
 
-static int row_cmp(const void *a, const void *b)
+/* (port, family, address bytes): the order of the contract and the key rows
+ * match on. */
+static int address_cmp(const struct row *x, const struct row *y)
 {
-    const struct row *x = a, *y = b;
-    int c;
     if (x->port != y->port)
         return x->port < y->port ? -1 : 1;
     if (x->family != y->family)
         return x->family < y->family ? -1 : 1;
-    c = memcmp(x->addr, y->addr, 16);
+    return memcmp(x->addr, y->addr, 16);
+}
+
+/* qsort: the address key, then the row's place in its document. */
+static int row_cmp(const void *a, const void *b)
+{
+    const struct row *x = a, *y = b;
+    int c = address_cmp(x, y);
     if (c)
         return c;
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* Matching: the address key, then which repetition of that key it is. */
 static int key_cmp(const struct row *x, const struct row *y)
 {
-    int c;
-    if (x->port != y->port)
-        return x->port < y->port ? -1 : 1;
-    if (x->family != y->family)
-        return x->family < y->family ? -1 : 1;
-    c = memcmp(x->addr, y->addr, 16);
+    int c = address_cmp(x, y);
     if (c)
         return c;
     return x->occurrence < y->occurrence ? -1 : x->occurrence > y->occurrence;
