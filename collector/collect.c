@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "listeners.h"
+#include "decimal.h"
 
 #include "line_splitter.h"
 #include "socket_link.h"
@@ -65,20 +66,6 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static size_t put_u32(char *dst, uint32_t v)
-{
-    char tmp[10];
-    size_t n = 0, i = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v);
-    while (n)
-        dst[i++] = tmp[--n];
-    dst[i] = '\0';
-    return i;
-}
-
 /* c->path = root "/" rel. rel is short (< 48 bytes). */
 static const char *make_path(struct ctx *c, const char *rel)
 {
@@ -95,7 +82,7 @@ static const char *make_path(struct ctx *c, const char *rel)
 static const char *pid_path(struct ctx *c, int32_t pid, const char *tail)
 {
     char rel[48];
-    size_t n = put_u32(rel, (uint32_t)pid);
+    size_t n = lsn_decimal(rel, (uint32_t)pid);
     if (tail) {
         rel[n++] = '/';
         memcpy(rel + n, tail, strlen(tail) + 1);
@@ -577,7 +564,7 @@ static void visit(struct ctx *c, int32_t pid)
 
     st->pids_visited++;
     st->last_pid = pid;
-    put_u32(name, (uint32_t)pid);
+    lsn_decimal(name, (uint32_t)pid);
     pidfd = openat(c->rootfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (pidfd < 0) {
         st->pids_unreadable++;
@@ -874,7 +861,7 @@ static void ns_scan(struct ctx *c)
         int err;
         if (pid < 0)
             continue;
-        n = put_u32(rel, (uint32_t)pid);
+        n = lsn_decimal(rel, (uint32_t)pid);
         memcpy(rel + n, "/ns/net", sizeof "/ns/net");
         inode = netns_of(c, rel, &err);
         if (inode == 0) {
@@ -924,7 +911,7 @@ static void read_namespace(struct ctx *c, uint64_t inode, int32_t pid)
     c->cur_netns = inode;
     c->cur_host = 0;
     c->cur_member = pid;
-    k = put_u32(name, (uint32_t)pid);
+    k = lsn_decimal(name, (uint32_t)pid);
     memcpy(rel, name, k);
     pidfd = openat(c->rootfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (pidfd < 0) {

@@ -1,5 +1,6 @@
 /* write.c - the contract's JSON and the people's table. See listeners.h. */
 #include "listeners.h"
+#include "decimal.h"
 
 #include "address_text.h"
 #include "json_string.h"
@@ -48,24 +49,10 @@ static void put_spaces(struct out *o, size_t n)
         put(o, " ", 1);
 }
 
-static size_t u64_text(char *dst, uint64_t v) /* dst: 21 bytes or the width of v */
-{
-    char tmp[20];
-    size_t n = 0, i = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v);
-    while (n)
-        dst[i++] = tmp[--n];
-    dst[i] = '\0';
-    return i;
-}
-
 static void put_u64(struct out *o, uint64_t v)
 {
     char t[21];
-    put(o, t, u64_text(t, v));
+    put(o, t, lsn_decimal(t, v));
 }
 
 static size_t address_text(const struct lsn_listener *l, char dst[LSN_IPV6_TEXT_SIZE])
@@ -217,9 +204,9 @@ struct cells {
 
 static void row_cells(const struct lsn_listener *l, struct cells *c)
 {
-    c->port_len = u64_text(c->port, l->port);
+    c->port_len = lsn_decimal(c->port, l->port);
     if (l->netns) {
-        c->netns_len = u64_text(c->netns, l->netns);
+        c->netns_len = lsn_decimal(c->netns, l->netns);
     } else {
         memcpy(c->netns, "?", 2);
         c->netns_len = 1;
@@ -232,7 +219,7 @@ static void row_cells(const struct lsn_listener *l, struct cells *c)
         memcpy(c->pid, "-", 2);
         c->pid_len = 1;
     } else {
-        c->pid_len = u64_text(c->pid, (uint64_t)l->pid);
+        c->pid_len = lsn_decimal(c->pid, (uint64_t)l->pid);
     }
     c->addr_len = address_text(l, c->addr);
 }
