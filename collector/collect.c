@@ -32,7 +32,7 @@ struct ctx {
     const char *root;
     size_t root_len;
     int rootfd;
-    char *path;      /* root + "/" + a short relative name */
+    char *path; /* root + "/" + a short relative name */
     size_t path_cap;
     /* rows */
     struct lsn_listener *v;
@@ -90,8 +90,8 @@ static const char *pid_path(struct ctx *c, int32_t pid, const char *tail)
     return make_path(c, rel);
 }
 
-static void diag(struct ctx *c, enum lsn_diag_kind kind, const char *path, uint64_t line,
-                 int error, int32_t pid, const char *message)
+static void diag(struct ctx *c, enum lsn_diag_kind kind, const char *path, uint64_t line, int error,
+                 int32_t pid, const char *message)
 {
     struct lsn_diag d;
     if (!c->opts->diag)
@@ -310,16 +310,15 @@ enum table_need {
  * or 1 (TABLE_NAMESPACE only: the table failed and a LSN_DIAG_NAMESPACE
  * diagnostic was given; rows it added are still there). */
 static int read_table_at(struct ctx *c, int dirfd, const char *name, const char *rel,
-                         enum lsn_family family, enum table_need need,
-                         struct lsn_table_stats *ts)
+                         enum lsn_family family, enum table_need need, struct lsn_table_stats *ts)
 {
     int required = need == TABLE_REQUIRED;
     char chunk[READ_CHUNK];
     char linebuf[LSN_TCP_LINE_MAX];
     struct lsn_splitter s;
     struct stat sb;
-    uint64_t cap = c->opts->max_table_bytes ? c->opts->max_table_bytes
-                                             : LSN_DEFAULT_MAX_TABLE_BYTES;
+    uint64_t cap =
+        c->opts->max_table_bytes ? c->opts->max_table_bytes : LSN_DEFAULT_MAX_TABLE_BYTES;
     uint64_t t0 = now_ns();
     const char *path = make_path(c, rel);
     const char *why = NULL;
@@ -411,8 +410,8 @@ out:
 static int read_table(struct ctx *c, const char *rel, enum lsn_family family, int required,
                       struct lsn_table_stats *ts)
 {
-    return read_table_at(c, c->rootfd, rel, rel, family,
-                         required ? TABLE_REQUIRED : TABLE_OPTIONAL, ts);
+    return read_table_at(c, c->rootfd, rel, rel, family, required ? TABLE_REQUIRED : TABLE_OPTIONAL,
+                         ts);
 }
 
 /* ---- per process ---- */
@@ -578,8 +577,7 @@ static void visit(struct ctx *c, int32_t pid)
         if (fdfd >= 0)
             close(fdfd);
         st->pids_unreadable++;
-        diag(c, LSN_DIAG_PROCESS, pid_path(c, pid, "fd"), 0, err, pid,
-             "cannot open fd directory");
+        diag(c, LSN_DIAG_PROCESS, pid_path(c, pid, "fd"), 0, err, pid, "cannot open fd directory");
         close(pidfd);
         return;
     }

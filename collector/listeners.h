@@ -90,10 +90,10 @@
 extern "C" {
 #endif
 
-#define LSN_COMM_MAX 64                          /* bytes of comm read at most */
-#define LSN_EXE_MAX 4095                         /* longest exe kept (PATH_MAX - 1) */
-#define LSN_PID_BATCH 1024                       /* pids held at once by a batched walk */
-#define LSN_DEFAULT_MAX_TABLE_BYTES (64u << 20)  /* a table larger than this is an error */
+#define LSN_COMM_MAX 64                         /* bytes of comm read at most */
+#define LSN_EXE_MAX 4095                        /* longest exe kept (PATH_MAX - 1) */
+#define LSN_PID_BATCH 1024                      /* pids held at once by a batched walk */
+#define LSN_DEFAULT_MAX_TABLE_BYTES (64u << 20) /* a table larger than this is an error */
 
 /* One listening socket. */
 struct lsn_listener {
@@ -105,17 +105,17 @@ struct lsn_listener {
     int has_comm;             /* 0: comm is null */
     size_t comm_len;
     char comm[LSN_COMM_MAX + 1]; /* comm_len raw bytes (may hold NULs) + NUL */
-    char *exe;                /* NULL: exe is null; else exe_len raw bytes + NUL */
+    char *exe;                   /* NULL: exe is null; else exe_len raw bytes + NUL */
     size_t exe_len;
-    int32_t mark_;            /* private */
-    uint64_t netns;           /* LSN_OPT_ALL_NETNS: the namespace's inode (0: unknown) */
-    int netns_host;           /* LSN_OPT_ALL_NETNS: 1 for a row of the host's tables */
+    int32_t mark_;  /* private */
+    uint64_t netns; /* LSN_OPT_ALL_NETNS: the namespace's inode (0: unknown) */
+    int netns_host; /* LSN_OPT_ALL_NETNS: 1 for a row of the host's tables */
 };
 
 enum lsn_diag_kind {
     LSN_DIAG_MALFORMED_LINE = 0, /* a table line was skipped; path, line, message */
-    LSN_DIAG_TABLE,   /* net/tcp6 (or the proc dir) could not be read; path, error/message */
-    LSN_DIAG_PROCESS, /* one process could not be read fully; path, pid, error, message */
+    LSN_DIAG_TABLE,    /* net/tcp6 (or the proc dir) could not be read; path, error/message */
+    LSN_DIAG_PROCESS,  /* one process could not be read fully; path, pid, error, message */
     LSN_DIAG_NAMESPACE /* LSN_OPT_ALL_NETNS: a namespace was skipped (its tables) or the host
                           namespace is unknown (netns 0); path, netns, pid, error, message */
 };
@@ -135,12 +135,12 @@ struct lsn_diag {
 typedef void (*lsn_diag_fn)(void *ctx, const struct lsn_diag *diag);
 
 struct lsn_options {
-    const char *proc_root;         /* NULL: "/proc" (and "not supported" off Linux) */
-    enum lsn_byte_order byte_order;/* of the tables; LSN_ORDER_HOST for a live procfs */
-    lsn_diag_fn diag;              /* may be NULL */
+    const char *proc_root;          /* NULL: "/proc" (and "not supported" off Linux) */
+    enum lsn_byte_order byte_order; /* of the tables; LSN_ORDER_HOST for a live procfs */
+    lsn_diag_fn diag;               /* may be NULL */
     void *diag_ctx;
-    uint64_t max_table_bytes;      /* 0: LSN_DEFAULT_MAX_TABLE_BYTES */
-    unsigned flags;                /* LSN_OPT_* */
+    uint64_t max_table_bytes; /* 0: LSN_DEFAULT_MAX_TABLE_BYTES */
+    unsigned flags;           /* LSN_OPT_* */
 };
 
 /* Read every network namespace that has a process (see "Network namespaces"). */
@@ -148,16 +148,16 @@ struct lsn_options {
 
 /* Per table. */
 struct lsn_table_stats {
-    int read;             /* 1 when the table was read (tcp6 may be absent) */
-    uint64_t lines;       /* lines read, header included */
+    int read;       /* 1 when the table was read (tcp6 may be absent) */
+    uint64_t lines; /* lines read, header included */
     uint64_t bytes;
-    uint64_t listening;   /* 0A lines */
-    uint64_t duplicates;  /* 0A lines whose inode was already seen */
-    uint64_t malformed;   /* lines skipped with a diagnostic */
-    int stop_allowed;     /* 1: live procfs, the early stop was armed (see collect.c) */
-    int stopped_early;    /* 1: the read stopped at the end of the listening section */
-    uint64_t stop_line;   /* line number of the first line past that section (0: none) */
-    int short_eof;        /* 1: a short procfs read was taken as the end (no EOF read) */
+    uint64_t listening;  /* 0A lines */
+    uint64_t duplicates; /* 0A lines whose inode was already seen */
+    uint64_t malformed;  /* lines skipped with a diagnostic */
+    int stop_allowed;    /* 1: live procfs, the early stop was armed (see collect.c) */
+    int stopped_early;   /* 1: the read stopped at the end of the listening section */
+    uint64_t stop_line;  /* line number of the first line past that section (0: none) */
+    int short_eof;       /* 1: a short procfs read was taken as the end (no EOF read) */
     uint64_t nanoseconds;
 };
 
@@ -180,12 +180,12 @@ struct lsn_stats {
     uint64_t sort_nanoseconds;
     uint64_t total_nanoseconds;
     /* LSN_OPT_ALL_NETNS */
-    uint64_t netns_found;      /* distinct namespaces of the pids, the host's included */
-    uint64_t netns_read;       /* other namespaces whose tables were read */
-    uint64_t netns_skipped;    /* other namespaces skipped (tables unreadable) */
-    uint64_t netns_listening;  /* rows from other namespaces' tables */
-    uint64_t netns_no_link;    /* pids whose ns/net link was missing or malformed */
-    uint64_t netns_nanoseconds;/* the namespace pass and the other namespaces' tables */
+    uint64_t netns_found;       /* distinct namespaces of the pids, the host's included */
+    uint64_t netns_read;        /* other namespaces whose tables were read */
+    uint64_t netns_skipped;     /* other namespaces skipped (tables unreadable) */
+    uint64_t netns_listening;   /* rows from other namespaces' tables */
+    uint64_t netns_no_link;     /* pids whose ns/net link was missing or malformed */
+    uint64_t netns_nanoseconds; /* the namespace pass and the other namespaces' tables */
 };
 
 enum lsn_status {
@@ -197,14 +197,14 @@ enum lsn_status {
 
 struct lsn_result {
     enum lsn_status status;
-    int error;                /* errno for LSN_ERR_*, 0 when the reason is not an errno */
-    char *error_path;         /* the path that failed (owned), or NULL */
-    const char *error_message;/* static English reason for LSN_ERR_*, never NULL */
+    int error;                      /* errno for LSN_ERR_*, 0 when the reason is not an errno */
+    char *error_path;               /* the path that failed (owned), or NULL */
+    const char *error_message;      /* static English reason for LSN_ERR_*, never NULL */
     struct lsn_listener *listeners; /* count rows in contract order, owned */
     size_t count;
     struct lsn_stats stats;
-    int all_netns;            /* collected with LSN_OPT_ALL_NETNS: the writers add netns */
-    uint64_t host_netns;      /* its host namespace inode (0: unknown) */
+    int all_netns;       /* collected with LSN_OPT_ALL_NETNS: the writers add netns */
+    uint64_t host_netns; /* its host namespace inode (0: unknown) */
 };
 
 /* Collects the listeners. opts may be NULL (live /proc, host order, no

@@ -88,11 +88,10 @@ static void on_diag(void *ctx, const struct lsn_diag *d)
         n->table++;
         if (d->netns)
             fprintf(stderr, "listeners: namespace %" PRIu64 " skipped: %s: %s%s%s\n", d->netns,
-                    d->path, d->message, d->error ? ": " : "",
-                    d->error ? strerror(d->error) : "");
+                    d->path, d->message, d->error ? ": " : "", d->error ? strerror(d->error) : "");
         else
-            fprintf(stderr, "listeners: %s: %s%s%s\n", d->path, d->message,
-                    d->error ? ": " : "", d->error ? strerror(d->error) : "");
+            fprintf(stderr, "listeners: %s: %s%s%s\n", d->path, d->message, d->error ? ": " : "",
+                    d->error ? strerror(d->error) : "");
         break;
     }
 }
@@ -119,8 +118,7 @@ static void ms(char *dst, size_t cap, uint64_t ns)
     snprintf(dst, cap, "%" PRIu64 ".%03" PRIu64 " ms", ns / 1000000u, ns / 1000u % 1000u);
 }
 
-static void print_table_stats(const char *root, const char *name,
-                              const struct lsn_table_stats *t)
+static void print_table_stats(const char *root, const char *name, const struct lsn_table_stats *t)
 {
     char tm[32];
     const char *sep = root[0] && root[strlen(root) - 1] == '/' ? "" : "/";
@@ -175,8 +173,7 @@ static void print_stats(const char *root, const struct lsn_result *r, const stru
     }
     if (s->stopped_early)
         fprintf(stderr,
-                "stats: walk: stopped early after pid %" PRId32
-                ": every listener has an owner\n",
+                "stats: walk: stopped early after pid %" PRId32 ": every listener has an owner\n",
                 s->last_pid);
     else if (s->matchable == 0)
         fprintf(stderr, "stats: walk: not needed: no listener with an inode\n");

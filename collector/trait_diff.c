@@ -29,12 +29,12 @@ struct row {
     uint16_t port;
     uint8_t family; /* 4 or 6 */
     uint8_t addr[16];
-    int64_t pid;        /* -1: null */
-    size_t addr_tok;    /* token of bind_address */
-    size_t comm_tok;    /* 0: null */
-    size_t exe_tok;     /* 0: null */
-    size_t index;       /* position in the document */
-    size_t occurrence;  /* 0 for the first row of a key, 1 for the next, ... */
+    int64_t pid;       /* -1: null */
+    size_t addr_tok;   /* token of bind_address */
+    size_t comm_tok;   /* 0: null */
+    size_t exe_tok;    /* 0: null */
+    size_t index;      /* position in the document */
+    size_t occurrence; /* 0 for the first row of a key, 1 for the next, ... */
 };
 
 struct doc {
@@ -56,7 +56,7 @@ static const char *const cat_name[C_COUNT] = {"missing", "extra", "owner", "addr
 struct diff {
     enum cat cat;
     const struct row *ours, *theirs;
-    const char *field; /* pid, comm, exe (C_NULL), or NULL */
+    const char *field;   /* pid, comm, exe (C_NULL), or NULL */
     const char *holders; /* C_OWNER: "both", "ours", "theirs", "neither", "unknown" */
 };
 
@@ -132,16 +132,15 @@ static int read_whole(struct doc *d)
 
 /* Finds the values of exactly the keys names[0..n) in object obj; vals[i]
  * gets the value token of names[i]. */
-static int object_keys(struct doc *d, size_t obj, const char *const *names, size_t n,
-                       size_t *vals, size_t row)
+static int object_keys(struct doc *d, size_t obj, const char *const *names, size_t n, size_t *vals,
+                       size_t row)
 {
     const struct lsn_jsonr_token *t = d->tok;
     unsigned seen = 0;
     size_t k = obj + 1;
     char msg[96];
     if (t[obj].type != LSN_JSONR_OBJECT)
-        return bad(d, row == (size_t)-1 ? "not an object where one is expected"
-                                        : "not an object",
+        return bad(d, row == (size_t)-1 ? "not an object where one is expected" : "not an object",
                    row);
     for (size_t m = 0; m < t[obj].size; m++, k = t[k + 1].next) {
         size_t i;
@@ -237,7 +236,7 @@ static int key_cmp(const struct row *x, const struct row *y)
 static int load(struct doc *d)
 {
     static const char *const top_keys[] = {"listeners"};
-    static const char *const row_keys[] = {"port", "pid",  "family", "protocol",
+    static const char *const row_keys[] = {"port",         "pid",  "family", "protocol",
                                            "bind_address", "comm", "exe"};
     size_t where = 0, v[7], arr;
     enum lsn_jsonr_status st;
@@ -606,8 +605,8 @@ static void report_text(struct doc *a, struct doc *b, const struct diffs *ds)
         printf("equal: %zu rows\n", a->nrows);
         return;
     }
-    printf("%zu difference%s (ours %zu rows, theirs %zu):", ds->n, ds->n == 1 ? "" : "s",
-           a->nrows, b->nrows);
+    printf("%zu difference%s (ours %zu rows, theirs %zu):", ds->n, ds->n == 1 ? "" : "s", a->nrows,
+           b->nrows);
     for (int c = 0; c < C_COUNT; c++)
         printf(" %s %zu%s", cat_name[c], ds->counts[c], c + 1 < C_COUNT ? "," : "\n");
 }

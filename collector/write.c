@@ -113,7 +113,8 @@ int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, voi
         free(o.buf);
         return -1;
     }
-    puts_(&o, pretty ? "{\n  \"listeners\": {\n    \"listeners\": [" : "{\"listeners\":{\"listeners\":[");
+    puts_(&o, pretty ? "{\n  \"listeners\": {\n    \"listeners\": ["
+                     : "{\"listeners\":{\"listeners\":[");
     for (i = 0; i < r->count && !o.rc; i++) {
         const struct lsn_listener *l = &r->listeners[i];
         char addr[LSN_IPV6_TEXT_SIZE];

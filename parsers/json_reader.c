@@ -187,8 +187,7 @@ static enum lsn_jsonr_status scan_literal(const uchar *s, size_t len, size_t *po
 enum want { W_VALUE, W_VALUE_OR_CLOSE, W_KEY, W_KEY_OR_CLOSE, W_COLON, W_AFTER };
 
 enum lsn_jsonr_status lsn_json_read(const char *buf, size_t len, struct lsn_jsonr_token *tokens,
-                                    size_t cap, unsigned max_depth, size_t *ntokens,
-                                    size_t *where)
+                                    size_t cap, unsigned max_depth, size_t *ntokens, size_t *where)
 {
     const uchar *s = (const uchar *)buf;
     size_t stack[LSN_JSONR_MAX_DEPTH]; /* open containers */

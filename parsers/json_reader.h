@@ -74,10 +74,10 @@ enum lsn_jsonr_status {
     LSN_JSONR_BAD_UTF8,       /* invalid UTF-8 in a string */
     LSN_JSONR_BAD_DEPTH,      /* max_depth above LSN_JSONR_MAX_DEPTH */
     /* from the helpers below */
-    LSN_JSONR_NOT_INTEGER,    /* lsn_jsonr_int64: not a number token, or a fraction/exponent */
-    LSN_JSONR_OUT_OF_RANGE,   /* lsn_jsonr_int64: outside int64_t */
-    LSN_JSONR_NOT_STRING,     /* lsn_jsonr_string: not a string token */
-    LSN_JSONR_NO_SPACE        /* lsn_jsonr_string: cap too small */
+    LSN_JSONR_NOT_INTEGER,  /* lsn_jsonr_int64: not a number token, or a fraction/exponent */
+    LSN_JSONR_OUT_OF_RANGE, /* lsn_jsonr_int64: outside int64_t */
+    LSN_JSONR_NOT_STRING,   /* lsn_jsonr_string: not a string token */
+    LSN_JSONR_NO_SPACE      /* lsn_jsonr_string: cap too small */
 };
 
 /* Reads buf[0..len) into tokens[0..cap). max_depth: nesting allowed (0:
@@ -87,8 +87,7 @@ enum lsn_jsonr_status {
  * the input ended too early), and tokens[] holds unspecified contents.
  * ntokens and where may be NULL. */
 enum lsn_jsonr_status lsn_json_read(const char *buf, size_t len, struct lsn_jsonr_token *tokens,
-                                    size_t cap, unsigned max_depth, size_t *ntokens,
-                                    size_t *where);
+                                    size_t cap, unsigned max_depth, size_t *ntokens, size_t *where);
 
 /* Decodes the string token tok of buf (as filled by lsn_json_read) into
  * dst[0..cap) as UTF-8 followed by a NUL; *out_len (may be NULL) gets the
