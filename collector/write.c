@@ -27,6 +27,11 @@ static void flush(struct out *o)
 
 static void put(struct out *o, const char *s, size_t n)
 {
+    if (n < OUT_CAP - o->len) { /* the common case: it fits */
+        memcpy(o->buf + o->len, s, n);
+        o->len += n;
+        return;
+    }
     while (n && !o->rc) {
         size_t room = OUT_CAP - o->len, k = n < room ? n : room;
         memcpy(o->buf + o->len, s, k);
@@ -91,15 +96,67 @@ static int finish(struct out *o)
     return o->rc;
 }
 
+/* The constant text between a row's values, joined at compile time so a
+ * row is a dozen copies. SEP goes between fields, COLON after a key. */
+struct fragment {
+    const char *s;
+    size_t n;
+};
+#define FRAGMENT(text) {text, sizeof text - 1}
+#define ADDRESS_KEYS(SEP, COLON, FAMILY)                                                           \
+    FRAGMENT(SEP "\"family" COLON "\"" FAMILY "\"" SEP "\"protocol" COLON "\"tcp\"" SEP            \
+                 "\"bind_address" COLON "\"")
+#define LAYOUT(OPEN, SEP, COLON, CLOSE)                                                            \
+    {FRAGMENT(OPEN "\"port" COLON),                                                                \
+     ADDRESS_KEYS(SEP, COLON, "ipv4"),                                                             \
+     ADDRESS_KEYS(SEP, COLON, "ipv6"),                                                             \
+     FRAGMENT("\"" SEP "\"pid" COLON),                                                             \
+     FRAGMENT(SEP "\"comm" COLON),                                                                 \
+     FRAGMENT(SEP "\"exe" COLON),                                                                  \
+     FRAGMENT(SEP "\"netns" COLON),                                                                \
+     FRAGMENT(SEP "\"netns_host" COLON),                                                           \
+     FRAGMENT(CLOSE)}
+
+struct json_layout {
+    struct fragment port, ipv4, ipv6, pid, comm, exe, netns, netns_host, close;
+};
+
+static const struct json_layout compact_layout = LAYOUT("{", ",", "\":", "}");
+static const struct json_layout pretty_layout =
+    LAYOUT("      {\n        ", ",\n        ", "\": ", "\n      }");
+
+static void put_fragment(struct out *o, const struct fragment *f)
+{
+    put(o, f->s, f->n);
+}
+
+/* The last text escaped for one field. Rows of one owner repeat the same
+ * comm and exe, so each owner's text is escaped once, not once per row. */
+struct escape_cache {
+    const char *raw; /* the bytes last escaped (a row of the result), NULL: none */
+    size_t raw_len;
+    char *text;
+    size_t len;
+};
+
+static void put_json_text(struct out *o, struct escape_cache *cache, size_t cap, const char *raw,
+                          size_t raw_len)
+{
+    if (!cache->raw || cache->raw_len != raw_len ||
+        (cache->raw != raw && memcmp(cache->raw, raw, raw_len) != 0)) {
+        lsn_json_string(raw, raw_len, cache->text, cap, &cache->len);
+        cache->raw = raw;
+        cache->raw_len = raw_len;
+    }
+    put(o, cache->text, cache->len);
+}
+
 int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, void *ctx)
 {
-    /* field separators: compact, pretty */
-    const char *open_row = pretty ? "      {\n        \"port\": " : "{\"port\":";
-    const char *nl = pretty ? ",\n        " : ",";
-    const char *colon = pretty ? "\": " : "\":";
+    const struct json_layout *f = pretty ? &pretty_layout : &compact_layout;
+    struct escape_cache comm = {NULL, 0, NULL, 0}, exe = {NULL, 0, NULL, 0};
     struct out o;
-    char *esc = NULL;
-    size_t esc_cap = 0, i;
+    size_t cap, i;
 
     if (start(&o, sink, ctx) != 0)
         return -1;
@@ -107,84 +164,57 @@ int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, voi
         puts_(&o, pretty ? "{\n  \"listeners\": null\n}\n" : "{\"listeners\":null}\n");
         return finish(&o);
     }
-    esc_cap = LSN_JSON_STRING_SIZE(longest_name(r));
-    esc = malloc(esc_cap);
-    if (!esc) {
+    cap = LSN_JSON_STRING_SIZE(longest_name(r));
+    comm.text = malloc(2 * cap);
+    if (!comm.text) {
         free(o.buf);
         return -1;
     }
+    exe.text = comm.text + cap;
     puts_(&o, pretty ? "{\n  \"listeners\": {\n    \"listeners\": ["
                      : "{\"listeners\":{\"listeners\":[");
     for (i = 0; i < r->count && !o.rc; i++) {
         const struct lsn_listener *l = &r->listeners[i];
         char addr[LSN_IPV6_TEXT_SIZE];
-        size_t n;
         if (i)
-            puts_(&o, ",");
+            put(&o, ",", 1);
         if (pretty)
-            puts_(&o, "\n");
-        puts_(&o, open_row);
+            put(&o, "\n", 1);
+        put_fragment(&o, &f->port);
         put_u64(&o, l->port);
-        puts_(&o, nl);
-        puts_(&o, "\"family");
-        puts_(&o, colon);
-        puts_(&o, l->family == LSN_FAMILY_IPV6 ? "\"ipv6\"" : "\"ipv4\"");
-        puts_(&o, nl);
-        puts_(&o, "\"protocol");
-        puts_(&o, colon);
-        puts_(&o, "\"tcp\"");
-        puts_(&o, nl);
-        puts_(&o, "\"bind_address");
-        puts_(&o, colon);
-        n = address_text(l, addr);
-        put(&o, "\"", 1);
-        put(&o, addr, n);
-        put(&o, "\"", 1);
-        puts_(&o, nl);
-        puts_(&o, "\"pid");
-        puts_(&o, colon);
+        put_fragment(&o, l->family == LSN_FAMILY_IPV6 ? &f->ipv6 : &f->ipv4);
+        put(&o, addr, address_text(l, addr));
+        put_fragment(&o, &f->pid);
         if (l->pid < 0)
-            puts_(&o, "null");
+            put(&o, "null", 4);
         else
             put_u64(&o, (uint64_t)l->pid);
-        puts_(&o, nl);
-        puts_(&o, "\"comm");
-        puts_(&o, colon);
-        if (l->pid >= 0 && l->has_comm) {
-            lsn_json_string(l->comm, l->comm_len, esc, esc_cap, &n);
-            put(&o, esc, n);
-        } else {
-            puts_(&o, "null");
-        }
-        puts_(&o, nl);
-        puts_(&o, "\"exe");
-        puts_(&o, colon);
-        if (l->pid >= 0 && l->exe) {
-            lsn_json_string(l->exe, l->exe_len, esc, esc_cap, &n);
-            put(&o, esc, n);
-        } else {
-            puts_(&o, "null");
-        }
+        put_fragment(&o, &f->comm);
+        if (l->pid >= 0 && l->has_comm)
+            put_json_text(&o, &comm, cap, l->comm, l->comm_len);
+        else
+            put(&o, "null", 4);
+        put_fragment(&o, &f->exe);
+        if (l->pid >= 0 && l->exe)
+            put_json_text(&o, &exe, cap, l->exe, l->exe_len);
+        else
+            put(&o, "null", 4);
         if (r->all_netns) { /* the extension outside the trait */
-            puts_(&o, nl);
-            puts_(&o, "\"netns");
-            puts_(&o, colon);
+            put_fragment(&o, &f->netns);
             if (l->netns)
                 put_u64(&o, l->netns);
             else
-                puts_(&o, "null");
-            puts_(&o, nl);
-            puts_(&o, "\"netns_host");
-            puts_(&o, colon);
+                put(&o, "null", 4);
+            put_fragment(&o, &f->netns_host);
             puts_(&o, l->netns_host ? "true" : "false");
         }
-        puts_(&o, pretty ? "\n      }" : "}");
+        put_fragment(&o, &f->close);
     }
     if (pretty)
         puts_(&o, r->count ? "\n    ]\n  }\n}\n" : "]\n  }\n}\n");
     else
         puts_(&o, "]}}\n");
-    free(esc);
+    free(comm.text);
     return finish(&o);
 }
 

@@ -213,6 +213,71 @@ static void batched_walk(void **state)
     tb_destroy(&t);
 }
 
+/* Rows come back in contract order (port, ipv4 before ipv6, address bytes,
+ * inode) whatever the table order: 3,000 listeners in a shuffled table, with
+ * ports that differ only in the high or the low byte, ports shared by several
+ * addresses and families, and one address:port with several inodes. */
+static int contract_before(const struct lsn_listener *a, const struct lsn_listener *b)
+{
+    int m;
+    if (a->port != b->port)
+        return a->port < b->port;
+    if (a->family != b->family)
+        return a->family == LSN_FAMILY_IPV4;
+    m = memcmp(a->bind_address, b->bind_address, 16);
+    if (m)
+        return m < 0;
+    return a->inode < b->inode;
+}
+
+static void rows_in_contract_order(void **state)
+{
+    enum { ROWS = 3000 };
+    static const char *const v4[] = {"127.0.0.2", "10.0.0.1", "127.0.0.1", "0.0.0.0"};
+    static const char *const v6[] = {"::1", "::", "fe80::1"};
+    struct tb t;
+    struct lsn_result r;
+    uint64_t inode[ROWS];
+    unsigned seed = 12345;
+    size_t i, ipv6 = 0;
+    (void)state;
+    for (i = 0; i < ROWS; i++)
+        inode[i] = 1000 + i;
+    for (i = ROWS - 1; i > 0; i--) { /* shuffle the inodes: the table order */
+        size_t j;
+        uint64_t x;
+        seed = seed * 1103515245u + 12345u;
+        j = (seed >> 8) % (i + 1);
+        x = inode[i];
+        inode[i] = inode[j];
+        inode[j] = x;
+    }
+    tb_init(&t);
+    for (i = 0; i < ROWS; i++) {
+        uint64_t k = inode[i] - 1000;
+        /* k/7 gives 429 ports, each up to 7 rows; 0x0100 steps the high byte */
+        uint16_t port = (uint16_t)((k / 7) % 2 ? 0x0100 * (k / 14 % 200) + 1 : 40000 - k / 7);
+        if (k % 7 < 4) {
+            tb_tcp(&t, v4[k % 7 == 3 ? 2 : k % 7], port, 0x0A, inode[i]);
+        } else {
+            tb_tcp6(&t, v6[k % 7 - 4], port, 0x0A, inode[i]);
+        }
+    }
+    tb_tables(&t);
+    collect(t.root, NULL, &r, LSN_OK);
+    assert_int_equal(r.count, ROWS);
+    for (i = 0; i < r.count; i++)
+        ipv6 += r.listeners[i].family == LSN_FAMILY_IPV6;
+    assert_true(ipv6 > 0 && ipv6 < ROWS);
+    for (i = 1; i < r.count; i++)
+        if (!contract_before(&r.listeners[i - 1], &r.listeners[i]))
+            fail_msg("rows %zu and %zu out of order: port %u inode %llu, port %u inode %llu", i - 1,
+                     i, r.listeners[i - 1].port, (unsigned long long)r.listeners[i - 1].inode,
+                     r.listeners[i].port, (unsigned long long)r.listeners[i].inode);
+    lsn_result_free(&r);
+    tb_destroy(&t);
+}
+
 /* The writers go through the caller's sink and stop when it says so. */
 static int count_sink(void *ctx, const char *buf, size_t len)
 {
@@ -289,6 +354,62 @@ static int grow_sink(void *ctx, const char *buf, size_t len)
     return 0;
 }
 
+/* The JSON writer escapes a repeated comm or exe once and reuses it: rows of
+ * owners that alternate, names of the same length, a comm shared by two
+ * exes and null names must each still print their own text. */
+static void json_names_of_alternating_owners(void **state)
+{
+    static const struct {
+        int32_t pid;
+        const char *comm, *exe;
+    } rows[] = {
+        {10, "aa", "/x/a"}, {11, "bb", "/x/b"},     {10, "aa", "/x/a"}, {12, "aa", "/y/a"},
+        {-1, NULL, NULL},   {13, NULL, NULL},       {14, "a\"", "/x/\x01"}, {10, "aa", "/x/a"},
+    };
+    struct lsn_listener v[sizeof rows / sizeof rows[0]];
+    char exes[sizeof rows / sizeof rows[0]][8];
+    struct lsn_result r;
+    struct job out = {NULL, NULL, 0};
+    size_t i;
+    (void)state;
+    memset(&r, 0, sizeof r);
+    memset(v, 0, sizeof v);
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        v[i].port = (uint16_t)(i + 1);
+        v[i].family = LSN_FAMILY_IPV4;
+        v[i].pid = rows[i].pid;
+        if (rows[i].comm) {
+            v[i].has_comm = 1;
+            v[i].comm_len = strlen(rows[i].comm);
+            memcpy(v[i].comm, rows[i].comm, v[i].comm_len + 1);
+        }
+        if (rows[i].exe) { /* each row its own copy, as lsn_collect gives them */
+            strcpy(exes[i], rows[i].exe);
+            v[i].exe = exes[i];
+            v[i].exe_len = strlen(exes[i]);
+        }
+    }
+    r.status = LSN_OK;
+    r.listeners = v;
+    r.count = sizeof rows / sizeof rows[0];
+    assert_int_equal(lsn_write_json(&r, 0, grow_sink, &out), 0);
+#define ROW(port, rest)                                                                            \
+    "{\"port\":" #port ",\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":\"0.0.0.0\","   \
+    "\"pid\":" rest "}"
+    assert_string_equal(out.json,
+                        "{\"listeners\":{\"listeners\":["                                        //
+                        ROW(1, "10,\"comm\":\"aa\",\"exe\":\"/x/a\"") ","                        //
+                        ROW(2, "11,\"comm\":\"bb\",\"exe\":\"/x/b\"") ","                        //
+                        ROW(3, "10,\"comm\":\"aa\",\"exe\":\"/x/a\"") ","                        //
+                        ROW(4, "12,\"comm\":\"aa\",\"exe\":\"/y/a\"") ","                        //
+                        ROW(5, "null,\"comm\":null,\"exe\":null") ","                            //
+                        ROW(6, "13,\"comm\":null,\"exe\":null") ","                              //
+                        ROW(7, "14,\"comm\":\"a\\\"\",\"exe\":\"/x/\\u0001\"") ","               //
+                        ROW(8, "10,\"comm\":\"aa\",\"exe\":\"/x/a\"") "]}}\n");
+#undef ROW
+    free(out.json);
+}
+
 static void *worker(void *arg)
 {
     struct job *j = arg;
@@ -348,7 +469,9 @@ int main(void)
         cmocka_unit_test(rows_and_diags),
         cmocka_unit_test(table_cap),
         cmocka_unit_test(batched_walk),
+        cmocka_unit_test(rows_in_contract_order),
         cmocka_unit_test(writers),
+        cmocka_unit_test(json_names_of_alternating_owners),
         cmocka_unit_test(threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
