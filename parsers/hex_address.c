@@ -1,27 +1,15 @@
 /* hex_address.c - see hex_address.h. */
 #include "hex_address.h"
+#include "hex_digit.h"
 
 #include <string.h>
-
-/* Value of one hex digit, or -1. Range tests, not unsigned wraparound, so that
- * UBSan's unsigned-integer-overflow check stays quiet. */
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
 
 /* Reads exactly n (<= 8) hex digits into *value. */
 static int hex_word(const char *buf, size_t n, uint32_t *value)
 {
     uint32_t v = 0;
     for (size_t i = 0; i < n; i++) {
-        int d = hex_value(buf[i]);
+        int d = lsn_hex_digit((unsigned char)buf[i]);
         if (d < 0)
             return -1;
         v = (v << 4) | (uint32_t)d;

@@ -1,5 +1,6 @@
 /* json_reader.c - see json_reader.h. */
 #include "json_reader.h"
+#include "hex_digit.h"
 #include "utf8.h"
 
 #include <string.h>
@@ -16,23 +17,12 @@ static int is_digit(uchar c)
     return c >= '0' && c <= '9';
 }
 
-static int hex_value(uchar c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Four hex digits at s[0..4) (the caller checked they exist). -1 if not hex. */
 static long hex4(const uchar *s)
 {
     long v = 0;
     for (int i = 0; i < 4; i++) {
-        int d = hex_value(s[i]);
+        int d = lsn_hex_digit(s[i]);
         if (d < 0)
             return -1;
         v = v << 4 | d;

@@ -1,5 +1,6 @@
 /* tcp_line.c - see tcp_line.h. */
 #include "tcp_line.h"
+#include "hex_digit.h"
 
 #include <string.h>
 
@@ -36,11 +37,6 @@ static enum next_result next_token(struct cursor *c, struct token *t)
     return TOKEN;
 }
 
-static int is_hex(char ch)
-{
-    return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'F') || (ch >= 'a' && ch <= 'f');
-}
-
 /* Exactly n hex digits (n <= 16) into *v. */
 static int hex_exact(const char *s, size_t len, size_t n, uint64_t *v)
 {
@@ -48,17 +44,16 @@ static int hex_exact(const char *s, size_t len, size_t n, uint64_t *v)
         return -1;
     uint64_t x = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!is_hex(s[i]))
+        int d = lsn_hex_digit((unsigned char)s[i]);
+        if (d < 0)
             return -1;
-        char ch = s[i];
-        unsigned d = ch <= '9' ? (unsigned)(ch - '0') : (unsigned)((ch | 0x20) - 'a' + 10);
-        x = x << 4 | d;
+        x = x << 4 | (unsigned)d;
     }
     *v = x;
     return 0;
 }
 
-/* One or more decimal digits, value <= max. */
+/* One or more decimal digits (leading zeros allowed), value <= max. */
 static int dec_unsigned(const char *s, size_t n, uint64_t max, uint64_t *v)
 {
     if (n == 0)
@@ -68,10 +63,13 @@ static int dec_unsigned(const char *s, size_t n, uint64_t max, uint64_t *v)
         if (s[i] < '0' || s[i] > '9')
             return -1;
         unsigned d = (unsigned)(s[i] - '0');
-        if (x > (max - d) / 10)
+        if (x > (UINT64_MAX - 9) / 10 && /* only then can x * 10 + d wrap */
+            (x > UINT64_MAX / 10 || (x == UINT64_MAX / 10 && d > UINT64_MAX % 10)))
             return -1;
         x = x * 10 + d;
     }
+    if (x > max)
+        return -1;
     *v = x;
     return 0;
 }
@@ -136,18 +134,13 @@ static int hex_pair(struct token t, size_t first, size_t second_min, size_t seco
 
 static int pointer_ok(struct token t)
 {
-    static const char *const placeholders[] = {"(____ptrval____)", "(ptrval)", "pK-error"};
-    for (size_t i = 0; i < sizeof placeholders / sizeof placeholders[0]; i++) {
-        size_t n = strlen(placeholders[i]);
-        if (t.n == n && memcmp(t.s, placeholders[i], n) == 0)
-            return 1;
-    }
-    if (t.n != 8 && t.n != 16)
-        return 0;
-    for (size_t i = 0; i < t.n; i++)
-        if (!is_hex(t.s[i]))
-            return 0;
-    return 1;
+    uint64_t ignored;
+    if ((t.n == 8 || t.n == 16) && hex_exact(t.s, t.n, t.n, &ignored) == 0)
+        return 1;
+    /* "(ptrval)" and "pK-error" have 8 characters too */
+#define PLACEHOLDER(text) (t.n == sizeof text - 1 && memcmp(t.s, text, t.n) == 0)
+    return PLACEHOLDER("(____ptrval____)") || PLACEHOLDER("(ptrval)") || PLACEHOLDER("pK-error");
+#undef PLACEHOLDER
 }
 
 /* The header of both files starts "  sl  local_address " (tcp6 then has more
