@@ -997,6 +997,74 @@ static int row_cmp(const void *pa, const void *pb)
     return 0;
 }
 
+/* Contract order (row_cmp). Rows are large and their ports mostly distinct:
+ * a two-pass radix sort of row numbers by port, one in-place permutation of
+ * the rows, then an insertion sort within a run of one port (qsort past 16
+ * rows). Without memory for the row numbers it falls back to qsort of the
+ * whole array. */
+static void sort_rows(struct lsn_listener *v, size_t n)
+{
+    uint32_t *at, *tmp;
+    size_t count[256], i, run;
+    unsigned shift;
+
+    if (n < 2)
+        return;
+    at = n <= UINT32_MAX ? malloc(2 * n * sizeof *at) : NULL;
+    if (!at) {
+        qsort(v, n, sizeof *v, row_cmp);
+        return;
+    }
+    tmp = at + n;
+    for (i = 0; i < n; i++)
+        at[i] = (uint32_t)i;
+    for (shift = 0; shift <= 8; shift += 8) { /* low byte, then high byte: stable */
+        size_t sum = 0;
+        memset(count, 0, sizeof count);
+        for (i = 0; i < n; i++)
+            count[(v[at[i]].port >> shift) & 0xFF]++;
+        for (i = 0; i < 256; i++) {
+            size_t k = count[i];
+            count[i] = sum;
+            sum += k;
+        }
+        for (i = 0; i < n; i++)
+            tmp[count[(v[at[i]].port >> shift) & 0xFF]++] = at[i];
+        memcpy(at, tmp, n * sizeof *at);
+    }
+    /* at[k] is the row that belongs at k: move the rows cycle by cycle. */
+    for (i = 0; i < n; i++) {
+        struct lsn_listener hold;
+        size_t k = i, from;
+        if (at[i] == i)
+            continue;
+        hold = v[i];
+        while ((from = at[k]) != i) {
+            v[k] = v[from];
+            at[k] = (uint32_t)k;
+            k = from;
+        }
+        v[k] = hold;
+        at[k] = (uint32_t)k;
+    }
+    free(at);
+    for (i = 0; i < n; i = run) {
+        for (run = i + 1; run < n && v[run].port == v[i].port; run++)
+            ;
+        if (run - i > 16) {
+            qsort(v + i, run - i, sizeof *v, row_cmp);
+        } else { /* a port's few addresses: insertion sort */
+            size_t j, k;
+            for (j = i + 1; j < run; j++) {
+                struct lsn_listener hold = v[j];
+                for (k = j; k > i && row_cmp(&v[k - 1], &hold) > 0; k--)
+                    v[k] = v[k - 1];
+                v[k] = hold;
+            }
+        }
+    }
+}
+
 static void release_rows(struct lsn_listener *v, size_t n)
 {
     size_t i;
@@ -1074,8 +1142,7 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
     t1 = now_ns();
     for (i = 0; i < c.n; i++)
         c.v[i].mark_ = 0;
-    if (c.n > 1)
-        qsort(c.v, c.n, sizeof *c.v, row_cmp);
+    sort_rows(c.v, c.n);
     result->stats.sort_nanoseconds = now_ns() - t1;
     result->listeners = c.v;
     result->count = c.n;

@@ -215,8 +215,9 @@ static void batched_walk(void **state)
 
 /* Rows come back in contract order (port, ipv4 before ipv6, address bytes,
  * inode) whatever the table order: 3,000 listeners in a shuffled table, with
- * ports that differ only in the high or the low byte, ports shared by several
- * addresses and families, and one address:port with several inodes. */
+ * ports that differ only in the high or the low byte, ports shared by up to
+ * 14 rows of several addresses and families, one port of 40 rows, and
+ * address:port pairs with several inodes. */
 static int contract_before(const struct lsn_listener *a, const struct lsn_listener *b)
 {
     int m;
@@ -256,7 +257,9 @@ static void rows_in_contract_order(void **state)
     for (i = 0; i < ROWS; i++) {
         uint64_t k = inode[i] - 1000;
         /* k/7 gives 429 ports, each up to 7 rows; 0x0100 steps the high byte */
-        uint16_t port = (uint16_t)((k / 7) % 2 ? 0x0100 * (k / 14 % 200) + 1 : 40000 - k / 7);
+        uint16_t port = (uint16_t)(k < 40 ? 7777 /* a run of 40 rows */
+                                   : (k / 7) % 2 ? 0x0100 * (k / 14 % 200) + 1
+                                                 : 40000 - k / 7);
         if (k % 7 < 4) {
             tb_tcp(&t, v4[k % 7 == 3 ? 2 : k % 7], port, 0x0A, inode[i]);
         } else {
