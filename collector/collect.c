@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -483,10 +484,28 @@ static int read_comm(int pidfd, char out[LSN_COMM_MAX + 1], size_t *len, const c
     return 0;
 }
 
+/* An owner's exe text, shared by the rows it owns: the number of rows that
+ * point at it, then the bytes and a NUL. A row's exe points at text. */
+struct shared_exe {
+    size_t rows;
+    char text[];
+};
+
+static void release_exe(char *text)
+{
+    struct shared_exe *e;
+    if (!text)
+        return;
+    e = (struct shared_exe *)(void *)(text - offsetof(struct shared_exe, text));
+    if (--e->rows == 0)
+        free(e);
+}
+
 /* Reads comm and exe of the holder pid and gives it the candidate rows. */
 static void claim(struct ctx *c, int pidfd, int32_t pid)
 {
     char comm[LSN_COMM_MAX + 1];
+    struct shared_exe *exe = NULL;
     size_t comm_len = 0, exe_len = 0, i;
     const char *why = NULL;
     int has_comm = 0, has_exe = 0, err;
@@ -518,17 +537,17 @@ static void claim(struct ctx *c, int pidfd, int32_t pid)
 
     for (i = 0; i < c->ncand; i++) {
         struct lsn_listener *l = &c->v[c->cand[i]];
-        char *exe = NULL;
         if (!better(l->pid, pid))
             continue;
-        if (has_exe) {
-            exe = malloc(exe_len + 1);
+        if (has_exe && !exe) { /* one copy for all the rows this pid gets */
+            exe = malloc(sizeof *exe + exe_len + 1);
             if (!exe) {
                 c->nomem = 1;
                 return;
             }
-            memcpy(exe, c->exe_buf, exe_len);
-            exe[exe_len] = '\0';
+            exe->rows = 0;
+            memcpy(exe->text, c->exe_buf, exe_len);
+            exe->text[exe_len] = '\0';
         }
         if (l->pid < 0)
             c->unowned--;
@@ -541,9 +560,14 @@ static void claim(struct ctx *c, int pidfd, int32_t pid)
         memcpy(l->comm, comm, has_comm ? comm_len + 1 : 1);
         if (!has_comm)
             l->comm[0] = '\0';
-        free(l->exe);
-        l->exe = exe;
-        l->exe_len = has_exe ? exe_len : 0;
+        release_exe(l->exe);
+        l->exe = NULL;
+        l->exe_len = 0;
+        if (exe) {
+            exe->rows++;
+            l->exe = exe->text;
+            l->exe_len = exe_len;
+        }
     }
     return;
 exited:
@@ -1069,7 +1093,7 @@ static void release_rows(struct lsn_listener *v, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++)
-        free(v[i].exe);
+        release_exe(v[i].exe);
     free(v);
 }
 

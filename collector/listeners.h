@@ -105,7 +105,8 @@ struct lsn_listener {
     int has_comm;             /* 0: comm is null */
     size_t comm_len;
     char comm[LSN_COMM_MAX + 1]; /* comm_len raw bytes (may hold NULs) + NUL */
-    char *exe;                   /* NULL: exe is null; else exe_len raw bytes + NUL */
+    char *exe; /* NULL: exe is null; else exe_len raw bytes + NUL, owned by the result and
+                  shared by the rows of one owner: read it, do not free or change it */
     size_t exe_len;
     int32_t mark_;  /* private */
     uint64_t netns; /* LSN_OPT_ALL_NETNS: the namespace's inode (0: unknown) */
