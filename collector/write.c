@@ -102,20 +102,20 @@ struct fragment {
     const char *s;
     size_t n;
 };
-#define FRAGMENT(text) {text, sizeof text - 1}
+#define FRAGMENT(text)                                                                             \
+    {                                                                                              \
+        (text), sizeof(text) - 1                                                                   \
+    }
 #define ADDRESS_KEYS(SEP, COLON, FAMILY)                                                           \
     FRAGMENT(SEP "\"family" COLON "\"" FAMILY "\"" SEP "\"protocol" COLON "\"tcp\"" SEP            \
                  "\"bind_address" COLON "\"")
 #define LAYOUT(OPEN, SEP, COLON, CLOSE)                                                            \
-    {FRAGMENT(OPEN "\"port" COLON),                                                                \
-     ADDRESS_KEYS(SEP, COLON, "ipv4"),                                                             \
-     ADDRESS_KEYS(SEP, COLON, "ipv6"),                                                             \
-     FRAGMENT("\"" SEP "\"pid" COLON),                                                             \
-     FRAGMENT(SEP "\"comm" COLON),                                                                 \
-     FRAGMENT(SEP "\"exe" COLON),                                                                  \
-     FRAGMENT(SEP "\"netns" COLON),                                                                \
-     FRAGMENT(SEP "\"netns_host" COLON),                                                           \
-     FRAGMENT(CLOSE)}
+    {                                                                                              \
+        FRAGMENT(OPEN "\"port" COLON), ADDRESS_KEYS(SEP, COLON, "ipv4"),                           \
+            ADDRESS_KEYS(SEP, COLON, "ipv6"), FRAGMENT("\"" SEP "\"pid" COLON),                    \
+            FRAGMENT(SEP "\"comm" COLON), FRAGMENT(SEP "\"exe" COLON),                             \
+            FRAGMENT(SEP "\"netns" COLON), FRAGMENT(SEP "\"netns_host" COLON), FRAGMENT(CLOSE)     \
+    }
 
 struct json_layout {
     struct fragment port, ipv4, ipv6, pid, comm, exe, netns, netns_host, close;

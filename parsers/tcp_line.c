@@ -137,8 +137,8 @@ static int pointer_ok(struct token t)
     uint64_t ignored;
     if ((t.n == 8 || t.n == 16) && hex_exact(t.s, t.n, t.n, &ignored) == 0)
         return 1;
-    /* "(ptrval)" and "pK-error" have 8 characters too */
-#define PLACEHOLDER(text) (t.n == sizeof text - 1 && memcmp(t.s, text, t.n) == 0)
+        /* "(ptrval)" and "pK-error" have 8 characters too */
+#define PLACEHOLDER(text) (t.n == sizeof(text) - 1 && memcmp(t.s, (text), t.n) == 0)
     return PLACEHOLDER("(____ptrval____)") || PLACEHOLDER("(ptrval)") || PLACEHOLDER("pK-error");
 #undef PLACEHOLDER
 }
