@@ -64,7 +64,7 @@ class Target:
                 fh.write("| `%s` | %s | %s |\n" % (fname, source, note))
             for fname in sorted(os.listdir(self.dir)):
                 if fname.startswith("found-"):
-                    fh.write("| `%s` | fuzzer find (libFuzzer and AFL++ campaign of "
+                    fh.write("| `%s` | fuzzer find (libFuzzer and AFL++ campaigns of "
                              "2026-11-24, kept by `-merge=1 -use_counters=0`: it "
                              "reaches an edge no seed reaches) | |\n" % fname)
 
