@@ -3,42 +3,18 @@
 # listeners and ss -ltnpH (paired, abtime.py), as tables (stdout) and bench/growth.svg.
 # Env: BUILD (default /tmp/bb), RUNS (default 5), FDS, ESTS (lists overriding the defaults).
 set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-BUILD=${BUILD:-/tmp/bb}
 RUNS=${RUNS:-5}
-L=$BUILD/listeners
-B=$BUILD/bench
-mkdir -p "$B"
-cc -O2 -Wall -Wextra -o "$B/loadgen" "$HERE/loadgen.c" || exit 1
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 FDS=${FDS:-10000 25000 50000 100000 200000}
 ESTS=${ESTS:-0 12500 25000 50000 100000}
-LG_PID=
-cleanup() {
-  if [ -n "$LG_PID" ]; then
-    kill -TERM -- -"$LG_PID" 2>/dev/null; sleep 0.5; kill -KILL -- -"$LG_PID" 2>/dev/null
-    wait "$LG_PID" 2>/dev/null; LG_PID=
-  fi
-}
-trap 'cleanup; exit 130' INT TERM
-trap cleanup EXIT
-start() {
-  setsid "$B/loadgen" "$@" -t 1800 > /tmp/growth.ready.$$ 2>&1 &
-  LG_PID=$!
-  for i in $(seq 1 600); do
-    grep -q READY /tmp/growth.ready.$$ 2>/dev/null && break
-    kill -0 "$LG_PID" 2>/dev/null || break
-    sleep 0.5
-  done
-  grep -q READY /tmp/growth.ready.$$ || { cat /tmp/growth.ready.$$ >&2; return 1; }
-  sleep 1
-}
 tcp_ms() { "$L" --stats 2>&1 >/dev/null | awk '/\/net\/tcp: .* lines read/ {print $3 "/" $(NF-1)}'; }
 : > "$B/growth_fds.dat"; : > "$B/growth_est.dat"
 echo "| total fds in /proc | ms listeners | ms ss | listeners/ss |"
 echo "|---|---|---|---|"
 for n in $FDS; do
   f=$(( n / 200 - 5 ))
-  start -P 200 -L 5 -F "$f" || continue
+  start_loadgen -P 200 -L 5 -F "$f" || continue
   tot=$(find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
   out=$(python3 "$HERE/abtime.py" "$RUNS" "$L" "ss -ltnpH")
   set -- $out
@@ -50,7 +26,7 @@ echo
 echo "| established connections (2 sockets each) | ms listeners | ms ss | listeners/ss | listeners net/tcp: lines read / ms |"
 echo "|---|---|---|---|---|"
 for e in $ESTS; do
-  start -P 200 -L 5 -F 50 -E "$e" || continue
+  start_loadgen -P 200 -L 5 -F 50 -E "$e" || continue
   out=$(python3 "$HERE/abtime.py" "$RUNS" "$L" "ss -ltnpH")
   set -- $out
   t=$(tcp_ms)
@@ -58,7 +34,6 @@ for e in $ESTS; do
   echo "$e $2 $3" >> "$B/growth_est.dat"
   cleanup
 done
-rm -f /tmp/growth.ready.$$
 gnuplot <<GP
 set terminal svg size 900,400 dynamic
 set output "$HERE/growth.svg"

@@ -7,13 +7,9 @@
 # floor with abtime.py (A B / B A alternating, median of per-pair ratios), peak RSS
 # (/usr/bin/time -f %M), syscall totals (strace -f -c), then kills the group.
 set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-BUILD=${BUILD:-/tmp/bb}
 RUNS=${RUNS:-11}
-L=$BUILD/listeners
-B=$BUILD/bench
-mkdir -p "$B"
-cc -O2 -Wall -Wextra -o "$B/loadgen" "$HERE/loadgen.c" || exit 1
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 cc -O2 -Wall -Wextra -o "$B/floor" "$HERE/floor.c" || exit 1
 [ -x "$L" ] || { echo "no $L: build the project first" >&2; exit 1; }
 SCALES=${*:-a b e}
@@ -30,19 +26,6 @@ args_for() {
   esac
 }
 
-LG_PID=
-cleanup() {
-  if [ -n "$LG_PID" ]; then
-    kill -TERM -- -"$LG_PID" 2>/dev/null
-    sleep 0.5
-    kill -KILL -- -"$LG_PID" 2>/dev/null
-    wait "$LG_PID" 2>/dev/null
-    LG_PID=
-  fi
-}
-trap 'cleanup; exit 130' INT TERM
-trap cleanup EXIT
-
 syscalls() { # total syscalls and readlink(at) calls of one run
   strace -f -c -o /tmp/bench.strace.$$ "$@" >/dev/null 2>&1
   awk '/ total$/ {t=$4} /readlink/ {r+=$4} END {printf "%s/%s", t, r+0}' /tmp/bench.strace.$$
@@ -57,15 +40,7 @@ for s in $SCALES; do
   a=$(args_for "$s")
   [ "$a" = BAD ] && { echo "unknown scale $s" >&2; continue; }
   if [ "$s" != a ]; then
-    setsid "$B/loadgen" $a -t 1800 > /tmp/bench.ready.$$ 2>/tmp/bench.lgerr.$$ &
-    LG_PID=$!
-    for i in $(seq 1 600); do
-      grep -q READY /tmp/bench.ready.$$ 2>/dev/null && break
-      kill -0 "$LG_PID" 2>/dev/null || break
-      sleep 0.5
-    done
-    grep -q READY /tmp/bench.ready.$$ || { echo "loadgen failed: $(cat /tmp/bench.lgerr.$$)" >&2; cleanup; continue; }
-    sleep 1
+    start_loadgen $a || continue
   fi
   sets=$(python3 "$HERE/sets.py" "$L")
   out=$(python3 "$HERE/abtime.py" "$RUNS" "$L" "ss -ltnpH" "netstat -ltnp" "lsof -nP -iTCP -sTCP:LISTEN" "$B/floor")
@@ -84,5 +59,4 @@ for s in $SCALES; do
   echo "| ($s) ${a:-host as is} | $ms_l | $ms_ss | $r_ss | $r_ns | $r_ls | $r_fl | $rs | $sc | $sets |"
   echo "$out" | sed 's/^/    raw: /' >&2
   cleanup
-  rm -f /tmp/bench.ready.$$ /tmp/bench.lgerr.$$
 done
