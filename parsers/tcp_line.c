@@ -132,12 +132,13 @@ static int hex_pair(struct token t, size_t first, size_t second_min, size_t seco
     return hex_exact(t.s + first + 1, rest, rest, b);
 }
 
+/* 8 or 16 hex digits, or a placeholder of %pK/%p: "(ptrval)" and "pK-error"
+ * have 8 characters too, so they are tested after the digits. */
 static int pointer_ok(struct token t)
 {
     uint64_t ignored;
     if ((t.n == 8 || t.n == 16) && hex_exact(t.s, t.n, t.n, &ignored) == 0)
         return 1;
-        /* "(ptrval)" and "pK-error" have 8 characters too */
 #define PLACEHOLDER(text) (t.n == sizeof(text) - 1 && memcmp(t.s, (text), t.n) == 0)
     return PLACEHOLDER("(____ptrval____)") || PLACEHOLDER("(ptrval)") || PLACEHOLDER("pK-error");
 #undef PLACEHOLDER
