@@ -9,20 +9,34 @@ set -u
 L=$1
 SRC=$2
 T=$(mktemp -d)
-trap 'kill $PY 2>/dev/null; rm -rf "$T"' EXIT
+KIDS=
+trap 'kill $KIDS 2>/dev/null; rm -rf "$T"' EXIT
 fails=0
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi; }
+# ready FILE: waits (30 s at most) until a listener script has written FILE
+# after its listen() calls; its content (pids) joins the processes to kill.
+ready() {
+  for _ in $(seq 1 300); do
+    if [ -s "$1" ]; then KIDS="$KIDS $(cat "$1")"; return 0; fi
+    sleep 0.1
+  done
+  echo "FAIL the listener of $1 never became ready"; fails=$((fails + 1)); return 1
+}
 
 # ---- 1. snapshot and replay ----
 python3 -c '
-import socket, time, os
+import socket, time, os, sys
 a = socket.socket(); a.bind(("127.0.0.1", 0)); a.listen()
 b = socket.socket(socket.AF_INET6); b.bind(("::1", 0)); b.listen()
-if os.fork() == 0:
+child = os.fork()
+if child == 0:
     time.sleep(120); os._exit(0)
-time.sleep(120)' &
+with open(sys.argv[1] + ".tmp", "w") as f: f.write("%d %d" % (os.getpid(), child))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(120)' "$T/py.ready" &
 PY=$!
-sleep 0.5
+KIDS=$PY
+ready "$T/py.ready"
 same=0
 for try in 1 2 3 4 5; do
   rm -rf "$T/snap" "$T/snap.tar" "$T/x"
@@ -52,12 +66,14 @@ check "a snapshot of a fixture tree (--proc) replays it" \
 # ---- 1b. --all-netns: another network namespace's tables come along ----
 if unshare --net true 2>/dev/null; then
   unshare --net sh -c 'ip link set lo up && exec python3 -c "
-import socket, time
+import socket, time, os, sys
 a = socket.socket(); a.bind((\"127.0.0.1\", 0)); a.listen()
-time.sleep(120)"' &
+open(sys.argv[1] + \".tmp\", \"w\").write(str(os.getpid()))
+os.rename(sys.argv[1] + \".tmp\", sys.argv[1])
+time.sleep(120)" "$0"' "$T/ns.ready" &
   NS=$!
-  trap 'kill $PY $NS 2>/dev/null; rm -rf "$T"' EXIT
-  sleep 0.5
+  KIDS="$KIDS $NS"
+  ready "$T/ns.ready"
   nsame=0
   for try in 1 2 3 4 5; do
     rm -rf "$T/nsnap"
