@@ -27,6 +27,15 @@
 #define LINK_MAX_SOCKET 64 /* "socket:[18446744073709551615]" is 29 bytes */
 #define LINK_MAX_NS 64     /* "net:[18446744073709551615]" is 26 bytes */
 
+/* A map from a nonzero inode (a socket's, a network namespace's) to a 32-bit
+ * value: open addressing, key 0 = empty, cap 0 or a power of two at least
+ * twice n. */
+struct inode_map {
+    uint64_t *keys;
+    uint32_t *vals;
+    size_t n, cap;
+};
+
 struct ctx {
     const struct lsn_options *opts;
     struct lsn_result *r;
@@ -38,10 +47,7 @@ struct ctx {
     /* rows */
     struct lsn_listener *v;
     size_t n, cap;
-    /* inode -> row index, open addressing, keys 0 = empty */
-    uint64_t *hkeys;
-    uint32_t *hvals;
-    size_t hcap;
+    struct inode_map rows_by_inode; /* socket inode -> row index */
     /* walk */
     uint32_t *cand; /* rows a pid may own, capacity n */
     size_t ncand;
@@ -49,14 +55,11 @@ struct ctx {
     char *exe_buf;  /* LSN_EXE_MAX + 1 bytes */
     int nomem;
     /* LSN_OPT_ALL_NETNS: the namespace of the table being read (tags rows and
-     * diagnostics), and the set of namespaces: inode -> lowest member pid,
-     * open addressing, keys 0 = empty. */
+     * diagnostics), and the set of namespaces: inode -> lowest member pid. */
     uint64_t cur_netns;
     int cur_host;
     int32_t cur_member; /* the pid whose tables are being read, -1: the root's */
-    uint64_t *ns_keys;
-    int32_t *ns_pids;
-    size_t ns_n, ns_cap;
+    struct inode_map namespaces;
 };
 
 static uint64_t now_ns(void)
@@ -124,64 +127,74 @@ static void fail(struct ctx *c, enum lsn_status status, int error, const char *p
     }
 }
 
-/* ---- inode index ---- */
+/* ---- inode maps ---- */
 
-static size_t hslot(uint64_t key, size_t mask)
+static size_t map_slot(const struct inode_map *m, uint64_t inode)
 {
-    key *= 0x9E3779B97F4A7C15u;
-    return (size_t)(key >> 29) & mask;
+    size_t mask = m->cap - 1, i;
+    uint64_t h = inode * 0x9E3779B97F4A7C15u;
+    for (i = (size_t)(h >> 29) & mask; m->keys[i] && m->keys[i] != inode; i = (i + 1) & mask)
+        ;
+    return i;
 }
 
-static long hfind(const struct ctx *c, uint64_t inode)
+/* The value of inode, or NULL. */
+static uint32_t *map_find(const struct inode_map *m, uint64_t inode)
 {
-    size_t mask, i;
-    if (!c->hcap || inode == 0)
-        return -1;
-    mask = c->hcap - 1;
-    for (i = hslot(inode, mask); c->hkeys[i]; i = (i + 1) & mask)
-        if (c->hkeys[i] == inode)
-            return (long)c->hvals[i];
-    return -1;
+    size_t i;
+    if (!m->cap || inode == 0)
+        return NULL;
+    i = map_slot(m, inode);
+    return m->keys[i] ? &m->vals[i] : NULL;
 }
 
-static int hput_raw(uint64_t *keys, uint32_t *vals, size_t cap, uint64_t inode, uint32_t idx)
+/* The value of nonzero inode, added (*added = 1, value 0) when absent;
+ * NULL when out of memory. */
+static uint32_t *map_put(struct inode_map *m, uint64_t inode, int *added)
 {
-    size_t mask = cap - 1, i;
-    for (i = hslot(inode, mask); keys[i]; i = (i + 1) & mask)
-        if (keys[i] == inode)
-            return 0;
-    keys[i] = inode;
-    vals[i] = idx;
-    return 1;
-}
-
-static int hgrow(struct ctx *c)
-{
-    size_t ncap = c->hcap ? c->hcap * 2 : 64, i;
-    uint64_t *keys = calloc(ncap, sizeof *keys);
-    uint32_t *vals = calloc(ncap, sizeof *vals);
-    if (!keys || !vals) {
-        free(keys);
-        free(vals);
-        return -1;
+    size_t i;
+    if ((m->n + 1) * 2 > m->cap) {
+        struct inode_map g = {NULL, NULL, 0, m->cap ? m->cap * 2 : 64};
+        g.keys = calloc(g.cap, sizeof *g.keys);
+        g.vals = calloc(g.cap, sizeof *g.vals);
+        if (!g.keys || !g.vals) {
+            free(g.keys);
+            free(g.vals);
+            return NULL;
+        }
+        for (i = 0; i < m->cap; i++) {
+            if (m->keys[i]) {
+                size_t j = map_slot(&g, m->keys[i]);
+                g.keys[j] = m->keys[i];
+                g.vals[j] = m->vals[i];
+            }
+        }
+        g.n = m->n;
+        free(m->keys);
+        free(m->vals);
+        *m = g;
     }
-    for (i = 0; i < c->hcap; i++)
-        if (c->hkeys[i])
-            hput_raw(keys, vals, ncap, c->hkeys[i], c->hvals[i]);
-    free(c->hkeys);
-    free(c->hvals);
-    c->hkeys = keys;
-    c->hvals = vals;
-    c->hcap = ncap;
-    return 0;
+    i = map_slot(m, inode);
+    *added = m->keys[i] == 0;
+    if (*added) {
+        m->keys[i] = inode;
+        m->vals[i] = 0;
+        m->n++;
+    }
+    return &m->vals[i];
+}
+
+static void map_free(struct inode_map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
 }
 
 /* Adds a listening line. Returns 1 added, 0 duplicate, -1 out of memory. */
 static int add_listener(struct ctx *c, const struct lsn_tcp_line *t, enum lsn_family family)
 {
     struct lsn_listener *l;
-    if (t->inode != 0 && hfind(c, t->inode) >= 0)
-        return 0;
     if (c->n == c->cap) {
         size_t ncap = c->cap ? c->cap * 2 : 16;
         struct lsn_listener *nv;
@@ -193,8 +206,16 @@ static int add_listener(struct ctx *c, const struct lsn_tcp_line *t, enum lsn_fa
         c->v = nv;
         c->cap = ncap;
     }
-    if (t->inode != 0 && (c->n + 1) * 2 > c->hcap && hgrow(c) != 0)
-        return -1;
+    if (t->inode != 0) {
+        int added;
+        uint32_t *row = map_put(&c->rows_by_inode, t->inode, &added);
+        if (!row)
+            return -1;
+        if (!added)
+            return 0;
+        *row = (uint32_t)c->n;
+        c->unowned++;
+    }
     l = &c->v[c->n];
     memset(l, 0, sizeof *l);
     l->port = t->local_port;
@@ -205,10 +226,6 @@ static int add_listener(struct ctx *c, const struct lsn_tcp_line *t, enum lsn_fa
     l->exe = NULL;
     l->netns = c->cur_netns;
     l->netns_host = c->cur_host;
-    if (t->inode != 0) {
-        hput_raw(c->hkeys, c->hvals, c->hcap, t->inode, (uint32_t)c->n);
-        c->unowned++;
-    }
     c->n++;
     return 1;
 }
@@ -609,7 +626,8 @@ static void visit(struct ctx *c, int32_t pid)
     while ((e = readdir(d)) != NULL) {
         uint64_t inode;
         ssize_t got;
-        long idx;
+        const uint32_t *row;
+        uint32_t idx;
         if (e->d_name[0] == '.')
             continue;
         got = readlinkat(fdfd, e->d_name, link, sizeof link);
@@ -619,12 +637,13 @@ static void visit(struct ctx *c, int32_t pid)
         if (lsn_parse_socket_link(link, (size_t)got, &inode) != LSN_LINK_SOCKET)
             continue;
         st->socket_links++;
-        idx = hfind(c, inode);
-        if (idx < 0 || c->v[idx].mark_ == pid)
+        row = map_find(&c->rows_by_inode, inode);
+        if (!row || c->v[*row].mark_ == pid)
             continue;
+        idx = *row;
         c->v[idx].mark_ = pid;
         if (better(c->v[idx].pid, pid))
-            c->cand[c->ncand++] = (uint32_t)idx;
+            c->cand[c->ncand++] = idx;
     }
     closedir(d);
     if (c->ncand)
@@ -804,41 +823,12 @@ static void walk(struct ctx *c)
 /* Adds namespace inode with member pid, keeping the lowest pid. 0 or -1. */
 static int ns_put(struct ctx *c, uint64_t inode, int32_t pid)
 {
-    size_t mask, i;
-    if ((c->ns_n + 1) * 2 > c->ns_cap) {
-        size_t ncap = c->ns_cap ? c->ns_cap * 2 : 16, k;
-        uint64_t *keys = calloc(ncap, sizeof *keys);
-        int32_t *pids = calloc(ncap, sizeof *pids);
-        if (!keys || !pids) {
-            free(keys);
-            free(pids);
-            return -1;
-        }
-        for (k = 0; k < c->ns_cap; k++) {
-            if (!c->ns_keys[k])
-                continue;
-            for (i = hslot(c->ns_keys[k], ncap - 1); keys[i]; i = (i + 1) & (ncap - 1))
-                ;
-            keys[i] = c->ns_keys[k];
-            pids[i] = c->ns_pids[k];
-        }
-        free(c->ns_keys);
-        free(c->ns_pids);
-        c->ns_keys = keys;
-        c->ns_pids = pids;
-        c->ns_cap = ncap;
-    }
-    mask = c->ns_cap - 1;
-    for (i = hslot(inode, mask); c->ns_keys[i]; i = (i + 1) & mask) {
-        if (c->ns_keys[i] == inode) {
-            if (pid < c->ns_pids[i])
-                c->ns_pids[i] = pid;
-            return 0;
-        }
-    }
-    c->ns_keys[i] = inode;
-    c->ns_pids[i] = pid;
-    c->ns_n++;
+    int added;
+    uint32_t *lowest = map_put(&c->namespaces, inode, &added);
+    if (!lowest)
+        return -1;
+    if (added || pid < (int32_t)*lowest)
+        *lowest = (uint32_t)pid;
     return 0;
 }
 
@@ -907,11 +897,14 @@ static void rollback_rows(struct ctx *c, size_t n0)
         if (c->v[i].inode != 0)
             c->unowned--;
     c->n = n0;
-    if (c->hcap) {
-        memset(c->hkeys, 0, c->hcap * sizeof *c->hkeys);
+    if (c->rows_by_inode.cap) { /* same capacity: putting back cannot fail */
+        struct inode_map *m = &c->rows_by_inode;
+        int added;
+        memset(m->keys, 0, m->cap * sizeof *m->keys);
+        m->n = 0;
         for (i = 0; i < c->n; i++)
             if (c->v[i].inode != 0)
-                hput_raw(c->hkeys, c->hvals, c->hcap, c->v[i].inode, (uint32_t)i);
+                *map_put(m, c->v[i].inode, &added) = (uint32_t)i;
     }
 }
 
@@ -970,27 +963,23 @@ static void read_namespaces(struct ctx *c)
     size_t i, k = 0;
 
     ns_scan(c);
-    st->netns_found = c->ns_n;
-    if (c->nomem || c->ns_n == 0)
+    st->netns_found = c->namespaces.n;
+    if (c->nomem || c->namespaces.n == 0)
         goto out;
     /* compact the set into (inode, pid) pairs */
-    list = malloc(c->ns_n * 2 * sizeof *list);
+    list = malloc(c->namespaces.n * 2 * sizeof *list);
     if (!list) {
         c->nomem = 1;
         goto out;
     }
-    for (i = 0; i < c->ns_cap; i++) {
-        if (!c->ns_keys[i] || c->ns_keys[i] == c->r->host_netns)
+    for (i = 0; i < c->namespaces.cap; i++) {
+        if (!c->namespaces.keys[i] || c->namespaces.keys[i] == c->r->host_netns)
             continue;
-        list[2 * k] = c->ns_keys[i];
-        list[2 * k + 1] = (uint64_t)(uint32_t)c->ns_pids[i];
+        list[2 * k] = c->namespaces.keys[i];
+        list[2 * k + 1] = c->namespaces.vals[i];
         k++;
     }
-    free(c->ns_keys);
-    free(c->ns_pids);
-    c->ns_keys = NULL;
-    c->ns_pids = NULL;
-    c->ns_cap = 0;
+    map_free(&c->namespaces);
     if (k > 1)
         qsort(list, k, 2 * sizeof *list, ns_cmp);
     for (i = 0; i < k && !c->nomem; i++)
@@ -1181,12 +1170,10 @@ done:
     if (c.rootfd >= 0)
         close(c.rootfd);
     free(c.path);
-    free(c.hkeys);
-    free(c.hvals);
+    map_free(&c.rows_by_inode);
     free(c.cand);
     free(c.exe_buf);
-    free(c.ns_keys);
-    free(c.ns_pids);
+    map_free(&c.namespaces);
     result->stats.total_nanoseconds = now_ns() - t0;
     return result->status;
 }
