@@ -9,7 +9,18 @@
 # AFL++), without CMake: the parsers need nothing but libc headers.
 # Writes $OUT/<name>_fuzzer, $OUT/<name>_fuzzer.dict,
 # $OUT/<name>_fuzzer.options and $OUT/<name>_fuzzer_seed_corpus.zip.
-ROOT="$(cd "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/.." && pwd)"
+# The tree: the WORKDIR, as OSS-Fuzz build scripts find it (the Dockerfile
+# copies the tree to $SRC/listeners, makes that the WORKDIR and puts this
+# script at $SRC/build.sh, so the script's own location says nothing), or
+# $SRC/listeners when run from elsewhere. .ci/cfl-layout checks that layout.
+if [ -f "$PWD/parsers/tcp_line.c" ]; then
+  ROOT=$PWD
+elif [ -n "${SRC:-}" ] && [ -f "$SRC/listeners/parsers/tcp_line.c" ]; then
+  ROOT=$SRC/listeners
+else
+  echo "build.sh: no listeners tree in \$PWD ($PWD) or \$SRC/listeners (${SRC:-SRC unset})" >&2
+  exit 1
+fi
 : "${CC:?}" "${CFLAGS:?}" "${LIB_FUZZING_ENGINE?}" "${OUT:?}" "${WORK:?}"
 # LIB_FUZZING_ENGINE may be a flag or an archive path: split it into words.
 read -r -a engine <<<"$LIB_FUZZING_ENGINE"
