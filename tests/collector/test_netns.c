@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "skip.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -576,15 +578,13 @@ static void live_namespaces(void **state)
     host_inode = ino(NULL, host_fd);
     if (ns_child("lsn-ns-a", port, host_fd, &a, &why) != 0) {
         close(host_fd);
-        print_message("skipped: %s\n", why);
-        skip();
+        LSN_SKIP(why);
     }
     if (ns_child("lsn-ns-b", port, host_fd, &b, &why) != 0) {
         kill(a.pid, SIGKILL);
         waitpid(a.pid, NULL, 0);
         close(host_fd);
-        print_message("skipped: %s\n", why);
-        skip();
+        LSN_SKIP(why);
     }
     assert_true(a.netns != host && b.netns != host && a.netns != b.netns);
     n = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
@@ -661,5 +661,5 @@ int main(void)
         cmocka_unit_test(rollback_part_way),
         cmocka_unit_test(live_namespaces),
     };
-    return cmocka_run_group_tests_name("netns", tests, NULL, NULL);
+    return lsn_test_exit(cmocka_run_group_tests_name("netns", tests, NULL, NULL));
 }

@@ -25,6 +25,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "skip.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -391,14 +393,14 @@ static void stress(void **state)
             if (s6 >= 0)
                 close(s6);
             free_lives();
-            skip(); /* no loopback here */
+            LSN_SKIP("no loopback sockets here");
         }
         close(s4);
         close(s6);
     }
     if (access("/proc/net/tcp", R_OK) != 0) {
         free_lives();
-        skip();
+        LSN_SKIP("/proc/net/tcp is not readable");
     }
 
     for (i = 0; i < LONG_LIVED; i++)
@@ -539,5 +541,5 @@ static void stress(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(stress)};
-    return cmocka_run_group_tests_name("stress", tests, NULL, NULL);
+    return lsn_test_exit(cmocka_run_group_tests_name("stress", tests, NULL, NULL));
 }
