@@ -7,9 +7,11 @@
 #include "trait_diff.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef LISTENERS_VERSION
 #define LISTENERS_VERSION "0.0.0"
@@ -143,6 +145,36 @@ static void print_table_stats(const char *root, const char *name, const struct l
                 t->short_eof ? "; a short read ended it" : "");
 }
 
+/* --stats: whether the kernel has this process under a seccomp filter, as
+ * /proc/self/status says (not as this program believes), so that a build
+ * can be checked from outside (.ci/static-check does). */
+static void print_sandbox_stat(void)
+{
+    char buf[4096];
+    ssize_t n = -1;
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+    }
+    const char *at = NULL;
+    if (n > 0) {
+        buf[n] = '\0';
+        at = strstr(buf, "\nSeccomp:\t");
+    }
+    if (at == NULL) {
+        fputs("stats: sandbox: unknown (no Seccomp line in /proc/self/status)\n", stderr);
+        return;
+    }
+    switch (at[10]) {
+    case '2':
+        fputs("stats: sandbox: seccomp filter installed (/proc/self/status Seccomp: 2)\n", stderr);
+        break;
+    case '0': fputs("stats: sandbox: none (/proc/self/status Seccomp: 0)\n", stderr); break;
+    default: fprintf(stderr, "stats: sandbox: seccomp mode %c\n", at[10]);
+    }
+}
+
 static void print_stats(const char *root, const struct lsn_result *r, const struct diag_counts *n)
 {
     const struct lsn_stats *s = &r->stats;
@@ -268,8 +300,10 @@ int main(int argc, char **argv)
     opts.diag_ctx = &counts;
     opts.flags = all_netns ? LSN_OPT_ALL_NETNS : 0u;
     lsn_collect(&opts, &result);
-    if (stats)
+    if (stats) {
         print_stats(proc ? proc : "/proc", &result, &counts);
+        print_sandbox_stat();
+    }
     if (result.status == LSN_ERR_TABLE || result.status == LSN_ERR_NOMEM) {
         const char *path = result.error_path ? result.error_path : "listeners";
         if (result.error && result.status == LSN_ERR_TABLE &&

@@ -14,6 +14,15 @@
 
 #include "tree_builder.h"
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define LSN_TEST_SANITIZED 1
+#endif
+#endif
+#ifndef LSN_TEST_SANITIZED
+#define LSN_TEST_SANITIZED 0
+#endif
+
 #define HEAD "{\"listeners\":{\"listeners\":["
 #define TAIL "]}}\n"
 
@@ -190,6 +199,38 @@ static void early_stop_fallback(void **state)
         run_free(&r);
         fail();
     }
+    run_free(&r);
+    tb_destroy(&t);
+}
+
+/* --stats tells, from /proc/self/status, whether the kernel holds the run
+ * under the seccomp filter: on by default where the build has one (Linux
+ * x86_64 or aarch64, no sanitizer: the CLI under test may be the static
+ * musl build, which must have it too), off with --no-sandbox. */
+static void stats_tell_the_sandbox(void **state)
+{
+    struct tb t;
+    struct run r;
+    (void)state;
+    tb_init(&t);
+    tb_tcp(&t, "127.0.0.1", 8080, 0x0A, 1001);
+    tb_tables(&t);
+#if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__)) &&                    \
+    !defined(__SANITIZE_ADDRESS__) && !LSN_TEST_SANITIZED
+    const char *on = "stats: sandbox: seccomp filter installed (/proc/self/status Seccomp: 2)\n";
+#else
+    const char *on = "stats: sandbox: none (/proc/self/status Seccomp: 0)\n";
+#endif
+    run_cli(&r, "--proc", t.root, "--stats", (char *)NULL);
+    assert_int_equal(r.status, 0);
+    if (!strstr(r.err, on)) {
+        print_error("wanted [%s] in stderr: [%s]\n", on, r.err);
+        fail();
+    }
+    run_free(&r);
+    run_cli(&r, "--proc", t.root, "--stats", "--no-sandbox", (char *)NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "stats: sandbox: none (/proc/self/status Seccomp: 0)\n"));
     run_free(&r);
     tb_destroy(&t);
 }
@@ -672,6 +713,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(basic_mix),
+        cmocka_unit_test(stats_tell_the_sandbox),
         cmocka_unit_test(basic_pretty),
         cmocka_unit_test(basic_table),
         cmocka_unit_test(empty_tables),

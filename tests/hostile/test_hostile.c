@@ -111,6 +111,27 @@ static size_t expect_json(const struct hrun *r, struct jrows *rows)
     return n;
 }
 
+/* reason is one text or several separated by '|': strerror's words differ
+ * between libcs (ELOOP is "Too many levels of symbolic links" in glibc,
+ * "Symbolic link loop" in musl), and the CLI under test may be either. */
+static int has_reason(const char *line, const char *reason)
+{
+    char one[200];
+    while (*reason) {
+        size_t n = strcspn(reason, "|");
+        if (n >= sizeof one)
+            n = sizeof one - 1;
+        memcpy(one, reason, n);
+        one[n] = '\0';
+        if (strstr(line, one))
+            return 1;
+        reason += n;
+        if (*reason == '|')
+            reason++;
+    }
+    return 0;
+}
+
 /* Exit 1, nothing on stdout, and a last stderr line "listeners: PATH: ..."
  * that contains reason; earlier lines (diagnostics of lines read before the
  * error) must name the same file as "PATH:LINE: ". */
@@ -127,7 +148,7 @@ static void expect_error(const struct hrun *r, const char *path, const char *rea
         fail_msg("stderr should end with a line naming %s: '%.400s'", path, r->err);
     for (last = r->err + r->err_len - 1; last > r->err && last[-1] != '\n'; last--)
         ;
-    if (strncmp(last, prefix, strlen(prefix)) != 0 || !strstr(last, reason))
+    if (strncmp(last, prefix, strlen(prefix)) != 0 || !has_reason(last, reason))
         fail_msg("stderr should end '%s...%s': %.400s", prefix, reason, r->err);
     for (p = r->err; p < last; p = strchr(p, '\n') + 1)
         if (strncmp(p, diag_prefix, strlen(diag_prefix)) != 0)
@@ -290,7 +311,7 @@ static void net_loop(void **state)
     tb_init(&t);
     tb_symlink(&t, "net", "net", 3);
     run_tree(&r, t.root, NULL);
-    expect_error(&r, tree_path(&t, "net/tcp"), "symbolic links");
+    expect_error(&r, tree_path(&t, "net/tcp"), "symbolic links|Symbolic link loop");
     record("net -> net (symlink loop)", &r, "error naming net/tcp: ELOOP");
     hrun_free(&r);
     tb_destroy(&t);
