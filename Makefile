@@ -1,9 +1,17 @@
 # Thin wrapper around CMake. The two Quick start commands:
-#   make run    build the collector and print this host's listeners
+#   make run    install the build tools when missing, build the collector and
+#               print this host's listeners
 #   make check  install what the tests need (apt, only when missing) and run every test
-.PHONY: run build check clean
+# Also:
+#   make static      build-static/listeners: a static-pie musl binary (no loader needed)
+#   make fresh-root  the README's two commands in a brand-new Debian 12 root (mmdebstrap)
+.PHONY: run build deps-build check static fresh-root clean
 
-build:
+# .ci/deps installs as root, or prints the apt-get line and exits 2.
+deps-build:
+	@command -v cmake >/dev/null && command -v cc >/dev/null && command -v make >/dev/null || .ci/deps build
+
+build: deps-build
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DLISTENERS_BUILD_TESTS=OFF -DLISTENERS_BUILD_FUZZERS=OFF >/dev/null
 	cmake --build build -j
 
@@ -13,5 +21,15 @@ run: build
 check:
 	.ci/check
 
+static:
+	@.ci/deps static
+	cmake -S . -B build-static -DCMAKE_TOOLCHAIN_FILE=cmake/musl-static-pie.cmake -DCMAKE_BUILD_TYPE=Release \
+	  -DLISTENERS_BUILD_TESTS=OFF -DLISTENERS_BUILD_FUZZERS=OFF >/dev/null
+	cmake --build build-static -j
+	.ci/static-check build-static/listeners
+
+fresh-root:
+	.ci/fresh-root
+
 clean:
-	rm -rf build build-ci
+	rm -rf build build-dev build-ci build-static build-fuzz
