@@ -1,4 +1,4 @@
-/* trait_diff.h - `listeners diff OURS.json THEIRS.json`: compare two
+/* diff.h - `listeners diff OURS.json THEIRS.json`: compare two
  * listeners-trait documents (docs/contract.md) row by row.
  *
  * Each document is read whole (at most LSN_DIFF_MAX_DOCUMENT bytes, a

@@ -1,7 +1,7 @@
-/* trait_diff.c - see trait_diff.h. */
+/* diff.c - see diff.h. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "trait_diff.h"
+#include "diff.h"
 
 #include "address_text.h"
 #include "json_reader.h"

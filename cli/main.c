@@ -4,7 +4,7 @@
 #include "listeners.h"
 #include "sandbox.h"
 #include "snapshot.h"
-#include "trait_diff.h"
+#include "diff.h"
 
 #include <errno.h>
 #include <fcntl.h>
