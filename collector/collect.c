@@ -111,12 +111,13 @@ static void diag(struct ctx *c, enum lsn_diag_kind kind, const char *path, uint6
 }
 
 static void fail(struct ctx *c, enum lsn_status status, int error, const char *path,
-                 const char *message)
+                 enum lsn_reason reason)
 {
     struct lsn_result *r = c->r;
     r->status = status;
+    r->reason = reason;
     r->error = error;
-    r->error_message = message;
+    r->error_message = lsn_reason_text(reason);
     free(r->error_path);
     r->error_path = NULL;
     if (path) {
@@ -339,7 +340,7 @@ static int read_table_at(struct ctx *c, int dirfd, const char *name, const char 
         c->opts->max_table_bytes ? c->opts->max_table_bytes : LSN_DEFAULT_MAX_TABLE_BYTES;
     uint64_t t0 = now_ns();
     const char *path = make_path(c, rel);
-    const char *why = NULL;
+    enum lsn_reason why = LSN_REASON_NONE;
     int err = 0, fd;
 
     fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -347,16 +348,16 @@ static int read_table_at(struct ctx *c, int dirfd, const char *name, const char 
         err = errno;
         if (need == TABLE_OPTIONAL && err == ENOENT)
             return 0;
-        why = "cannot open";
+        why = LSN_REASON_OPEN;
         goto out;
     }
     if (fstat(fd, &sb) != 0) {
         err = errno;
-        why = "cannot stat";
+        why = LSN_REASON_STAT;
         goto out;
     }
     if (!S_ISREG(sb.st_mode)) {
-        why = "not a regular file";
+        why = LSN_REASON_NOT_REGULAR;
         goto out;
     }
     ts->read = 1;
@@ -374,7 +375,7 @@ static int read_table_at(struct ctx *c, int dirfd, const char *name, const char 
             if (errno == EINTR)
                 continue;
             err = errno;
-            why = "read failed";
+            why = LSN_REASON_READ;
             goto out;
         }
         if (got == 0)
@@ -382,7 +383,7 @@ static int read_table_at(struct ctx *c, int dirfd, const char *name, const char 
         ts->bytes += (uint64_t)got;
         if (ts->bytes > cap) {
             err = EFBIG;
-            why = "table is larger than the size cap";
+            why = LSN_REASON_TOO_LARGE;
             goto out;
         }
         lsn_splitter_feed(&s, chunk, (size_t)got);
@@ -408,7 +409,7 @@ out:
         close(fd);
     ts->nanoseconds = now_ns() - t0;
     if (c->nomem) {
-        fail(c, LSN_ERR_NOMEM, ENOMEM, NULL, "out of memory");
+        fail(c, LSN_ERR_NOMEM, ENOMEM, NULL, LSN_REASON_NOMEM);
         return -1;
     }
     if (why) {
@@ -417,10 +418,10 @@ out:
             return -1;
         }
         if (need == TABLE_NAMESPACE) {
-            diag(c, LSN_DIAG_NAMESPACE, path, 0, err, c->cur_member, why);
+            diag(c, LSN_DIAG_NAMESPACE, path, 0, err, c->cur_member, lsn_reason_text(why));
             return 1;
         }
-        diag(c, LSN_DIAG_TABLE, path, 0, err, -1, why);
+        diag(c, LSN_DIAG_TABLE, path, 0, err, -1, lsn_reason_text(why));
     }
     return 0;
 }
@@ -1105,7 +1106,8 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
 #ifndef __linux__
     if (!c.root) {
         result->status = LSN_UNSUPPORTED;
-        result->error_message = "no procfs on this platform";
+        result->reason = LSN_REASON_UNSUPPORTED;
+        result->error_message = lsn_reason_text(LSN_REASON_UNSUPPORTED);
         return result->status;
     }
 #endif
@@ -1115,12 +1117,12 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
     c.path_cap = c.root_len + 64;
     c.path = malloc(c.path_cap);
     if (!c.path) {
-        fail(&c, LSN_ERR_NOMEM, ENOMEM, NULL, "out of memory");
+        fail(&c, LSN_ERR_NOMEM, ENOMEM, NULL, LSN_REASON_NOMEM);
         goto done;
     }
     c.rootfd = open(c.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (c.rootfd < 0) {
-        fail(&c, LSN_ERR_TABLE, errno, c.root, "cannot open the proc directory");
+        fail(&c, LSN_ERR_TABLE, errno, c.root, LSN_REASON_OPEN_ROOT);
         goto done;
     }
     if (c.opts->flags & LSN_OPT_ALL_NETNS) {
@@ -1141,7 +1143,7 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
     if (c.opts->flags & LSN_OPT_ALL_NETNS) {
         read_namespaces(&c);
         if (c.nomem) {
-            fail(&c, LSN_ERR_NOMEM, ENOMEM, NULL, "out of memory");
+            fail(&c, LSN_ERR_NOMEM, ENOMEM, NULL, LSN_REASON_NOMEM);
             goto done;
         }
     }
@@ -1149,7 +1151,7 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
     result->stats.matchable = c.unowned;
     walk(&c);
     if (c.nomem) {
-        fail(&c, LSN_ERR_NOMEM, ENOMEM, NULL, "out of memory");
+        fail(&c, LSN_ERR_NOMEM, ENOMEM, NULL, LSN_REASON_NOMEM);
         goto done;
     }
     t1 = now_ns();
@@ -1185,6 +1187,31 @@ void lsn_result_free(struct lsn_result *result)
     release_rows(result->listeners, result->count);
     free(result->error_path);
     memset(result, 0, sizeof *result);
+}
+
+const char *lsn_reason_text(enum lsn_reason reason)
+{
+    switch (reason) {
+    case LSN_REASON_NONE:
+        return "";
+    case LSN_REASON_UNSUPPORTED:
+        return "no procfs on this platform";
+    case LSN_REASON_OPEN_ROOT:
+        return "cannot open the proc directory";
+    case LSN_REASON_OPEN:
+        return "cannot open";
+    case LSN_REASON_STAT:
+        return "cannot stat";
+    case LSN_REASON_NOT_REGULAR:
+        return "not a regular file";
+    case LSN_REASON_READ:
+        return "read failed";
+    case LSN_REASON_TOO_LARGE:
+        return "table is larger than the size cap";
+    case LSN_REASON_NOMEM:
+        return "out of memory";
+    }
+    return "";
 }
 
 const char *lsn_family_name(enum lsn_family family)

@@ -196,11 +196,30 @@ enum lsn_status {
     LSN_ERR_NOMEM
 };
 
+/* Why a call failed (LSN_ERR_*, LSN_UNSUPPORTED): branch on this, never on
+ * the text. lsn_reason_text gives the short English text, which is also
+ * result->error_message. */
+enum lsn_reason {
+    LSN_REASON_NONE = 0,
+    LSN_REASON_UNSUPPORTED, /* "no procfs on this platform" */
+    LSN_REASON_OPEN_ROOT,   /* "cannot open the proc directory" */
+    LSN_REASON_OPEN,        /* "cannot open" (the table; error is the errno) */
+    LSN_REASON_STAT,        /* "cannot stat" */
+    LSN_REASON_NOT_REGULAR, /* "not a regular file" */
+    LSN_REASON_READ,        /* "read failed" */
+    LSN_REASON_TOO_LARGE,   /* "table is larger than the size cap" */
+    LSN_REASON_NOMEM        /* "out of memory" */
+};
+
+/* The text of a reason; "" for LSN_REASON_NONE and unknown values. */
+const char *lsn_reason_text(enum lsn_reason reason);
+
 struct lsn_result {
     enum lsn_status status;
+    enum lsn_reason reason;         /* why, for LSN_ERR_* and LSN_UNSUPPORTED */
     int error;                      /* errno for LSN_ERR_*, 0 when the reason is not an errno */
     char *error_path;               /* the path that failed (owned), or NULL */
-    const char *error_message;      /* static English reason for LSN_ERR_*, never NULL */
+    const char *error_message;      /* lsn_reason_text(reason): static, never NULL */
     struct lsn_listener *listeners; /* count rows in contract order, owned */
     size_t count;
     struct lsn_stats stats;

@@ -163,11 +163,21 @@ static void table_cap(void **state)
     o.max_table_bytes = 4096;
     assert_int_equal(lsn_collect(&o, &r), LSN_ERR_TABLE);
     assert_int_equal(r.error, EFBIG);
+    assert_int_equal(r.reason, LSN_REASON_TOO_LARGE);
+    assert_string_equal(r.error_message, lsn_reason_text(LSN_REASON_TOO_LARGE));
     snprintf(path, sizeof path, "%s/net/tcp", t.root);
     assert_string_equal(r.error_path, path);
     assert_int_equal(r.count, 0);
     assert_null(r.listeners);
     lsn_result_free(&r);
+    /* Missing net/tcp: the reason callers branch on, not the text. */
+    snprintf(path, sizeof path, "%s/net/tcp", t.root);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(lsn_collect(&o, &r), LSN_ERR_TABLE);
+    assert_int_equal(r.reason, LSN_REASON_OPEN);
+    assert_int_equal(r.error, ENOENT);
+    lsn_result_free(&r);
+    tb_tables(&t);
     o.max_table_bytes = 0; /* default cap */
     assert_int_equal(lsn_collect(&o, &r), LSN_OK);
     assert_int_equal(r.count, 100);
