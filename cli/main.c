@@ -306,8 +306,7 @@ int main(int argc, char **argv)
     }
     if (result.status == LSN_ERR_TABLE || result.status == LSN_ERR_NOMEM) {
         const char *path = result.error_path ? result.error_path : "listeners";
-        if (result.error && result.status == LSN_ERR_TABLE &&
-            result.reason == LSN_REASON_OPEN)
+        if (result.error && result.status == LSN_ERR_TABLE && result.reason == LSN_REASON_OPEN)
             fprintf(stderr, "listeners: %s: %s\n", path, strerror(result.error));
         else if (result.error)
             fprintf(stderr, "listeners: %s: %s: %s\n", path, result.error_message,

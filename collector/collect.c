@@ -1192,24 +1192,15 @@ void lsn_result_free(struct lsn_result *result)
 const char *lsn_reason_text(enum lsn_reason reason)
 {
     switch (reason) {
-    case LSN_REASON_NONE:
-        return "";
-    case LSN_REASON_UNSUPPORTED:
-        return "no procfs on this platform";
-    case LSN_REASON_OPEN_ROOT:
-        return "cannot open the proc directory";
-    case LSN_REASON_OPEN:
-        return "cannot open";
-    case LSN_REASON_STAT:
-        return "cannot stat";
-    case LSN_REASON_NOT_REGULAR:
-        return "not a regular file";
-    case LSN_REASON_READ:
-        return "read failed";
-    case LSN_REASON_TOO_LARGE:
-        return "table is larger than the size cap";
-    case LSN_REASON_NOMEM:
-        return "out of memory";
+    case LSN_REASON_NONE: return "";
+    case LSN_REASON_UNSUPPORTED: return "no procfs on this platform";
+    case LSN_REASON_OPEN_ROOT: return "cannot open the proc directory";
+    case LSN_REASON_OPEN: return "cannot open";
+    case LSN_REASON_STAT: return "cannot stat";
+    case LSN_REASON_NOT_REGULAR: return "not a regular file";
+    case LSN_REASON_READ: return "read failed";
+    case LSN_REASON_TOO_LARGE: return "table is larger than the size cap";
+    case LSN_REASON_NOMEM: return "out of memory";
     }
     return "";
 }
