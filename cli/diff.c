@@ -7,6 +7,7 @@
 #include "json_reader.h"
 #include "json_string.h"
 #include "listeners.h"
+#include "options.h"
 #include "sandbox.h"
 #include "socket_link.h"
 
@@ -21,9 +22,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char diff_usage[] =
-    "usage: listeners diff OURS.json THEIRS.json [--format text|json] [--proc DIR] "
-    "[--no-sandbox]\n";
+const char lsn_diff_help[] =
+    "Compares two listeners-trait documents; exit 0 equal, 1 different, 2 bad input.\n"
+    "Categories: missing, extra, owner, address, comm, exe, null.\n"
+    "  --proc SNAPSHOT  a snapshot taken when both documents were made: for owner\n"
+    "                   differences, tell whether each pid holds the socket\n"
+    "  --format json    the differences as JSON (default: text)\n";
 
 struct row {
     uint16_t port;
@@ -648,10 +652,11 @@ static void report_json(struct doc *a, struct doc *b, const struct diffs *ds)
     fputs("]}\n", stdout);
 }
 
-int lsn_diff_main(int argc, char **argv)
+int lsn_diff_run(const struct lsn_args *args)
 {
-    const char *files[2] = {NULL, NULL}, *format = "text", *proc = NULL;
-    int nfiles = 0, sandbox = 1, rc = 2;
+    const char *files[2] = {args->operand[0], args->operand[1]};
+    const char *format = args->format ? args->format : "text", *proc = args->proc;
+    int sandbox = !args->no_sandbox, rc = 2;
     struct doc a, b;
     struct diffs ds;
     struct lsn_result snap;
@@ -660,54 +665,6 @@ int lsn_diff_main(int argc, char **argv)
     memset(&ds, 0, sizeof ds);
     memset(&snap, 0, sizeof snap);
 
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-            fputs(diff_usage, stdout);
-            fputs("Compares two listeners-trait documents; exit 0 equal, 1 different, 2 bad "
-                  "input.\nCategories: missing, extra, owner, address, comm, exe, null.\n"
-                  "  --proc DIR  a snapshot taken when both documents were made: for owner\n"
-                  "              differences, tell whether each pid holds the socket\n",
-                  stdout);
-            return 0;
-        } else if (strcmp(s, "--no-sandbox") == 0) {
-            sandbox = 0;
-        } else if (strcmp(s, "--format") == 0 || strcmp(s, "--proc") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "listeners: diff: missing argument for '%s'\n%s", s, diff_usage);
-                return 2;
-            }
-            if (s[2] == 'f')
-                format = argv[++i];
-            else
-                proc = argv[++i];
-        } else if (strncmp(s, "--format=", 9) == 0) {
-            format = s + 9;
-        } else if (strncmp(s, "--proc=", 7) == 0) {
-            proc = s + 7;
-        } else if (s[0] == '-' && s[1] != '\0') {
-            fprintf(stderr, "listeners: diff: unknown option '%s'\n%s", s, diff_usage);
-            return 2;
-        } else if (nfiles < 2) {
-            files[nfiles++] = s;
-        } else {
-            fprintf(stderr, "listeners: diff: unexpected argument '%s'\n%s", s, diff_usage);
-            return 2;
-        }
-    }
-    if (nfiles != 2) {
-        fprintf(stderr, "listeners: diff: needs OURS.json and THEIRS.json\n%s", diff_usage);
-        return 2;
-    }
-    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-        fprintf(stderr, "listeners: diff: --format takes text or json, not '%s'\n%s", format,
-                diff_usage);
-        return 2;
-    }
-    if (proc && proc[0] == '\0') {
-        fprintf(stderr, "listeners: diff: --proc needs a directory\n%s", diff_usage);
-        return 2;
-    }
     /* Only reads from here on (the same filter as the collector). */
     if (sandbox && lsn_sandbox_enter() != 0 && errno != ENOSYS && errno != EOPNOTSUPP)
         fputs("listeners: running without the seccomp sandbox: prctl refused it\n", stderr);

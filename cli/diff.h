@@ -35,6 +35,12 @@
 #define LSN_DIFF_MAX_DOCUMENT (16u << 20)
 
 /* argv[0] is "diff". Returns the exit status. */
-int lsn_diff_main(int argc, char **argv);
+#include "options.h"
+
+/* The text of `listeners diff --help` after its usage line. */
+extern const char lsn_diff_help[];
+
+/* Runs `listeners diff` with parsed arguments; returns the exit status. */
+int lsn_diff_run(const struct lsn_args *args);
 
 #endif

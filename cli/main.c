@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "listeners.h"
+#include "options.h"
 #include "sandbox.h"
 #include "snapshot.h"
 #include "diff.h"
@@ -12,14 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-#ifndef LISTENERS_VERSION
-#define LISTENERS_VERSION "0.0.0"
-#endif
-
-static const char usage_line[] =
-    "usage: listeners [--proc DIR] [--format json|table] [--pretty] [--stats] [--all-netns] "
-    "[--help] [--no-sandbox] [--version]\n";
 
 static const char help_text[] =
     "Lists the listening TCP sockets of this host and the process that owns each,\n"
@@ -43,11 +36,11 @@ static const char help_text[] =
     "  --no-sandbox    do not install the seccomp filter that, on Linux, limits the\n"
     "                  process to read-only opens, reads and writes to stdout and\n"
     "                  stderr once the options are parsed (on by default)\n"
-    "  --help          print this help and exit\n"
-    "  --version       print the version and exit\n"
-    "\n"
-    "listeners snapshot DIR [--archive FILE] [--proc SOURCE] [--all-netns]\n"
-    "listeners diff OURS.json THEIRS.json [--format text|json] [--proc SNAPSHOT]\n"
+    "  -h, --help      print this help and exit\n"
+    "  -V, --version   print the version and exit\n"
+    "\n";
+
+static const char help_text_commands[] =
     "  snapshot DIR    copy what the collector reads (net/tcp, net/tcp6, and for\n"
     "                  each process holding a socket its socket fd links, comm and\n"
     "                  exe link) into a new DIR that --proc DIR replays, with a\n"
@@ -102,17 +95,6 @@ static int to_stdout(void *ctx, const char *buf, size_t len)
 {
     (void)ctx;
     return fwrite(buf, 1, len, stdout) == len ? 0 : 1;
-}
-
-/* "listeners: WHAT 'ARG'" (or just WHAT), then the usage line; exit 2. */
-static int usage_error(const char *what, const char *arg)
-{
-    if (arg)
-        fprintf(stderr, "listeners: %s '%s'\n", what, arg);
-    else
-        fprintf(stderr, "listeners: %s\n", what);
-    fputs(usage_line, stderr);
-    return 2;
 }
 
 static void ms(char *dst, size_t cap, uint64_t ns)
@@ -229,65 +211,38 @@ int main(int argc, char **argv)
      * instead of 320 with stdio's 4 KiB (bench/README.md, scale e). Static:
      * stdout is flushed at exit, after main's frame is gone. */
     static char stdout_buffer[1 << 16];
-    const char *proc = NULL, *format = "json";
-    int pretty = 0, stats = 0, sandbox = 1, all_netns = 0, i, rc;
+    static const char *const help[3][2] = {
+        {help_text, help_text_commands},
+        {lsn_snapshot_help, NULL},
+        {lsn_diff_help, NULL},
+    };
     struct diag_counts counts = {0, 0, 0};
     struct lsn_options opts;
     struct lsn_result result;
+    struct lsn_args args;
+    const char *proc, *format;
+    int rc;
 
     if (setvbuf(stdout, stdout_buffer, _IOFBF, sizeof stdout_buffer) != 0)
         return 1;
 
-    if (argc > 1 && strcmp(argv[1], "diff") == 0)
-        return lsn_diff_main(argc - 1, argv + 1);
-    if (argc > 1 && strcmp(argv[1], "snapshot") == 0)
-        return lsn_snapshot_main(argc - 1, argv + 1);
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage_line, stdout);
-            fputs(help_text, stdout);
-            return fflush(stdout) == 0 ? 0 : 1;
-        } else if (strcmp(a, "--version") == 0) {
-            fputs("listeners " LISTENERS_VERSION "\n", stdout);
-            return fflush(stdout) == 0 ? 0 : 1;
-        } else if (strcmp(a, "--pretty") == 0) {
-            pretty = 1;
-        } else if (strcmp(a, "--stats") == 0) {
-            stats = 1;
-        } else if (strcmp(a, "--no-sandbox") == 0) {
-            sandbox = 0;
-        } else if (strcmp(a, "--all-netns") == 0) {
-            all_netns = 1;
-        } else if (strcmp(a, "--proc") == 0 || strcmp(a, "--format") == 0) {
-            if (i + 1 >= argc)
-                return usage_error("missing argument for", a);
-            if (a[2] == 'p')
-                proc = argv[++i];
-            else
-                format = argv[++i];
-        } else if (strncmp(a, "--proc=", 7) == 0) {
-            proc = a + 7;
-        } else if (strncmp(a, "--format=", 9) == 0) {
-            format = a + 9;
-        } else if (a[0] == '-') {
-            return usage_error("unknown option", a);
-        } else {
-            return usage_error("unexpected argument", a);
-        }
+    switch (lsn_parse_args(argc, argv, help, &args)) {
+    case LSN_PARSE_DONE: return 0;
+    case LSN_PARSE_USAGE: return 2;
+    case LSN_PARSE_RUN: break;
     }
-    if (strcmp(format, "json") != 0 && strcmp(format, "table") != 0)
-        return usage_error("--format takes json or table, not", format);
-    if (proc && proc[0] == '\0')
-        return usage_error("--proc needs a directory", NULL);
-    if (pretty && format[0] == 't')
-        return usage_error("--pretty applies to --format json only", NULL);
+    if (args.command == LSN_CMD_SNAPSHOT)
+        return lsn_snapshot_run(&args);
+    if (args.command == LSN_CMD_DIFF)
+        return lsn_diff_run(&args);
+    proc = args.proc;
+    format = args.format ? args.format : "json";
 
     /* From here on the process only reads and writes stdout/stderr. Where
      * there is no filter (not Linux, other architectures, sanitizer builds)
      * it runs without one silently; a refusal to install it is reported on
      * stderr, not fatal. */
-    if (sandbox && lsn_sandbox_enter() != 0) {
+    if (!args.no_sandbox && lsn_sandbox_enter() != 0) {
         int e = errno;
         if (e != ENOSYS && e != EOPNOTSUPP)
             fputs("listeners: running without the seccomp sandbox: prctl refused it\n", stderr);
@@ -298,9 +253,9 @@ int main(int argc, char **argv)
     opts.byte_order = LSN_ORDER_HOST;
     opts.diag = on_diag;
     opts.diag_ctx = &counts;
-    opts.flags = all_netns ? LSN_OPT_ALL_NETNS : 0u;
+    opts.flags = args.all_netns ? LSN_OPT_ALL_NETNS : 0u;
     lsn_collect(&opts, &result);
-    if (stats) {
+    if (args.stats) {
         print_stats(proc ? proc : "/proc", &result, &counts);
         print_sandbox_stat();
     }
@@ -321,7 +276,7 @@ int main(int argc, char **argv)
             fputs("listeners: no procfs on this platform (use --proc DIR)\n", stderr);
         rc = lsn_write_table(&result, to_stdout, NULL);
     } else {
-        rc = lsn_write_json(&result, pretty, to_stdout, NULL);
+        rc = lsn_write_json(&result, args.pretty, to_stdout, NULL);
     }
     lsn_result_free(&result);
     if (rc != 0 || fflush(stdout) != 0 || ferror(stdout)) {

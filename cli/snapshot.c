@@ -4,6 +4,7 @@
 #include "snapshot.h"
 
 #include "listeners.h"
+#include "options.h"
 #include "sandbox.h"
 #include "socket_link.h"
 #include "tar.h"
@@ -28,9 +29,14 @@
 #define COMM_CAP 4096 /* comm is at most 64 bytes on any kernel; a copy keeps up to this */
 #define LINK_CAP 4096
 
-static const char snap_usage[] =
-    "usage: listeners snapshot DIR [--archive FILE] [--proc SOURCE] [--all-netns] "
-    "[--no-sandbox]\n";
+const char lsn_snapshot_help[] =
+    "Copies net/tcp, net/tcp6 and, for every process holding a socket, its\n"
+    "socket fd links, comm and exe link into the new directory DIR, which\n"
+    "`listeners --proc DIR` replays; --archive FILE also writes it as a tar.\n"
+    "--all-netns also copies, for every other network namespace, the ns/net\n"
+    "link and net/tcp{,6} of its lowest pid, and self/ns/net, which\n"
+    "`listeners --all-netns --proc DIR` replays. --proc SOURCE: copy SOURCE\n"
+    "instead of /proc.\n";
 
 /* --all-netns: the lowest pid seen in each network namespace. */
 struct ns_member {
@@ -324,10 +330,11 @@ static void copy_namespaces(struct snap *s)
     }
 }
 
-int lsn_snapshot_main(int argc, char **argv)
+int lsn_snapshot_run(const struct lsn_args *args)
 {
-    const char *dir = NULL, *archive = NULL, *source = "/proc";
-    int sandbox = 1, archive_fd = -1, rc = 1, have_tcp6;
+    const char *dir = args->operand[0], *archive = args->archive;
+    const char *source = args->proc ? args->proc : "/proc";
+    int sandbox = !args->no_sandbox, archive_fd = -1, rc = 1, have_tcp6;
     struct snap s;
     struct utsname u;
     struct timespec now;
@@ -338,47 +345,7 @@ int lsn_snapshot_main(int argc, char **argv)
 
     memset(&s, 0, sizeof s);
     s.src = s.dst = -1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(snap_usage, stdout);
-            fputs("Copies net/tcp, net/tcp6 and, for every process holding a socket, its\n"
-                  "socket fd links, comm and exe link into the new directory DIR, which\n"
-                  "`listeners --proc DIR` replays; --archive FILE also writes it as a tar.\n"
-                  "--all-netns also copies, for every other network namespace, the ns/net\n"
-                  "link and net/tcp{,6} of its lowest pid, and self/ns/net, which\n"
-                  "`listeners --all-netns --proc DIR` replays.\n",
-                  stdout);
-            return 0;
-        } else if (strcmp(a, "--no-sandbox") == 0) {
-            sandbox = 0;
-        } else if (strcmp(a, "--all-netns") == 0) {
-            s.all_netns = 1;
-        } else if (strcmp(a, "--archive") == 0 || strcmp(a, "--proc") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "listeners: snapshot: missing argument for '%s'\n%s", a,
-                        snap_usage);
-                return 2;
-            }
-            if (a[2] == 'a')
-                archive = argv[++i];
-            else
-                source = argv[++i];
-        } else if (a[0] == '-') {
-            fprintf(stderr, "listeners: snapshot: unknown option '%s'\n%s", a, snap_usage);
-            return 2;
-        } else if (!dir) {
-            dir = a;
-        } else {
-            fprintf(stderr, "listeners: snapshot: unexpected argument '%s'\n%s", a, snap_usage);
-            return 2;
-        }
-    }
-    if (!dir || !dir[0] || (archive && !archive[0]) || !source[0]) {
-        fprintf(stderr, "listeners: snapshot: needs a directory DIR (it must not exist)\n%s",
-                snap_usage);
-        return 2;
-    }
+    s.all_netns = args->all_netns;
     s.dir = dir;
 
     /* Everything that needs more than the snapshot filter allows happens

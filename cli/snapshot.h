@@ -27,6 +27,12 @@
 #define LISTENERS_SNAPSHOT_H
 
 /* argv[0] is "snapshot". Returns the exit status. */
-int lsn_snapshot_main(int argc, char **argv);
+#include "options.h"
+
+/* The text of `listeners snapshot --help` after its usage line. */
+extern const char lsn_snapshot_help[];
+
+/* Runs `listeners snapshot` with parsed arguments; returns the exit status. */
+int lsn_snapshot_run(const struct lsn_args *args);
 
 #endif

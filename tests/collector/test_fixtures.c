@@ -28,8 +28,8 @@
 
 /* Runs the CLI on t with extra arguments and checks status, stdout, stderr.
  * "%R" in expected stderr stands for the tree's root. */
-static void expect_run(struct tb *t, int status, const char *out, const char *err,
-                       const char *a1, const char *a2)
+static void expect_run(struct tb *t, int status, const char *out, const char *err, const char *a1,
+                       const char *a2)
 {
     struct run r;
     char *want_err = NULL;
@@ -67,9 +67,9 @@ static void basic_tree(struct tb *t)
     tb_init(t);
     tb_tcp(t, "0.0.0.0", 22, 0x0A, 1001);
     tb_tcp(t, "127.0.0.1", 8080, 0x0A, 1003);
-    tb_tcp(t, "127.0.0.1", 8080, 0x01, 0);      /* established: ignored */
-    tb_tcp(t, "10.0.0.5", 22, 0x01, 1010);      /* established, has an inode: ignored */
-    tb_tcp(t, "127.0.0.1", 40000, 0x06, 0);     /* time-wait */
+    tb_tcp(t, "127.0.0.1", 8080, 0x01, 0);  /* established: ignored */
+    tb_tcp(t, "10.0.0.5", 22, 0x01, 1010);  /* established, has an inode: ignored */
+    tb_tcp(t, "127.0.0.1", 40000, 0x06, 0); /* time-wait */
     tb_tcp6(t, "::", 22, 0x0A, 1002);
     tb_tcp6(t, "::1", 631, 0x0A, 1004);
     tb_tables(t);
@@ -88,14 +88,14 @@ static void basic_tree(struct tb *t)
     tb_fd(t, 50, 0, "/dev/pts/0");
 }
 
-#define BASIC_JSON                                                                                \
-    HEAD "{\"port\":22,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":\"0.0.0.0\","  \
-         "\"pid\":100,\"comm\":\"sshd\",\"exe\":\"/usr/sbin/sshd\"},"                            \
-         "{\"port\":22,\"family\":\"ipv6\",\"protocol\":\"tcp\",\"bind_address\":\"::\","        \
-         "\"pid\":100,\"comm\":\"sshd\",\"exe\":\"/usr/sbin/sshd\"},"                            \
-         "{\"port\":631,\"family\":\"ipv6\",\"protocol\":\"tcp\",\"bind_address\":\"::1\","      \
-         "\"pid\":300,\"comm\":\"cupsd\",\"exe\":\"/usr/sbin/cupsd\"},"                          \
-         "{\"port\":8080,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"             \
+#define BASIC_JSON                                                                                 \
+    HEAD "{\"port\":22,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":\"0.0.0.0\","     \
+         "\"pid\":100,\"comm\":\"sshd\",\"exe\":\"/usr/sbin/sshd\"},"                              \
+         "{\"port\":22,\"family\":\"ipv6\",\"protocol\":\"tcp\",\"bind_address\":\"::\","          \
+         "\"pid\":100,\"comm\":\"sshd\",\"exe\":\"/usr/sbin/sshd\"},"                              \
+         "{\"port\":631,\"family\":\"ipv6\",\"protocol\":\"tcp\",\"bind_address\":\"::1\","        \
+         "\"pid\":300,\"comm\":\"cupsd\",\"exe\":\"/usr/sbin/cupsd\"},"                            \
+         "{\"port\":8080,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"               \
          "\"127.0.0.1\",\"pid\":200,\"comm\":\"nginx\",\"exe\":\"/usr/sbin/nginx\"}" TAIL
 
 static void basic_mix(void **state)
@@ -154,14 +154,15 @@ static void basic_table(void **state)
     basic_tree(&t);
     tb_tcp6(&t, "2001:db8:1234:5678:9abc:def0:1234:5678", 65535, 0x0A, 1099);
     tb_tables(&t);
-    expect_run(&t, 0,
-               " PORT  FAMILY  ADDRESS                                 PID  COMM   EXE\n"
-               "   22  ipv4    0.0.0.0                                 100  sshd   /usr/sbin/sshd\n"
-               "   22  ipv6    ::                                      100  sshd   /usr/sbin/sshd\n"
-               "  631  ipv6    ::1                                     300  cupsd  /usr/sbin/cupsd\n"
-               " 8080  ipv4    127.0.0.1                               200  nginx  /usr/sbin/nginx\n"
-               "65535  ipv6    2001:db8:1234:5678:9abc:def0:1234:5678    -  -      -\n",
-               "", "--format", "table");
+    expect_run(
+        &t, 0,
+        " PORT  FAMILY  ADDRESS                                 PID  COMM   EXE\n"
+        "   22  ipv4    0.0.0.0                                 100  sshd   /usr/sbin/sshd\n"
+        "   22  ipv6    ::                                      100  sshd   /usr/sbin/sshd\n"
+        "  631  ipv6    ::1                                     300  cupsd  /usr/sbin/cupsd\n"
+        " 8080  ipv4    127.0.0.1                               200  nginx  /usr/sbin/nginx\n"
+        "65535  ipv6    2001:db8:1234:5678:9abc:def0:1234:5678    -  -      -\n",
+        "", "--format", "table");
     tb_destroy(&t);
 }
 
@@ -215,7 +216,7 @@ static void stats_tell_the_sandbox(void **state)
     tb_init(&t);
     tb_tcp(&t, "127.0.0.1", 8080, 0x0A, 1001);
     tb_tables(&t);
-#if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__)) &&                    \
+#if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__)) &&                         \
     !defined(__SANITIZE_ADDRESS__) && !LSN_TEST_SANITIZED
     const char *on = "stats: sandbox: seccomp filter installed (/proc/self/status Seccomp: 2)\n";
 #else
@@ -275,7 +276,7 @@ static void pid1_rule(void **state)
     struct tb t;
     (void)state;
     tb_init(&t);
-    tb_tcp(&t, "0.0.0.0", 631, 0x0A, 3001); /* systemd + cupsd */
+    tb_tcp(&t, "0.0.0.0", 631, 0x0A, 3001);  /* systemd + cupsd */
     tb_tcp(&t, "0.0.0.0", 5355, 0x0A, 3002); /* systemd alone */
     tb_tcp6(&t, "::", 631, 0x0A, 3003);      /* systemd + cupsd, cupsd pid > everything */
     tb_tables(&t);
@@ -441,8 +442,8 @@ static void broken_processes(void **state)
 static void hostile_names(void **state)
 {
     struct tb t;
-    static const char comm1[] = "a\"b\\c\x1b[31m\x7f\xff";          /* 13 bytes */
-    static const char comm2[] = "two\nlines\t\x01";                   /* newline inside */
+    static const char comm1[] = "a\"b\\c\x1b[31m\x7f\xff"; /* 13 bytes */
+    static const char comm2[] = "two\nlines\t\x01";        /* newline inside */
     static const char exe1[] = "/tmp/x\"y\\z\r\x08\x0c (deleted)";
     static const char exe2[] = "/opt/caf\xc3\xa9/\xc3\x28\xe2\x82/\xed\xa0\x80\xf4\x90\x80\x80"
                                "\xc2\x85";
@@ -456,13 +457,14 @@ static void hostile_names(void **state)
     tb_process(&t, 32, comm2, sizeof comm2 - 1, exe2, sizeof exe2 - 1);
     tb_socket_fd(&t, 32, 3, 7002);
     expect_run(&t, 0,
-               HEAD "{\"port\":1111,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"
-                    "\"127.0.0.1\",\"pid\":31,\"comm\":\"a\\\"b\\\\c\\u001b[31m\\u007f\xef\xbf\xbd\","
-                    "\"exe\":\"/tmp/x\\\"y\\\\z\\r\\b\\f (deleted)\"},"
-                    "{\"port\":2222,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"
-                    "\"127.0.0.1\",\"pid\":32,\"comm\":\"two\\nlines\\t\\u0001\",\"exe\":"
-                    "\"/opt/caf\xc3\xa9/\xef\xbf\xbd(\xef\xbf\xbd/\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
-                    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xc2\x85\"}" TAIL,
+               HEAD
+               "{\"port\":1111,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"
+               "\"127.0.0.1\",\"pid\":31,\"comm\":\"a\\\"b\\\\c\\u001b[31m\\u007f\xef\xbf\xbd\","
+               "\"exe\":\"/tmp/x\\\"y\\\\z\\r\\b\\f (deleted)\"},"
+               "{\"port\":2222,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"
+               "\"127.0.0.1\",\"pid\":32,\"comm\":\"two\\nlines\\t\\u0001\",\"exe\":"
+               "\"/opt/caf\xc3\xa9/\xef\xbf\xbd(\xef\xbf\xbd/\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+               "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xc2\x85\"}" TAIL,
                "", NULL, NULL);
     expect_run(&t, 0,
                "PORT  FAMILY  ADDRESS    PID  COMM                    EXE\n"
@@ -482,23 +484,46 @@ static void ipv6_text(void **state)
     tb_init(&t);
     tb_tcp6(&t, "::ffff:127.0.0.1", 10, 0x0A, 8001);
     tb_tcp6(&t, "::7f00:1", 10, 0x0A, 8002);
-    tb_tcp6(&t, "2001:db8:0:0:1:0:0:1", 10, 0x0A, 8003);  /* first run of a tie */
-    tb_tcp6(&t, "2001:db8:0:1:1:1:1:1", 10, 0x0A, 8004);  /* single zero group */
-    tb_tcp6(&t, "fe80:0:0:1:0:0:0:1", 10, 0x0A, 8005);    /* longest run wins */
+    tb_tcp6(&t, "2001:db8:0:0:1:0:0:1", 10, 0x0A, 8003); /* first run of a tie */
+    tb_tcp6(&t, "2001:db8:0:1:1:1:1:1", 10, 0x0A, 8004); /* single zero group */
+    tb_tcp6(&t, "fe80:0:0:1:0:0:0:1", 10, 0x0A, 8005);   /* longest run wins */
     tb_tcp6(&t, "2001:DB8::ABCD", 10, 0x0A, 8006);
     tb_tcp6(&t, "::", 10, 0x0A, 8007);
     tb_tcp6(&t, "1::", 10, 0x0A, 8008);
     tb_tcp(&t, "255.255.255.255", 10, 0x0A, 8009);
     tb_tables(&t);
-#define R6(a) "{\"port\":10,\"family\":\"ipv6\",\"protocol\":\"tcp\",\"bind_address\":\"" a \
-              "\",\"pid\":null,\"comm\":null,\"exe\":null}"
-    expect_run(&t, 0,
-               HEAD "{\"port\":10,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"
-                    "\"255.255.255.255\",\"pid\":null,\"comm\":null,\"exe\":null}," R6("::") ","
-                    R6("::7f00:1") "," R6("::ffff:127.0.0.1") "," R6("1::") ","
-                    R6("2001:db8::abcd") "," R6("2001:db8::1:0:0:1") ","
-                    R6("2001:db8:0:1:1:1:1:1") "," R6("fe80:0:0:1::1") TAIL,
-               "", NULL, NULL);
+#define R6(a)                                                                                      \
+    "{\"port\":10,\"family\":\"ipv6\",\"protocol\":\"tcp\",\"bind_address\":\"" a                  \
+    "\",\"pid\":null,\"comm\":null,\"exe\":null}"
+    expect_run(
+        &t, 0,
+        HEAD "{\"port\":10,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"
+             "\"255.255.255.255\",\"pid\":null,\"comm\":null,\"exe\":null}," R6("::") "," R6("::"
+                                                                                             "7f00:"
+                                                                                             "1") "," R6(
+                 "::ffff:127.0.0.1") "," R6("1::") "," R6("2001:db8::abcd") "," R6("2001:db8::1:0:"
+                                                                                   "0:1") "," R6("2"
+                                                                                                 "0"
+                                                                                                 "0"
+                                                                                                 "1"
+                                                                                                 ":"
+                                                                                                 "d"
+                                                                                                 "b"
+                                                                                                 "8"
+                                                                                                 ":"
+                                                                                                 "0"
+                                                                                                 ":"
+                                                                                                 "1"
+                                                                                                 ":"
+                                                                                                 "1"
+                                                                                                 ":"
+                                                                                                 "1"
+                                                                                                 ":"
+                                                                                                 "1"
+                                                                                                 ":"
+                                                                                                 "1") "," R6("fe80:0:0:1::1")
+                 TAIL,
+        "", NULL, NULL);
 #undef R6
     tb_destroy(&t);
 }
@@ -574,25 +599,25 @@ static void malformed_lines(void **state)
     size_t n;
     (void)state;
     tb_init(&t);
-    tb_tcp(&t, "127.0.0.1", 100, 0x0A, 9101);                          /* line 2 */
+    tb_tcp(&t, "127.0.0.1", 100, 0x0A, 9101); /* line 2 */
     n = tb_tcp_line(line, 1, "127.0.0.1", 101, 0x0A, 9102);
-    memmove(line + 6, line + 7, n - 7);                                 /* 7 hex digits */
-    tb_tcp_raw(&t, line, n - 1);                                        /* line 3 */
-    tb_tcp(&t, "127.0.0.1", 102, 0x0A, 9103);                          /* line 4 */
-    tb_tcp_raw(&t, "\n", 1);                                            /* line 5: blank */
+    memmove(line + 6, line + 7, n - 7);       /* 7 hex digits */
+    tb_tcp_raw(&t, line, n - 1);              /* line 3 */
+    tb_tcp(&t, "127.0.0.1", 102, 0x0A, 9103); /* line 4 */
+    tb_tcp_raw(&t, "\n", 1);                  /* line 5: blank */
     longline = malloc(5001);
     assert_non_null(longline);
     memset(longline, 'x', 5000);
     longline[4999] = '\n';
-    tb_tcp_raw(&t, longline, 5000);                                     /* line 6 */
+    tb_tcp_raw(&t, longline, 5000); /* line 6 */
     free(longline);
     n = tb_tcp_line(line, 6, "127.0.0.1", 103, 0x0A, 9104);
     line[n - 1] = '\0';
     tb_tcp_raw(&t, line, n - 1); /* line 7: no newline at the end of the file */
     n = tb_tcp_line(line, 0, "::1", 104, 0x0A, 9105);
-    line[8] = 'Z'; /* in the local address */
-    tb_tcp6_raw(&t, line, n);                                           /* tcp6 line 2 */
-    tb_tcp6(&t, "::1", 105, 0x0A, 9106);                               /* tcp6 line 3 */
+    line[8] = 'Z';                       /* in the local address */
+    tb_tcp6_raw(&t, line, n);            /* tcp6 line 2 */
+    tb_tcp6(&t, "::1", 105, 0x0A, 9106); /* tcp6 line 3 */
     tb_tables(&t);
     expect_run(&t, 0,
                HEAD "{\"port\":100,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"
@@ -690,7 +715,8 @@ static void usage(void **state)
     run_cli(&r, "--bogus", (char *)NULL);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.out, "");
-    assert_string_equal(r.err, "listeners: unknown option '--bogus'\n" "usage: listeners [--proc "
+    assert_string_equal(r.err, "listeners: unknown option '--bogus'\n"
+                               "usage: listeners [--proc "
                                "DIR] [--format json|table] [--pretty] [--stats] [--all-netns] "
                                "[--help] [--no-sandbox] [--version]\n");
     run_free(&r);
@@ -707,31 +733,59 @@ static void usage(void **state)
     run_cli(&r, "extra", (char *)NULL);
     assert_int_equal(r.status, 2);
     run_free(&r);
+    /* One option table, one format, for every command (cli/options.c). */
+    run_cli(&r, "-V", (char *)NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "listeners " LISTENERS_VERSION "\n");
+    run_free(&r);
+    run_cli(&r, "-h", (char *)NULL);
+    assert_int_equal(r.status, 0);
+    assert_memory_equal(r.out, usage_line, sizeof usage_line - 1);
+    assert_non_null(strstr(r.out, "\nlisteners snapshot DIR [--proc SOURCE] [--archive FILE] "
+                                  "[--all-netns] [--help] [--no-sandbox] [--version]\n"));
+    run_free(&r);
+    run_cli(&r, "--", "--pretty", (char *)NULL); /* after --, an operand */
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "listeners: unexpected argument '--pretty'\n"
+                               "usage: listeners "
+                               "[--proc DIR] [--format json|table] [--pretty] [--stats] "
+                               "[--all-netns] [--help] [--no-sandbox] [--version]\n");
+    run_free(&r);
+    run_cli(&r, "snapshot", "--pretty", "/nonexistent/x", (char *)NULL); /* not snapshot's */
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "listeners: snapshot: unknown option '--pretty'\n"
+                               "usage: listeners snapshot DIR [--proc SOURCE] [--archive FILE] "
+                               "[--all-netns] [--help] [--no-sandbox] [--version]\n");
+    run_free(&r);
+    run_cli(&r, "diff", "a.json", (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "listeners: diff: needs OURS.json and THEIRS.json\n"
+                               "usage: listeners diff OURS.json THEIRS.json [--proc SNAPSHOT] "
+                               "[--format text|json] [--help] [--no-sandbox] [--version]\n");
+    run_free(&r);
+    run_cli(&r, "diff", "-V", (char *)NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "listeners " LISTENERS_VERSION "\n");
+    run_free(&r);
+    run_cli(&r, "--proc", (char *)NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "listeners: missing argument for '--proc'\n"));
+    run_free(&r);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(basic_mix),
-        cmocka_unit_test(stats_tell_the_sandbox),
-        cmocka_unit_test(basic_pretty),
-        cmocka_unit_test(basic_table),
-        cmocka_unit_test(empty_tables),
-        cmocka_unit_test(early_stop_fallback),
-        cmocka_unit_test(shared_socket),
-        cmocka_unit_test(pid1_rule),
-        cmocka_unit_test(pid1_alone),
-        cmocka_unit_test(reuseport),
-        cmocka_unit_test(duplicated_line),
-        cmocka_unit_test(broken_processes),
-        cmocka_unit_test(hostile_names),
-        cmocka_unit_test(ipv6_text),
-        cmocka_unit_test(missing_tcp6),
-        cmocka_unit_test(missing_tcp),
-        cmocka_unit_test(missing_root),
-        cmocka_unit_test(non_regular_tables),
-        cmocka_unit_test(malformed_lines),
-        cmocka_unit_test(short_circuit),
+        cmocka_unit_test(basic_mix),       cmocka_unit_test(stats_tell_the_sandbox),
+        cmocka_unit_test(basic_pretty),    cmocka_unit_test(basic_table),
+        cmocka_unit_test(empty_tables),    cmocka_unit_test(early_stop_fallback),
+        cmocka_unit_test(shared_socket),   cmocka_unit_test(pid1_rule),
+        cmocka_unit_test(pid1_alone),      cmocka_unit_test(reuseport),
+        cmocka_unit_test(duplicated_line), cmocka_unit_test(broken_processes),
+        cmocka_unit_test(hostile_names),   cmocka_unit_test(ipv6_text),
+        cmocka_unit_test(missing_tcp6),    cmocka_unit_test(missing_tcp),
+        cmocka_unit_test(missing_root),    cmocka_unit_test(non_regular_tables),
+        cmocka_unit_test(malformed_lines), cmocka_unit_test(short_circuit),
         cmocka_unit_test(usage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,193 @@
+/* options.c - the one option table of the listeners CLI. See options.h. */
+#define _GNU_SOURCE /* getopt_long (glibc and musl both have it) */
+
+#include "options.h"
+
+#include <getopt.h>
+#include <string.h>
+
+#ifndef LISTENERS_VERSION
+#define LISTENERS_VERSION "0.0.0"
+#endif
+
+#define CMD(c) (1u << (c))
+#define LIST CMD(LSN_CMD_LIST)
+#define SNAP CMD(LSN_CMD_SNAPSHOT)
+#define DIFF CMD(LSN_CMD_DIFF)
+#define ALL (LIST | SNAP | DIFF)
+
+enum {
+    OPT_PROC = 256,
+    OPT_FORMAT,
+    OPT_PRETTY,
+    OPT_STATS,
+    OPT_ARCHIVE,
+    OPT_ALL_NETNS,
+    OPT_NO_SANDBOX
+};
+
+/* The table, in usage order. meta: the argument's name per command. */
+static const struct option_spec {
+    const char *name;
+    int id; /* getopt_long's val: 'h', 'V' or OPT_* */
+    unsigned commands;
+    const char *meta[3]; /* list, snapshot, diff; NULL: no argument */
+} table[] = {
+    {"proc", OPT_PROC, ALL, {"DIR", "SOURCE", "SNAPSHOT"}},
+    {"format", OPT_FORMAT, LIST | DIFF, {"json|table", NULL, "text|json"}},
+    {"pretty", OPT_PRETTY, LIST, {NULL, NULL, NULL}},
+    {"stats", OPT_STATS, LIST, {NULL, NULL, NULL}},
+    {"archive", OPT_ARCHIVE, SNAP, {NULL, "FILE", NULL}},
+    {"all-netns", OPT_ALL_NETNS, LIST | SNAP, {NULL, NULL, NULL}},
+    {"help", 'h', ALL, {NULL, NULL, NULL}},
+    {"no-sandbox", OPT_NO_SANDBOX, ALL, {NULL, NULL, NULL}},
+    {"version", 'V', ALL, {NULL, NULL, NULL}},
+};
+#define NOPTS (sizeof table / sizeof table[0])
+
+static const char *const command_name[] = {NULL, "snapshot", "diff"};
+static const char *const operands[] = {"", " DIR", " OURS.json THEIRS.json"};
+
+static int takes_argument(const struct option_spec *o)
+{
+    return o->meta[0] || o->meta[1] || o->meta[2];
+}
+
+void lsn_usage(enum lsn_command c, int prefix, FILE *out)
+{
+    fprintf(out, "%slisteners%s%s%s", prefix ? "usage: " : "", command_name[c] ? " " : "",
+            command_name[c] ? command_name[c] : "", operands[c]);
+    for (size_t i = 0; i < NOPTS; i++) {
+        if (!(table[i].commands & CMD(c)))
+            continue;
+        if (table[i].meta[c])
+            fprintf(out, " [--%s %s]", table[i].name, table[i].meta[c]);
+        else
+            fprintf(out, " [--%s]", table[i].name);
+    }
+    fputc('\n', out);
+}
+
+enum lsn_parse lsn_usage_error(enum lsn_command c, const char *message, const char *arg)
+{
+    fprintf(stderr, "listeners: %s%s%s", command_name[c] ? command_name[c] : "",
+            command_name[c] ? ": " : "", message);
+    if (arg)
+        fprintf(stderr, " '%s'", arg);
+    fputc('\n', stderr);
+    lsn_usage(c, 1, stderr);
+    return LSN_PARSE_USAGE;
+}
+
+static enum lsn_parse help(enum lsn_command c, const char *const text[2])
+{
+    lsn_usage(c, 1, stdout);
+    fputs(text[0], stdout);
+    if (c == LSN_CMD_LIST) {
+        lsn_usage(LSN_CMD_SNAPSHOT, 0, stdout);
+        lsn_usage(LSN_CMD_DIFF, 0, stdout);
+        fputs(text[1], stdout);
+    }
+    return fflush(stdout) == 0 ? LSN_PARSE_DONE : LSN_PARSE_USAGE;
+}
+
+/* The checks that need more than one option or an operand. */
+static enum lsn_parse check(struct lsn_args *a, int nops, char **ops)
+{
+    enum lsn_command c = a->command;
+    int want = c == LSN_CMD_LIST ? 0 : c == LSN_CMD_SNAPSHOT ? 1 : 2;
+    if (nops > want)
+        return lsn_usage_error(c, "unexpected argument", ops[want]);
+    if (nops < want)
+        return lsn_usage_error(c,
+                               c == LSN_CMD_SNAPSHOT ? "needs a directory DIR (it must not exist)"
+                                                     : "needs OURS.json and THEIRS.json",
+                               NULL);
+    for (int i = 0; i < nops; i++) {
+        if (ops[i][0] == '\0')
+            return lsn_usage_error(c, "an empty operand", NULL);
+        a->operand[i] = ops[i];
+    }
+    if (a->proc && a->proc[0] == '\0')
+        return lsn_usage_error(c, "--proc needs a directory", NULL);
+    if (a->archive && a->archive[0] == '\0')
+        return lsn_usage_error(c, "--archive needs a file name", NULL);
+    if (c == LSN_CMD_LIST) {
+        if (a->format && strcmp(a->format, "json") != 0 && strcmp(a->format, "table") != 0)
+            return lsn_usage_error(c, "--format takes json or table, not", a->format);
+        if (a->pretty && a->format && a->format[0] == 't')
+            return lsn_usage_error(c, "--pretty applies to --format json only", NULL);
+    }
+    if (c == LSN_CMD_DIFF && a->format && strcmp(a->format, "text") != 0 &&
+        strcmp(a->format, "json") != 0)
+        return lsn_usage_error(c, "--format takes text or json, not", a->format);
+    return LSN_PARSE_RUN;
+}
+
+enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text[3][2],
+                              struct lsn_args *a)
+{
+    struct option longs[NOPTS + 1];
+    char *ops[3];
+    int nops = 0, opt;
+    enum lsn_command c = LSN_CMD_LIST;
+
+    memset(a, 0, sizeof *a);
+    if (argc > 1 && strcmp(argv[1], "snapshot") == 0)
+        c = LSN_CMD_SNAPSHOT;
+    else if (argc > 1 && strcmp(argv[1], "diff") == 0)
+        c = LSN_CMD_DIFF;
+    a->command = c;
+    if (c != LSN_CMD_LIST) { /* the command word is argv[0] of the rest */
+        argc--;
+        argv++;
+    }
+    /* Only this command's options: another command's is unknown here. */
+    size_t n = 0;
+    for (size_t i = 0; i < NOPTS; i++) {
+        if (!(table[i].commands & CMD(c)))
+            continue;
+        longs[n].name = table[i].name;
+        longs[n].has_arg = takes_argument(&table[i]) ? required_argument : no_argument;
+        longs[n].flag = NULL;
+        longs[n].val = table[i].id;
+        n++;
+    }
+    memset(&longs[n], 0, sizeof longs[n]);
+
+    opterr = 0; /* our messages, in our format */
+    optind = 1;
+    for (;;) {
+        int before = optind;
+        opt = getopt_long(argc, argv, "-:hV", longs, NULL);
+        if (opt == -1)
+            break;
+        switch (opt) {
+        case 1: /* an operand, in order ("-" in the optstring) */
+            if (nops < 3)
+                ops[nops++] = optarg;
+            break;
+        case 'h': return help(c, help_text[c]);
+        case 'V':
+            fputs("listeners " LISTENERS_VERSION "\n", stdout);
+            return fflush(stdout) == 0 ? LSN_PARSE_DONE : LSN_PARSE_USAGE;
+        case OPT_PROC: a->proc = optarg; break;
+        case OPT_FORMAT: a->format = optarg; break;
+        case OPT_ARCHIVE: a->archive = optarg; break;
+        case OPT_PRETTY: a->pretty = 1; break;
+        case OPT_STATS: a->stats = 1; break;
+        case OPT_ALL_NETNS: a->all_netns = 1; break;
+        case OPT_NO_SANDBOX: a->no_sandbox = 1; break;
+        case ':': return lsn_usage_error(c, "missing argument for", argv[optind - 1]);
+        default: /* '?': unknown, or an argument given to a flag (--pretty=x) */
+            return lsn_usage_error(c, "unknown option",
+                                   argv[optind > before ? optind - 1 : before]);
+        }
+    }
+    /* After "--", the rest are operands. */
+    while (optind < argc && nops < 3)
+        ops[nops++] = argv[optind++];
+    if (optind < argc)
+        return lsn_usage_error(c, "unexpected argument", argv[optind]);
+    return check(a, nops, ops);
+}

@@ -1,0 +1,49 @@
+/* options.h - the command line of `listeners`, `listeners snapshot` and
+ * `listeners diff`: one option table (options.c), parsed with getopt_long,
+ * one usage format, one error format.
+ *
+ *   listeners [OPTION]...                       list the listeners
+ *   listeners snapshot DIR [OPTION]...          copy what the collector reads
+ *   listeners diff OURS.json THEIRS.json [OPTION]...
+ *
+ * Options may come before or after the operands; `--` ends the options;
+ * `--opt=value` and `--opt value` are the same; -h is --help, -V is
+ * --version, for every command. An option that a command does not take is
+ * an unknown option of that command. */
+#ifndef LISTENERS_CLI_OPTIONS_H
+#define LISTENERS_CLI_OPTIONS_H
+
+#include <stdio.h>
+
+enum lsn_command { LSN_CMD_LIST = 0, LSN_CMD_SNAPSHOT, LSN_CMD_DIFF };
+
+struct lsn_args {
+    enum lsn_command command;
+    const char *proc;    /* --proc, NULL when not given */
+    const char *format;  /* --format, checked against the command's values; NULL: default */
+    const char *archive; /* --archive (snapshot) */
+    int pretty, stats, all_netns, no_sandbox;
+    const char *operand[2]; /* snapshot: DIR; diff: OURS.json, THEIRS.json */
+};
+
+enum lsn_parse {
+    LSN_PARSE_RUN = 0, /* run the command */
+    LSN_PARSE_DONE,    /* --help or --version was printed: exit 0 */
+    LSN_PARSE_USAGE    /* a usage error was printed on stderr: exit 2 */
+};
+
+/* Parses argv into *args. --help prints on stdout the command's usage line,
+ * help[0], and for LSN_CMD_LIST the synopsis of the other commands and
+ * help[1] (help[1] is NULL for the others). */
+enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help[3][2],
+                              struct lsn_args *args);
+
+/* The usage line of a command, "usage: listeners ...\n" (prefix 0: without
+ * "usage: "). */
+void lsn_usage(enum lsn_command command, int prefix, FILE *out);
+
+/* "listeners[: COMMAND]: MESSAGE\n" then the usage line on stderr; returns
+ * LSN_PARSE_USAGE. */
+enum lsn_parse lsn_usage_error(enum lsn_command command, const char *message, const char *arg);
+
+#endif
