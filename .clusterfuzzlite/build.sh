@@ -4,9 +4,11 @@
 # LIB_FUZZING_ENGINE, SANITIZER, FUZZING_ENGINE, SRC, WORK, OUT as
 # base-builder does), or use fuzz/smoke.sh / fuzz/afl.sh which do.
 #
-# Every target is compiled from $CC $CFLAGS and linked with
+# Builds through CMake, in $WORK/cmake-build: $CC and $CFLAGS become
+# CMAKE_C_COMPILER and CMAKE_C_FLAGS, and LISTENERS_FUZZ_ENGINE=
 # $LIB_FUZZING_ENGINE (-fsanitize=fuzzer for libFuzzer, libAFLDriver.a for
-# AFL++), without CMake: the parsers need nothing but libc headers.
+# AFL++) makes fuzz/CMakeLists.txt link every target of its list as
+# fuzzers/<name>_fuzzer; it writes that list to fuzz/targets.txt.
 # Writes $OUT/<name>_fuzzer, $OUT/<name>_fuzzer.dict,
 # $OUT/<name>_fuzzer.options and $OUT/<name>_fuzzer_seed_corpus.zip.
 # The tree: the WORKDIR, as OSS-Fuzz build scripts find it (the Dockerfile
@@ -21,57 +23,30 @@ else
   echo "build.sh: no listeners tree in \$PWD ($PWD) or \$SRC/listeners (${SRC:-SRC unset})" >&2
   exit 1
 fi
-: "${CC:?}" "${CFLAGS:?}" "${LIB_FUZZING_ENGINE?}" "${OUT:?}" "${WORK:?}"
-# LIB_FUZZING_ENGINE may be a flag or an archive path: split it into words.
-read -r -a engine <<<"$LIB_FUZZING_ENGINE"
+: "${CC:?}" "${CFLAGS:?}" "${LIB_FUZZING_ENGINE:?}" "${OUT:?}" "${WORK:?}"
 
-obj="$WORK/listeners-fuzz-obj"
-rm -rf "$obj"
-mkdir -p "$obj" "$OUT"
+build="$WORK/cmake-build"
+rm -rf "$build"
+mkdir -p "$OUT"
+# $CFLAGS alone decide optimisation, instrumentation and sanitizers: no
+# build type (no -O2/-g of CMake's own), no hardening (no -D_FORTIFY_SOURCE,
+# stack protector or PIE flags next to the sanitizers), not the project's
+# own ASan+UBSan, no cmocka tests. Only the fuzzers and their libraries are
+# built, not the CLI.
+cmake -S "$ROOT" -B "$build" \
+  -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_BUILD_TYPE= \
+  -DLISTENERS_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
+  -DLISTENERS_BUILD_TESTS=OFF -DLISTENERS_HARDEN=OFF -DLISTENERS_SANITIZE=OFF
+cmake --build "$build" --target listeners_fuzzers -j "$(nproc)"
 
-parsers=(hex_address address_text socket_link tcp_line line_splitter json_string json_reader)
-objects=()
-for p in "${parsers[@]}"; do
-  # shellcheck disable=SC2086 # CFLAGS is a list of flags
-  $CC $CFLAGS -std=c11 -I"$ROOT/parsers" -c "$ROOT/parsers/$p.c" -o "$obj/$p.o"
-  objects+=("$obj/$p.o")
-done
+targets=()
+while read -r name; do
+  cp "$build/fuzzers/$name" "$OUT/$name"
+  targets+=("$name")
+done <"$build/fuzz/targets.txt"
+[ ${#targets[@]} -gt 0 ] || { echo "build.sh: no targets in $build/fuzz/targets.txt" >&2; exit 1; }
 
-targets=(tcp_line socket_link hex_address line_splitter json_string json_reader)
-for t in "${targets[@]}"; do
-  name="${t}_fuzzer"
-  # shellcheck disable=SC2086
-  $CC $CFLAGS -std=c11 -I"$ROOT/parsers" -c "$ROOT/fuzz/$name.c" -o "$obj/$name.o"
-  # shellcheck disable=SC2086
-  $CC $CFLAGS "$obj/$name.o" "${objects[@]}" "${engine[@]}" -o "$OUT/$name"
-done
-
-# The collector target, once the collector library exists. Its sources are
-# the ones collector/CMakeLists.txt gives the listeners_collector library
-# (not the CLI's main.c or sandbox.c); they need nothing beyond libc either.
-lib_sources=()
-if [ -f "$ROOT/collector/CMakeLists.txt" ]; then
-  read -r -a lib_sources < <(sed -n 's/^add_library(listeners_collector STATIC \([^)]*\)).*/\1/p' \
-    "$ROOT/collector/CMakeLists.txt")
-fi
-if [ -f "$ROOT/fuzz/collector_fuzzer.c" ] && [ -f "$ROOT/collector/listeners.h" ] &&
-   [ ${#lib_sources[@]} -gt 0 ]; then
-  cobjects=()
-  for c in "${lib_sources[@]}"; do
-    base=$(basename "$c" .c)
-    # shellcheck disable=SC2086
-    $CC $CFLAGS -std=c11 -I"$ROOT/parsers" -I"$ROOT/collector" -c "$ROOT/collector/$c" -o "$obj/collector_$base.o"
-    cobjects+=("$obj/collector_$base.o")
-  done
-  # shellcheck disable=SC2086
-  $CC $CFLAGS -std=c11 -I"$ROOT/parsers" -I"$ROOT/collector" -c "$ROOT/fuzz/collector_fuzzer.c" -o "$obj/collector_fuzzer.o"
-  # shellcheck disable=SC2086
-  $CC $CFLAGS "$obj/collector_fuzzer.o" "${cobjects[@]}" "${objects[@]}" "${engine[@]}" -o "$OUT/collector_fuzzer"
-  targets+=(collector)
-fi
-
-for t in "${targets[@]}"; do
-  name="${t}_fuzzer"
+for name in "${targets[@]}"; do
   [ -f "$ROOT/fuzz/$name.dict" ] && cp "$ROOT/fuzz/$name.dict" "$OUT/$name.dict"
   [ -f "$ROOT/fuzz/$name.options" ] && cp "$ROOT/fuzz/$name.options" "$OUT/$name.options"
   if [ -d "$ROOT/corpus/$name" ]; then

@@ -10,7 +10,7 @@
 # SANITIZER_FLAGS, if set, replaces the sanitizer flags (as in OSS-Fuzz);
 # fuzz/smoke.sh uses it for ASan+UBSan in one binary.
 # OUT and WORK default to build-fuzz/<engine>-<sanitizer>/{out,work}.
-# Values follow oss-fuzz infra/base-images (see docs/clusterfuzzlite.md).
+# Values follow oss-fuzz infra/base-images (base-builder, base-clang).
 
 : "${SANITIZER:=address}"
 : "${FUZZING_ENGINE:=libfuzzer}"

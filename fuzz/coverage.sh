@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# fuzz/coverage.sh [CORPUS_ROOT] - line coverage of parsers/ (and collector/)
+# fuzz/coverage.sh [CORPUS_ROOT] - line coverage of parsers/ and collector/
 # reached by replaying corpora: builds every target with OSS-Fuzz's coverage
 # flags through .clusterfuzzlite/build.sh, runs each over
 # CORPUS_ROOT/<name>_fuzzer (default: corpus/, the seeds) with -runs=0, then
-# llvm-profdata merge + llvm-cov report. Prints the per-file report.
+# llvm-profdata merge + llvm-cov report. Prints the per-file report of every
+# source the fuzzers link (the libraries' .c files and the inline code of
+# their headers), without the harnesses in fuzz/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -29,4 +31,4 @@ done
 "$profdata" merge -sparse "$WORK"/prof/*.profraw -o "$WORK/merged.profdata"
 first=${objects[1]}
 "$cov" report "$first" "${objects[@]:2}" -instr-profile="$WORK/merged.profdata" \
-  "$root"/parsers/*.c $( [ -d "$root/collector" ] && ls "$root"/collector/collect.c "$root"/collector/write.c 2>/dev/null )
+  -ignore-filename-regex='(^|/)fuzz/'
