@@ -27,7 +27,10 @@ static int32_t hown[HCAP];
 static size_t nlisten, unowned, owners;
 static int full;
 
-static size_t slot(uint64_t k) { return (size_t)((k * 0x9E3779B97F4A7C15u) >> 48) & (HCAP - 1); }
+static size_t slot(uint64_t k)
+{
+    return (size_t)((k * 0x9E3779B97F4A7C15u) >> 48) & (HCAP - 1);
+}
 
 static void add(uint64_t ino)
 {

@@ -267,9 +267,19 @@ static pid_t spawn(void (*fn)(int), int arg)
 }
 
 static int g_conn_n;
-static void run_listener(int i) { listener_proc(i); }
-static void run_holder(int i) { (void)i; holder_proc(); }
-static void run_conn(int h) { conn_holder(h, g_conn_n); }
+static void run_listener(int i)
+{
+    listener_proc(i);
+}
+static void run_holder(int i)
+{
+    (void)i;
+    holder_proc();
+}
+static void run_conn(int h)
+{
+    conn_holder(h, g_conn_n);
+}
 
 int main(int argc, char **argv)
 {

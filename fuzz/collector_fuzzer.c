@@ -207,8 +207,8 @@ static void add_rows(struct span table, enum lsn_family family, struct row **row
         size_t end = nl ? (size_t)(nl - table.p) + 1 : table.n;
         struct lsn_tcp_line t;
         if (end - start <= LSN_TCP_LINE_MAX &&
-            lsn_parse_tcp_line((const char *)table.p + start, end - start, family,
-                               LSN_ORDER_HOST, &t) == LSN_TCP_OK &&
+            lsn_parse_tcp_line((const char *)table.p + start, end - start, family, LSN_ORDER_HOST,
+                               &t) == LSN_TCP_OK &&
             t.state == LSN_TCP_LISTEN) {
             int dup = 0;
             for (size_t i = 0; t.inode && i < *nrows; i++)

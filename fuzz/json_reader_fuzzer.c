@@ -79,9 +79,7 @@ static size_t emit(const char *doc, const struct lsn_jsonr_token *t, size_t i, s
             abort(); /* a replacement the decoded text did not have: invalid UTF-8 */
         put(o, esc, elen);
         return i + 1;
-    case LSN_JSONR_NUMBER:
-        put(o, doc + t[i].start, t[i].end - t[i].start);
-        return i + 1;
+    case LSN_JSONR_NUMBER: put(o, doc + t[i].start, t[i].end - t[i].start); return i + 1;
     case LSN_JSONR_TRUE: put(o, "true", 4); return i + 1;
     case LSN_JSONR_FALSE: put(o, "false", 5); return i + 1;
     case LSN_JSONR_NULL: put(o, "null", 4); return i + 1;
@@ -129,8 +127,7 @@ static void check_shape(const char *doc, size_t size, const struct lsn_jsonr_tok
             if (t[i].size != 0 || t[i].next != i + 1 || t[i].start == t[i].end)
                 abort();
             break;
-        default:
-            abort();
+        default: abort();
         }
     }
     if (n == 0 || t[0].next != n)
@@ -186,13 +183,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (small_cap > cap)
         small_cap = cap;
     enum lsn_jsonr_status s1 = lsn_json_read(doc, size, t2, small_cap, depth, &n2, &where2);
-    enum lsn_jsonr_status st =
-        lsn_json_read(doc, size, t, cap, LSN_JSONR_MAX_DEPTH, &n, &where);
+    enum lsn_jsonr_status st = lsn_json_read(doc, size, t, cap, LSN_JSONR_MAX_DEPTH, &n, &where);
     if (where > size || where2 > size || (st != LSN_JSONR_OK && n != 0) ||
         (s1 != LSN_JSONR_OK && n2 != 0) ||
         strcmp(lsn_jsonr_status_text(st), "unknown status") == 0 ||
-        strcmp(lsn_jsonr_status_text(s1), "unknown status") == 0 ||
-        st > LSN_JSONR_BAD_DEPTH || s1 > LSN_JSONR_BAD_DEPTH || st == LSN_JSONR_BAD_DEPTH)
+        strcmp(lsn_jsonr_status_text(s1), "unknown status") == 0 || st > LSN_JSONR_BAD_DEPTH ||
+        s1 > LSN_JSONR_BAD_DEPTH || st == LSN_JSONR_BAD_DEPTH)
         abort();
     if (s1 == LSN_JSONR_OK) {
         if (st != LSN_JSONR_OK || n != n2)

@@ -29,8 +29,8 @@
 /* ---- reference UTF-8 ---- */
 
 static uint8_t lead_ok[256];          /* first byte of some encoding */
-static uint8_t prefix2[65536 / 8];     /* first two bytes of some encoding */
-static uint8_t prefix3[16777216 / 8];  /* first three bytes of some 4-byte encoding */
+static uint8_t prefix2[65536 / 8];    /* first two bytes of some encoding */
+static uint8_t prefix3[16777216 / 8]; /* first three bytes of some 4-byte encoding */
 static int tables_ready;
 
 static size_t encode(uint32_t cp, uint8_t out[4])

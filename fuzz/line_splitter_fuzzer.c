@@ -7,13 +7,12 @@
  * rest is the text.
  *
  * The text is split three times: as one chunk, in tiny chunks (one byte at
- * a time for the first 512 bytes, then 1 to 7), and by the fuzzer's schedule (zero-length chunks included). Each chunk is copied
- * into a block of exactly its size and freed once the splitter asks for more,
- * and the line buffer is a block of exactly cap bytes, so ASan sees any read
- * or write outside them. Every run must produce exactly the sequence of a
- * reference model written from line_splitter.h: each '\n'-terminated line of
- * at most cap bytes as LSN_SPLIT_LINE, a longer one as LSN_SPLIT_TOO_LONG,
- * unterminated final bytes as LSN_SPLIT_LAST_LINE (or TOO_LONG beyond cap),
+ * a time for the first 512 bytes, then 1 to 7), and by the fuzzer's schedule (zero-length chunks
+ * included). Each chunk is copied into a block of exactly its size and freed once the splitter asks
+ * for more, and the line buffer is a block of exactly cap bytes, so ASan sees any read or write
+ * outside them. Every run must produce exactly the sequence of a reference model written from
+ * line_splitter.h: each '\n'-terminated line of at most cap bytes as LSN_SPLIT_LINE, a longer one
+ * as LSN_SPLIT_TOO_LONG, unterminated final bytes as LSN_SPLIT_LAST_LINE (or TOO_LONG beyond cap),
  * then LSN_SPLIT_END, with line numbers 1, 2, ... A line wholly inside one
  * chunk must come back as a span of that chunk (no copy).
  */
@@ -60,9 +59,8 @@ struct run {
     size_t next; /* index of the next expected item */
 };
 
-static void check(struct run *r, struct lsn_splitter *s, enum lsn_split_status st,
-                  const char *line, size_t len, const char *chunk, size_t chunk_start,
-                  size_t chunk_len)
+static void check(struct run *r, struct lsn_splitter *s, enum lsn_split_status st, const char *line,
+                  size_t len, const char *chunk, size_t chunk_start, size_t chunk_len)
 {
     if (r->next >= r->m->count)
         abort();

@@ -48,9 +48,9 @@ static int zeroed(const struct lsn_tcp_line *l)
     return l->sl == 0 && all_zero(l->local_address, 16) && l->local_port == 0 &&
            all_zero(l->remote_address, 16) && l->remote_port == 0 && l->state == 0 &&
            l->tx_queue == 0 && l->rx_queue == 0 && l->timer == 0 && l->when == 0 &&
-           l->retransmits == 0 && l->uid == 0 && l->timeout == 0 && l->inode == 0 &&
-           l->ref == 0 && l->pointer == NULL && l->pointer_len == 0 && l->has_tail == 0 &&
-           l->rto == 0 && l->ato == 0 && l->quick == 0 && l->cwnd == 0 && l->ssthresh == 0;
+           l->retransmits == 0 && l->uid == 0 && l->timeout == 0 && l->inode == 0 && l->ref == 0 &&
+           l->pointer == NULL && l->pointer_len == 0 && l->has_tail == 0 && l->rto == 0 &&
+           l->ato == 0 && l->quick == 0 && l->cwnd == 0 && l->ssthresh == 0;
 }
 
 static int equal(const struct lsn_tcp_line *a, const struct lsn_tcp_line *b)
@@ -58,14 +58,13 @@ static int equal(const struct lsn_tcp_line *a, const struct lsn_tcp_line *b)
     return a->sl == b->sl && memcmp(a->local_address, b->local_address, 16) == 0 &&
            a->local_port == b->local_port &&
            memcmp(a->remote_address, b->remote_address, 16) == 0 &&
-           a->remote_port == b->remote_port && a->state == b->state &&
-           a->tx_queue == b->tx_queue && a->rx_queue == b->rx_queue && a->timer == b->timer &&
-           a->when == b->when && a->retransmits == b->retransmits && a->uid == b->uid &&
-           a->timeout == b->timeout && a->inode == b->inode && a->ref == b->ref &&
-           a->pointer_len == b->pointer_len && a->pointer && b->pointer &&
-           memcmp(a->pointer, b->pointer, a->pointer_len) == 0 && a->has_tail == b->has_tail &&
-           a->rto == b->rto && a->ato == b->ato && a->quick == b->quick && a->cwnd == b->cwnd &&
-           a->ssthresh == b->ssthresh;
+           a->remote_port == b->remote_port && a->state == b->state && a->tx_queue == b->tx_queue &&
+           a->rx_queue == b->rx_queue && a->timer == b->timer && a->when == b->when &&
+           a->retransmits == b->retransmits && a->uid == b->uid && a->timeout == b->timeout &&
+           a->inode == b->inode && a->ref == b->ref && a->pointer_len == b->pointer_len &&
+           a->pointer && b->pointer && memcmp(a->pointer, b->pointer, a->pointer_len) == 0 &&
+           a->has_tail == b->has_tail && a->rto == b->rto && a->ato == b->ato &&
+           a->quick == b->quick && a->cwnd == b->cwnd && a->ssthresh == b->ssthresh;
 }
 
 /* "%08X" of each 32-bit word as the printing machine would hold it. */
@@ -76,8 +75,8 @@ static size_t put_address(char *p, const uint8_t *a, size_t words, int little)
         const uint8_t *b = a + 4 * w;
         uint32_t v = little ? (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
                                   (uint32_t)b[3] << 24
-                            : (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-                                  (uint32_t)b[2] << 8 | (uint32_t)b[3];
+                            : (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
+                                  (uint32_t)b[3];
         n += (size_t)snprintf(p + n, 9, "%08" PRIX32, v);
     }
     return n;

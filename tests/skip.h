@@ -12,11 +12,11 @@
 
 static int lsn_skipped_cases;
 
-#define LSN_SKIP(reason)                                                                       \
-    do {                                                                                       \
-        lsn_skipped_cases++;                                                                   \
-        print_message("skipped: %s\n", (reason));                                              \
-        skip(); /* lsn-skip-ok */                                                              \
+#define LSN_SKIP(reason)                                                                           \
+    do {                                                                                           \
+        lsn_skipped_cases++;                                                                       \
+        print_message("skipped: %s\n", (reason));                                                  \
+        skip(); /* lsn-skip-ok */                                                                  \
     } while (0)
 
 static inline int lsn_test_exit(int failed)

@@ -55,7 +55,8 @@ static void expect_held(check_fn check)
 {
     int r = in_sandbox(check);
     if (r == -1)
-        LSN_SKIP("no seccomp filter in this build (sanitizer build, or an architecture without one)");
+        LSN_SKIP(
+            "no seccomp filter in this build (sanitizer build, or an architecture without one)");
     assert_int_equal(r, 0);
 }
 
@@ -160,7 +161,7 @@ static int snapshot_rules(int pipe_fd)
         return 4;
     int r = 0;
     r |= refused(openat(dir, "new", O_WRONLY | O_CREAT | O_NOFOLLOW, 0600)) << 1; /* no O_EXCL */
-    r |= refused(openat(dir, "t", O_WRONLY | O_CREAT | O_EXCL, 0600)) << 2;      /* no O_NOFOLLOW */
+    r |= refused(openat(dir, "t", O_WRONLY | O_CREAT | O_EXCL, 0600)) << 2; /* no O_NOFOLLOW */
     r |= refused(openat(dir, "new", O_WRONLY | O_TRUNC)) << 3;
     r |= refused(openat(dir, "new", O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW, 0600)) << 4;
     r |= refused(openat(other, "lsn-x", create, 0600)) << 5;
@@ -199,7 +200,8 @@ static void test_sandbox_snapshot_writes_only_under_its_dir(void **state)
         print_error("could not remove %s\n", snap_dir);
     assert_true(WIFEXITED(status));
     if (WEXITSTATUS(status) == 77)
-        LSN_SKIP("no seccomp filter in this build (sanitizer build, or an architecture without one)");
+        LSN_SKIP(
+            "no seccomp filter in this build (sanitizer build, or an architecture without one)");
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 

@@ -142,7 +142,8 @@ int rows_from_ss(const char *text, struct rows *out)
         }
         r->pid = -1;
         users = strstr(buf, "users:((");
-        for (q = users; q && (q = strstr(q, ",pid=")) != NULL;) {
+        q = users ? strstr(users, ",pid=") : NULL;
+        for (; q != NULL; q = strstr(q, ",pid=")) {
             long pid = strtol(q + 5, &q, 10);
             if (r->pid < 0 || (pid != 1 && (r->pid == 1 || pid < r->pid)))
                 r->pid = pid;

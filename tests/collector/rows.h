@@ -8,12 +8,12 @@
 #include <stdint.h>
 
 struct row {
-    int family;           /* 4 or 6 */
+    int family; /* 4 or 6 */
     unsigned char addr[16];
     unsigned port;
-    long pid;             /* -1: null */
-    char comm[256];        /* JSON text as printed (escapes kept), "" when null */
-    char exe[2048];  
+    long pid;       /* -1: null */
+    char comm[256]; /* JSON text as printed (escapes kept), "" when null */
+    char exe[2048];
 };
 
 struct rows {

@@ -50,16 +50,15 @@ static void expect_run(struct tb *t, int status, const char *out, const char *er
         strcat(want_err, err);
     }
     run_cli(&r, "--proc", t->root, a1, a2, (char *)NULL);
-    if (r.status != status || strcmp(r.out, out) != 0 ||
-        (want_err && strcmp(r.err, want_err) != 0)) {
+    int bad =
+        r.status != status || strcmp(r.out, out) != 0 || (want_err && strcmp(r.err, want_err) != 0);
+    if (bad)
         print_error("status %d (want %d)\nstdout: [%s]\nwant:   [%s]\nstderr: [%s]\nwant:   [%s]\n",
                     r.status, status, r.out, out, r.err, want_err ? want_err : "(any)");
-        free(want_err);
-        run_free(&r);
-        fail();
-    }
     free(want_err);
     run_free(&r);
+    if (bad)
+        fail();
 }
 
 static void basic_tree(struct tb *t)
@@ -497,32 +496,35 @@ static void ipv6_text(void **state)
     "\",\"pid\":null,\"comm\":null,\"exe\":null}"
     expect_run(
         &t, 0,
-        HEAD "{\"port\":10,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"
-             "\"255.255.255.255\",\"pid\":null,\"comm\":null,\"exe\":null}," R6("::") "," R6("::"
-                                                                                             "7f00:"
-                                                                                             "1") "," R6(
-                 "::ffff:127.0.0.1") "," R6("1::") "," R6("2001:db8::abcd") "," R6("2001:db8::1:0:"
-                                                                                   "0:1") "," R6("2"
-                                                                                                 "0"
-                                                                                                 "0"
-                                                                                                 "1"
-                                                                                                 ":"
-                                                                                                 "d"
-                                                                                                 "b"
-                                                                                                 "8"
-                                                                                                 ":"
-                                                                                                 "0"
-                                                                                                 ":"
-                                                                                                 "1"
-                                                                                                 ":"
-                                                                                                 "1"
-                                                                                                 ":"
-                                                                                                 "1"
-                                                                                                 ":"
-                                                                                                 "1"
-                                                                                                 ":"
-                                                                                                 "1") "," R6("fe80:0:0:1::1")
-                 TAIL,
+        HEAD
+        "{\"port\":10,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"
+        "\"255.255.255.255\",\"pid\":null,\"comm\":null,\"exe\":null}," R6("::") "," R6(
+            "::"
+            "7f00:"
+            "1") "," R6("::ffff:127.0.0.1") "," R6("1::") "," R6("2001:db8::abcd") "," R6("2001:"
+                                                                                          "db8::1:"
+                                                                                          "0:"
+                                                                                          "0:1") "," R6("2"
+                                                                                                        "0"
+                                                                                                        "0"
+                                                                                                        "1"
+                                                                                                        ":"
+                                                                                                        "d"
+                                                                                                        "b"
+                                                                                                        "8"
+                                                                                                        ":"
+                                                                                                        "0"
+                                                                                                        ":"
+                                                                                                        "1"
+                                                                                                        ":"
+                                                                                                        "1"
+                                                                                                        ":"
+                                                                                                        "1"
+                                                                                                        ":"
+                                                                                                        "1"
+                                                                                                        ":"
+                                                                                                        "1") "," R6("fe80:0:0:1::1")
+            TAIL,
         "", NULL, NULL);
 #undef R6
     tb_destroy(&t);

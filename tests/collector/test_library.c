@@ -267,7 +267,7 @@ static void rows_in_contract_order(void **state)
     for (i = 0; i < ROWS; i++) {
         uint64_t k = inode[i] - 1000;
         /* k/7 gives 429 ports, each up to 7 rows; 0x0100 steps the high byte */
-        uint16_t port = (uint16_t)(k < 40 ? 7777 /* a run of 40 rows */
+        uint16_t port = (uint16_t)(k < 40        ? 7777 /* a run of 40 rows */
                                    : (k / 7) % 2 ? 0x0100 * (k / 14 % 200) + 1
                                                  : 40000 - k / 7);
         if (k % 7 < 4) {
@@ -376,8 +376,8 @@ static void json_names_of_alternating_owners(void **state)
         int32_t pid;
         const char *comm, *exe;
     } rows[] = {
-        {10, "aa", "/x/a"}, {11, "bb", "/x/b"},     {10, "aa", "/x/a"}, {12, "aa", "/y/a"},
-        {-1, NULL, NULL},   {13, NULL, NULL},       {14, "a\"", "/x/\x01"}, {10, "aa", "/x/a"},
+        {10, "aa", "/x/a"}, {11, "bb", "/x/b"}, {10, "aa", "/x/a"},     {12, "aa", "/y/a"},
+        {-1, NULL, NULL},   {13, NULL, NULL},   {14, "a\"", "/x/\x01"}, {10, "aa", "/x/a"},
     };
     struct lsn_listener v[sizeof rows / sizeof rows[0]];
     char exes[sizeof rows / sizeof rows[0]][8];
@@ -410,14 +410,14 @@ static void json_names_of_alternating_owners(void **state)
     "{\"port\":" #port ",\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":\"0.0.0.0\","   \
     "\"pid\":" rest "}"
     assert_string_equal(out.json,
-                        "{\"listeners\":{\"listeners\":["                                        //
-                        ROW(1, "10,\"comm\":\"aa\",\"exe\":\"/x/a\"") ","                        //
-                        ROW(2, "11,\"comm\":\"bb\",\"exe\":\"/x/b\"") ","                        //
-                        ROW(3, "10,\"comm\":\"aa\",\"exe\":\"/x/a\"") ","                        //
-                        ROW(4, "12,\"comm\":\"aa\",\"exe\":\"/y/a\"") ","                        //
-                        ROW(5, "null,\"comm\":null,\"exe\":null") ","                            //
-                        ROW(6, "13,\"comm\":null,\"exe\":null") ","                              //
-                        ROW(7, "14,\"comm\":\"a\\\"\",\"exe\":\"/x/\\u0001\"") ","               //
+                        "{\"listeners\":{\"listeners\":["                          //
+                        ROW(1, "10,\"comm\":\"aa\",\"exe\":\"/x/a\"") ","          //
+                        ROW(2, "11,\"comm\":\"bb\",\"exe\":\"/x/b\"") ","          //
+                        ROW(3, "10,\"comm\":\"aa\",\"exe\":\"/x/a\"") ","          //
+                        ROW(4, "12,\"comm\":\"aa\",\"exe\":\"/y/a\"") ","          //
+                        ROW(5, "null,\"comm\":null,\"exe\":null") ","              //
+                        ROW(6, "13,\"comm\":null,\"exe\":null") ","                //
+                        ROW(7, "14,\"comm\":\"a\\\"\",\"exe\":\"/x/\\u0001\"") "," //
                         ROW(8, "10,\"comm\":\"aa\",\"exe\":\"/x/a\"") "]}}\n");
 #undef ROW
     free(out.json);
@@ -479,12 +479,9 @@ static void threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(rows_and_diags),
-        cmocka_unit_test(table_cap),
-        cmocka_unit_test(batched_walk),
-        cmocka_unit_test(rows_in_contract_order),
-        cmocka_unit_test(writers),
-        cmocka_unit_test(json_names_of_alternating_owners),
+        cmocka_unit_test(rows_and_diags), cmocka_unit_test(table_cap),
+        cmocka_unit_test(batched_walk),   cmocka_unit_test(rows_in_contract_order),
+        cmocka_unit_test(writers),        cmocka_unit_test(json_names_of_alternating_owners),
         cmocka_unit_test(threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,7 +31,7 @@ static const char child_comm[] = "c\t\x1b]0;\"\\x";
 
 struct made {
     int fd;
-    int family;            /* 4 or 6 */
+    int family; /* 4 or 6 */
     unsigned char addr[16];
     uint16_t port;
     uint64_t inode;
@@ -91,8 +91,8 @@ static int listener(const char *ip, uint16_t port, int v6only, int reuseport, ui
     }
     len = sizeof ss;
     getsockname(fd, (struct sockaddr *)&ss, &len);
-    *bound = ntohs(v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                      : ((struct sockaddr_in *)&ss)->sin_port);
+    *bound =
+        ntohs(v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port : ((struct sockaddr_in *)&ss)->sin_port);
     return fd;
 }
 
@@ -121,7 +121,10 @@ static pid_t child(const char *name, const char *ip, uint16_t *port, uint64_t *i
     pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        struct { uint16_t port; uint64_t inode; } msg = {0, 0};
+        struct {
+            uint16_t port;
+            uint64_t inode;
+        } msg = {0, 0};
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         close(p[0]);
         prctl(PR_SET_NAME, name, 0, 0, 0);
@@ -138,7 +141,10 @@ static pid_t child(const char *name, const char *ip, uint16_t *port, uint64_t *i
     }
     close(p[1]);
     {
-        struct { uint16_t port; uint64_t inode; } msg;
+        struct {
+            uint16_t port;
+            uint64_t inode;
+        } msg;
         assert_int_equal(read(p[0], &msg, sizeof msg), (ssize_t)sizeof msg);
         if (port)
             *port = msg.port;
@@ -242,15 +248,15 @@ static int teardown(void **state)
     return 0;
 }
 
-static const struct lsn_listener *find(const struct lsn_result *r, const struct made *m,
-                                       int *count)
+static const struct lsn_listener *find(const struct lsn_result *r, const struct made *m, int *count)
 {
     const struct lsn_listener *hit = NULL;
     size_t i;
     *count = 0;
     for (i = 0; i < r->count; i++) {
         const struct lsn_listener *l = &r->listeners[i];
-        if (l->port == m->port && (int)l->family == (m->family == 6 ? LSN_FAMILY_IPV6 : LSN_FAMILY_IPV4) &&
+        if (l->port == m->port &&
+            (int)l->family == (m->family == 6 ? LSN_FAMILY_IPV6 : LSN_FAMILY_IPV4) &&
             memcmp(l->bind_address, m->addr, 16) == 0 && (m->fd < 0 || l->inode == m->inode)) {
             (*count)++;
             hit = l;
@@ -310,8 +316,8 @@ static void cli_rows(void **state)
         const char *comm = m->comm == child_comm ? "\"c\\t\\u001b]0;\\\"\\\\x\"" : NULL;
         char *comm_json = comm ? NULL : tb_json(m->comm, m->comm_len);
         if (m->family == 6 && m->addr[10] == 0xff && m->addr[11] == 0xff)
-            snprintf(addr, sizeof addr, "::ffff:%u.%u.%u.%u", m->addr[12], m->addr[13],
-                     m->addr[14], m->addr[15]);
+            snprintf(addr, sizeof addr, "::ffff:%u.%u.%u.%u", m->addr[12], m->addr[13], m->addr[14],
+                     m->addr[15]);
         else
             inet_ntop(m->family == 6 ? AF_INET6 : AF_INET, m->addr, addr, sizeof addr);
         snprintf(want, sizeof want,

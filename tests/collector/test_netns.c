@@ -41,8 +41,8 @@
 
 /* Runs the CLI on t with up to three extra arguments and checks status,
  * stdout and stderr ("%R" in err stands for the tree's root). */
-static void expect_run(struct tb *t, int status, const char *out, const char *err,
-                       const char *a1, const char *a2, const char *a3)
+static void expect_run(struct tb *t, int status, const char *out, const char *err, const char *a1,
+                       const char *a2, const char *a3)
 {
     struct run r;
     char want_err[2048];
@@ -131,27 +131,32 @@ static void several_tree(struct tb *t)
     tb_symlink(t, "600/ns/net", "net:[0]", 7);
 }
 
-#define ROW(port, fam, addr, pid, comm, exe)                                                      \
-    "{\"port\":" #port ",\"family\":\"" fam "\",\"protocol\":\"tcp\",\"bind_address\":\"" addr    \
+#define ROW(port, fam, addr, pid, comm, exe)                                                       \
+    "{\"port\":" #port ",\"family\":\"" fam "\",\"protocol\":\"tcp\",\"bind_address\":\"" addr     \
     "\",\"pid\":" #pid ",\"comm\":\"" comm "\",\"exe\":\"" exe "\""
 #define NS(inode, host) ",\"netns\":" #inode ",\"netns_host\":" host "}"
 
-#define DEFAULT_JSON                                                                              \
-    HEAD ROW(22, "ipv4", "0.0.0.0", 100, "sshd", "/usr/sbin/sshd") "},"                            \
-         ROW(22, "ipv6", "::", 100, "sshd", "/usr/sbin/sshd") "},"                                 \
-         ROW(8080, "ipv4", "127.0.0.1", 120, "nginx", "/usr/sbin/nginx") "}" TAIL
+#define DEFAULT_JSON                                                                               \
+    HEAD ROW(22, "ipv4", "0.0.0.0", 100, "sshd", "/usr/sbin/sshd") "}," ROW(                       \
+        22, "ipv6", "::", 100, "sshd", "/usr/sbin/sshd") "}," ROW(8080, "ipv4", "127.0.0.1", 120,  \
+                                                                  "nginx",                         \
+                                                                  "/usr/sbin/nginx") "}" TAIL
 
-#define ALL_JSON                                                                                  \
-    HEAD ROW(22, "ipv4", "0.0.0.0", 100, "sshd", "/usr/sbin/sshd") NS(4026531833, "true") ","      \
-         ROW(22, "ipv6", "::", 100, "sshd", "/usr/sbin/sshd") NS(4026531833, "true") ","           \
-         ROW(8080, "ipv4", "127.0.0.1", 120, "nginx", "/usr/sbin/nginx")                           \
-         NS(4026531833, "true") ","                                                                \
-         ROW(8080, "ipv4", "127.0.0.1", 200, "app-a", "/usr/bin/app-a") NS(4026532001, "false") "," \
-         ROW(8080, "ipv4", "127.0.0.1", 300, "app-b", "/usr/bin/app-b") NS(4026532002, "false") "," \
-         ROW(9090, "ipv6", "::1", 150, "helper", "/usr/bin/helper") NS(4026532001, "false") TAIL
+#define ALL_JSON                                                                                   \
+    HEAD ROW(22, "ipv4", "0.0.0.0", 100, "sshd", "/usr/sbin/sshd") NS(4026531833, "true") "," ROW( \
+        22, "ipv6", "::", 100, "sshd", "/usr/sbin/sshd")                                           \
+        NS(4026531833, "true") "," ROW(8080, "ipv4", "127.0.0.1", 120, "nginx", "/usr/sbin/nginx") \
+            NS(4026531833, "true") "," ROW(8080, "ipv4", "127.0.0.1", 200, "app-a",                \
+                                           "/usr/bin/app-a")                                       \
+                NS(4026532001, "false") "," ROW(8080, "ipv4", "127.0.0.1", 300, "app-b",           \
+                                                "/usr/bin/app-b")                                  \
+                    NS(4026532002, "false") "," ROW(9090, "ipv6", "::1", 150, "helper",            \
+                                                    "/usr/bin/helper") NS(4026532001, "false")     \
+                        TAIL
 
-#define SKIP_C "listeners: namespace 4026532003 skipped: %R/500/net/tcp: cannot open: " \
-               "No such file or directory\n"
+#define SKIP_C                                                                                     \
+    "listeners: namespace 4026532003 skipped: %R/500/net/tcp: cannot open: "                       \
+    "No such file or directory\n"
 
 static void several_namespaces(void **state)
 {
@@ -247,9 +252,10 @@ static void host_unknown(void **state)
     tb_netns(&t, 6, NS_A);
     tb_socket_fd(&t, 6, 3, 21);
     expect_run(&t, 0,
-               HEAD ROW(80, "ipv4", "127.0.0.1", 5, "web", "/web") ",\"netns\":null,"
-                    "\"netns_host\":true},"
-                    ROW(80, "ipv4", "127.0.0.1", 6, "web", "/web") NS(4026532001, "false") TAIL,
+               HEAD ROW(80, "ipv4", "127.0.0.1", 5, "web",
+                        "/web") ",\"netns\":null,"
+                                "\"netns_host\":true}," ROW(80, "ipv4", "127.0.0.1", 6, "web",
+                                                            "/web") NS(4026532001, "false") TAIL,
                "listeners: %R/self/ns/net: host namespace unknown: cannot read the link: "
                "No such file or directory\n",
                "--all-netns", NULL, NULL);
@@ -303,8 +309,9 @@ static void hostile_namespaces(void **state)
     tb_text(&t, "50", "not a directory\n");
     expect_run(&t, 0,
                HEAD "{\"port\":80,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"
-                    "\"127.0.0.1\",\"pid\":null,\"comm\":null,\"exe\":null" NS(4026531833, "true")
-                    "," ROW(80, "ipv4", "127.0.0.1", 40, "h", "/h") NS(4026532003, "false") TAIL,
+                    "\"127.0.0.1\",\"pid\":null,\"comm\":null,\"exe\":null" NS(
+                        4026531833, "true") "," ROW(80, "ipv4", "127.0.0.1", 40, "h", "/h")
+                        NS(4026532003, "false") TAIL,
                "listeners: namespace 4026532001 skipped: %R/20/net/tcp: not a regular file\n"
                "listeners: namespace 4026532002 skipped: %R/30/net/tcp: not a regular file\n"
                "%R/40/net/tcp:2: local address is not 8 hex digits\n",
@@ -461,7 +468,10 @@ static uint64_t ino(const char *path, int fd)
 static int ns_child(const char *name, uint16_t port, int host_fd, struct ns_child *out,
                     const char **why)
 {
-    struct { int err; uint64_t netns, inode; } msg;
+    struct {
+        int err;
+        uint64_t netns, inode;
+    } msg;
     int p[2];
     pid_t pid;
     assert_int_equal(pipe(p), 0);
@@ -497,9 +507,9 @@ static int ns_child(const char *name, uint16_t port, int host_fd, struct ns_chil
     out->netns = msg.netns;
     out->inode = msg.inode;
     if (msg.err) {
-        *why = msg.err == 1 ? "unshare(CLONE_NEWNET) refused (no CAP_SYS_ADMIN?)"
-             : msg.err == 2 ? "cannot bring lo up in the new namespace"
-                            : "cannot listen on 127.0.0.1 in the new namespace";
+        *why = msg.err == 1   ? "unshare(CLONE_NEWNET) refused (no CAP_SYS_ADMIN?)"
+               : msg.err == 2 ? "cannot bring lo up in the new namespace"
+                              : "cannot listen on 127.0.0.1 in the new namespace";
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         return -1;
@@ -543,8 +553,7 @@ static char *host_only(const char *all, uint64_t host)
         len = (size_t)(end - p);
         key = strstr(p, ",\"netns\":");
         assert_true(key && key < end);
-        if (strncmp(key, tail_host, strlen(tail_host)) == 0 &&
-            key + strlen(tail_host) == end) {
+        if (strncmp(key, tail_host, strlen(tail_host)) == 0 && key + strlen(tail_host) == end) {
             if (!first)
                 *w++ = ',';
             memcpy(w, p, (size_t)(key - p));
@@ -590,8 +599,8 @@ static void live_namespaces(void **state)
     n = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
     assert_true(n > 0);
     self_exe[n] = '\0';
-    print_message("host %" PRIu64 " (pid %d, socket %" PRIu64 "), a %" PRIu64 " (pid %d), b %"
-                  PRIu64 " (pid %d), port %u\n",
+    print_message("host %" PRIu64 " (pid %d, socket %" PRIu64 "), a %" PRIu64
+                  " (pid %d), b %" PRIu64 " (pid %d), port %u\n",
                   host, (int)getpid(), host_inode, a.netns, (int)a.pid, b.netns, (int)b.pid,
                   (unsigned)port);
 
@@ -619,11 +628,12 @@ static void live_namespaces(void **state)
                  ",\"netns_host\":false}",
                  (unsigned)port, (int)b.pid, self_exe, b.netns);
         assert_int_equal(count(all.out, want), 1);
-        snprintf(want, sizeof want,
-                 "{\"port\":%u,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"
-                 "\"127.0.0.1\",\"pid\":%d,\"comm\":\"lsn-netns-host\",\"exe\":\"%s\",\"netns\":%"
-                 PRIu64 ",\"netns_host\":true}",
-                 (unsigned)port, (int)getpid(), self_exe, host);
+        snprintf(
+            want, sizeof want,
+            "{\"port\":%u,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"
+            "\"127.0.0.1\",\"pid\":%d,\"comm\":\"lsn-netns-host\",\"exe\":\"%s\",\"netns\":%" PRIu64
+            ",\"netns_host\":true}",
+            (unsigned)port, (int)getpid(), self_exe, host);
         assert_int_equal(count(all.out, want), 1);
         /* the default document is the --all-netns one, host rows only */
         stripped = host_only(all.out, host);
@@ -653,12 +663,9 @@ static void live_namespaces(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(several_namespaces),
-        cmocka_unit_test(default_unchanged),
-        cmocka_unit_test(table_and_pretty),
-        cmocka_unit_test(host_unknown),
-        cmocka_unit_test(hostile_namespaces),
-        cmocka_unit_test(rollback_part_way),
+        cmocka_unit_test(several_namespaces), cmocka_unit_test(default_unchanged),
+        cmocka_unit_test(table_and_pretty),   cmocka_unit_test(host_unknown),
+        cmocka_unit_test(hostile_namespaces), cmocka_unit_test(rollback_part_way),
         cmocka_unit_test(live_namespaces),
     };
     return lsn_test_exit(cmocka_run_group_tests_name("netns", tests, NULL, NULL));

@@ -116,8 +116,8 @@ static void same_as_ss(void **state)
             }
             rows_free(&left);
         }
-        fprintf(stderr, "ss: attempt %d: ours %zu rows, ss %zu rows, %zu disagreements\n",
-                attempt, a1.n, s.n, bad.n);
+        fprintf(stderr, "ss: attempt %d: ours %zu rows, ss %zu rows, %zu disagreements\n", attempt,
+                a1.n, s.n, bad.n);
         if (bad.n == 0) {
             assert_true(s.n >= (size_t)nfd);
             rows_free(&a1);

@@ -49,14 +49,13 @@ static void run_as(struct rows *r, int as_nobody)
     if (as_nobody) {
         char *argv[] = {(char *)LISTENERS_SETPRIV, (char *)"--reuid=nobody",
                         (char *)"--regid=nogroup", (char *)"--clear-groups",
-                        (char *)LISTENERS_CLI, NULL};
+                        (char *)LISTENERS_CLI,     NULL};
         run_argv(&run, argv);
     } else {
         run_cli(&run, (char *)NULL);
     }
     if (run.status != 0)
-        fail_msg("listeners%s: status %d: %s", as_nobody ? " as nobody" : "", run.status,
-                 run.err);
+        fail_msg("listeners%s: status %d: %s", as_nobody ? " as nobody" : "", run.status, run.err);
     assert_int_equal(rows_from_json(run.out, r), 0);
     rows_sort(r);
     run_free(&run);
@@ -95,7 +94,7 @@ static void as_nobody(void **state)
         close(root_fd);
         if (setgroups(0, NULL) != 0 || setgid(nobody_gid) != 0 || setuid(nobody_uid) != 0)
             _exit(1);
-        prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* credential change cleared it */
+        prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);        /* credential change cleared it */
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); /* likewise: never outlive the test */
         if (getppid() == 1)
             _exit(1);
@@ -169,8 +168,13 @@ int main(void)
     struct passwd *pw;
     struct group *gr;
     struct run run;
-    char *argv[] = {(char *)LISTENERS_SETPRIV, (char *)"--reuid=nobody", (char *)"--regid=nogroup",
-                    (char *)"--clear-groups", (char *)LISTENERS_CLI, (char *)"--version", NULL};
+    char *argv[] = {(char *)LISTENERS_SETPRIV,
+                    (char *)"--reuid=nobody",
+                    (char *)"--regid=nogroup",
+                    (char *)"--clear-groups",
+                    (char *)LISTENERS_CLI,
+                    (char *)"--version",
+                    NULL};
     if (geteuid() != 0) {
         fprintf(stderr, "unprivileged: not running as root: skipped\n");
         return 77;

@@ -223,9 +223,9 @@ size_t tb_tcp_line(char *dst, unsigned sl, const char *ip, uint16_t port, unsign
     n = snprintf(body, sizeof body,
                  "%4u: %s:%04X %s:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %llu %d "
                  "%016llx %lu %lu %u %u %d",
-                 sl, local, (unsigned)port, remote, state == 0x0A ? 0u : 40000u, state, 0u, 0u,
-                 0u, 0ul, 0u, 0u, 0, (unsigned long long)inode, 1, 0xffff88810a2b3c00ull,
-                 100ul, 0ul, 0u, 10u, state == 0x0A ? 0 : -1);
+                 sl, local, (unsigned)port, remote, state == 0x0A ? 0u : 40000u, state, 0u, 0u, 0u,
+                 0ul, 0u, 0u, 0, (unsigned long long)inode, 1, 0xffff88810a2b3c00ull, 100ul, 0ul,
+                 0u, 10u, state == 0x0A ? 0 : -1);
     if (n < 0)
         abort();
     if (v6)

@@ -16,7 +16,7 @@
 
 struct tb {
     char root[256];
-    char *tcp;  /* table text being built (NULL: the file is not written) */
+    char *tcp; /* table text being built (NULL: the file is not written) */
     size_t tcp_len;
     char *tcp6;
     size_t tcp6_len;
@@ -74,10 +74,10 @@ size_t tb_tcp_line(char *dst, unsigned sl, const char *ip, uint16_t port, unsign
 /* ---- running the CLI ---- */
 
 struct run {
-    int status;  /* exit status, or 128 + signal */
-    char *out;   /* stdout bytes, NUL-terminated */
+    int status; /* exit status, or 128 + signal */
+    char *out;  /* stdout bytes, NUL-terminated */
     size_t out_len;
-    char *err;   /* stderr bytes, NUL-terminated */
+    char *err; /* stderr bytes, NUL-terminated */
     size_t err_len;
 };
 

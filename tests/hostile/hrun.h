@@ -13,13 +13,13 @@
 #define HRUN_TIMEOUT_S 10u
 
 struct hrun {
-    int status;       /* exit status, or 128 + signal (142: the wall-clock limit) */
-    double ms;        /* wall time */
-    long maxrss_kib;  /* peak RSS of the child */
+    int status;          /* exit status, or 128 + signal (142: the wall-clock limit) */
+    double ms;           /* wall time */
+    long maxrss_kib;     /* peak RSS of the child */
     long parent_rss_kib; /* the test's own RSS at the fork, for context */
-    const char *out;  /* stdout bytes (mapped; not NUL-terminated) */
+    const char *out;     /* stdout bytes (mapped; not NUL-terminated) */
     size_t out_len;
-    char *err;        /* stderr bytes, NUL-terminated */
+    char *err; /* stderr bytes, NUL-terminated */
     size_t err_len;
 };
 

@@ -16,12 +16,12 @@
 
 struct jrow {
     unsigned port;
-    int family;     /* 4 or 6 */
-    char addr[48];  /* bind_address, decoded */
-    long pid;       /* -1: null */
-    char *comm;     /* decoded bytes + NUL, NULL when null */
+    int family;    /* 4 or 6 */
+    char addr[48]; /* bind_address, decoded */
+    long pid;      /* -1: null */
+    char *comm;    /* decoded bytes + NUL, NULL when null */
     size_t comm_len;
-    char *exe;      /* decoded bytes + NUL, NULL when null */
+    char *exe; /* decoded bytes + NUL, NULL when null */
     size_t exe_len;
 };
 

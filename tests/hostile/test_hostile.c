@@ -40,8 +40,8 @@ struct rec {
 static struct rec recs[64];
 static size_t nrec;
 
-__attribute__((format(printf, 3, 4)))
-static void record(const char *name, const struct hrun *r, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void record(const char *name, const struct hrun *r,
+                                                         const char *fmt, ...)
 {
     struct rec *x;
     va_list ap;
@@ -236,10 +236,22 @@ static void tcp_not_regular(const char *name, const char *what, void (*make)(str
     tb_destroy(&t);
 }
 
-static void mk_zero(struct tb *t) { tb_symlink(t, "net/tcp", "/dev/zero", 9); }
-static void mk_urandom(struct tb *t) { tb_symlink(t, "net/tcp", "/dev/urandom", 12); }
-static void mk_fifo(struct tb *t) { tb_fifo(t, "net/tcp"); }
-static void mk_dir(struct tb *t) { tb_dir(t, "net/tcp"); }
+static void mk_zero(struct tb *t)
+{
+    tb_symlink(t, "net/tcp", "/dev/zero", 9);
+}
+static void mk_urandom(struct tb *t)
+{
+    tb_symlink(t, "net/tcp", "/dev/urandom", 12);
+}
+static void mk_fifo(struct tb *t)
+{
+    tb_fifo(t, "net/tcp");
+}
+static void mk_dir(struct tb *t)
+{
+    tb_dir(t, "net/tcp");
+}
 
 static void tcp_dev_zero(void **state)
 {
@@ -360,8 +372,7 @@ static void line_8mib(const char *name, int newline_then_listener)
     run_tree(&r, t.root, NULL);
     expect_json(&r, &rows);
     expect_one_row(&rows, 300);
-    snprintf(want, sizeof want, "%s:%d: ", tree_path(&t, "net/tcp"),
-             newline_then_listener ? 2 : 3);
+    snprintf(want, sizeof want, "%s:%d: ", tree_path(&t, "net/tcp"), newline_then_listener ? 2 : 3);
     if (strncmp(r.err, want, strlen(want)) != 0 || count_in(r.err, "\n") != 1)
         fail_msg("expected one diagnostic '%s...', got: %.400s", want, r.err);
     record(name, &r, "JSON, 1 row; the line is malformed");
@@ -531,7 +542,8 @@ static void comm_1mib(void **state)
  * backslashes and invalid UTF-8 (lone bytes, each its own maximal subpart). */
 static size_t hostile_exe(char *dst, size_t want, char *expect, size_t *expect_len)
 {
-    static const char seg[] = "/\x1b[2J\x1b[31m\x9b" "6n\r\b\a\x7f\"\\\xe2\x80\xae\xff\xc0"
+    static const char seg[] = "/\x1b[2J\x1b[31m\x9b"
+                              "6n\r\b\a\x7f\"\\\xe2\x80\xae\xff\xc0"
                               "\n\t\x1b]0;pwned\a\xc2\x9b\xf0\x9f\x92\xa9\x01";
     size_t n = 0, e = 0, i;
     while (want - n >= sizeof seg - 1) { /* whole segments, then ASCII padding */
@@ -639,12 +651,12 @@ static void fd_entries(void **state)
     one_listener(&t); /* inode 1001, held by pid 300 */
     tb_tables(&t);
     tb_process(&t, 200, "decoy", (size_t)-1, "/usr/bin/decoy", (size_t)-1);
-    tb_fd(&t, 200, 3, "4");              /* 3 -> 4 -> 3: a loop */
+    tb_fd(&t, 200, 3, "4"); /* 3 -> 4 -> 3: a loop */
     tb_fd(&t, 200, 4, "3");
-    tb_fd(&t, 200, 5, "5");              /* itself */
-    tb_dir(&t, "200/fd/6");              /* a directory */
+    tb_fd(&t, 200, 5, "5");                   /* itself */
+    tb_dir(&t, "200/fd/6");                   /* a directory */
     tb_text(&t, "200/fd/7", "socket:[1001]"); /* a regular file saying it */
-    memcpy(digits, "socket:[1001", 12); /* 4,000 digits starting 1001 */
+    memcpy(digits, "socket:[1001", 12);       /* 4,000 digits starting 1001 */
     memset(digits + 12, '0', 3996);
     memcpy(digits + 4008, "]", 2);
     tb_fd(&t, 200, 8, digits);
@@ -676,21 +688,21 @@ static void proc_entries(void **state)
     struct jrows rows = {0};
     (void)state;
     tb_init(&t);
-    one_listener(&t);                    /* 8080 inode 1001, pid 300 */
+    one_listener(&t);                          /* 8080 inode 1001, pid 300 */
     tb_tcp(&t, "127.0.0.1", 9090, 0x0A, 1002); /* nobody: forces a full walk */
     tb_tables(&t);
     tb_text(&t, "100", "not a directory\n");
-    tb_symlink(&t, "101", "101", 3);     /* a loop */
-    tb_symlink(&t, "102", "/", 1);       /* the real root */
-    tb_symlink(&t, "103", ".", 1);       /* the tree itself */
+    tb_symlink(&t, "101", "101", 3); /* a loop */
+    tb_symlink(&t, "102", "/", 1);   /* the real root */
+    tb_symlink(&t, "103", ".", 1);   /* the tree itself */
     tb_symlink(&t, "104", "/proc/self", 10);
     tb_fifo(&t, "105");
     tb_text(&t, "106/fd", "a file where fd/ should be\n");
-    tb_symlink(&t, "107/fd", "/", 1);    /* fd/ is the real root */
+    tb_symlink(&t, "107/fd", "/", 1); /* fd/ is the real root */
     tb_symlink(&t, "108/fd", "108/fd", 6);
     tb_dir(&t, "0");
-    tb_dir(&t, "0300");                  /* not a pid: leading zero */
-    tb_dir(&t, "99999999999");           /* not a pid: too large */
+    tb_dir(&t, "0300");        /* not a pid: leading zero */
+    tb_dir(&t, "99999999999"); /* not a pid: too large */
     run_tree(&r, t.root, NULL);
     expect_json(&r, &rows);
     assert_int_equal(rows.n, 2);

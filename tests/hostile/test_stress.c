@@ -45,8 +45,8 @@
 #include "hrun.h"
 #include "jcheck.h"
 
-#define LONG_LIVED 4     /* long-lived holders, each with one v4 and one v6 listener */
-#define MAX_CHURNERS 48  /* churners alive at once */
+#define LONG_LIVED 4        /* long-lived holders, each with one v4 and one v6 listener */
+#define MAX_CHURNERS 48     /* churners alive at once */
 #define MAX_LIFE_US 1000000 /* a churner or sharer lives 0..1 s: across whole CLI runs */
 
 enum { EV_BIRTH = 1, EV_HOLD, EV_REAP };
@@ -239,7 +239,7 @@ struct life {
     uint64_t birth, reap; /* reap UINT64_MAX: not reaped yet */
     struct sock s[2];
     int ns;
-    struct life *prev;   /* the pid's earlier lifetime */
+    struct life *prev; /* the pid's earlier lifetime */
 };
 
 static struct life **lives; /* by pid */
@@ -284,8 +284,7 @@ static void take(const struct ev *e)
             l->reap = e->t;
         n_reaps++;
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -463,8 +462,7 @@ static void stress(void **state)
                     continue; /* another lifetime of this pid number */
                 known = 1;
                 for (s = 0; s < l->ns; s++)
-                    if (l->s[s].family == x->family && l->s[s].port == x->port &&
-                        is_loopback(x))
+                    if (l->s[s].family == x->family && l->s[s].port == x->port && is_loopback(x))
                         held = 1;
             }
             for (h = 0; h < LONG_LIVED; h++)
@@ -496,8 +494,7 @@ static void stress(void **state)
                         found = 1;
                         if (x->pid != hold[h].pid)
                             fail_msg("run %llu: long-lived port %u owned by %ld, not %d",
-                                     (unsigned long long)runs, x->port, x->pid,
-                                     (int)hold[h].pid);
+                                     (unsigned long long)runs, x->port, x->pid, (int)hold[h].pid);
                     }
                 }
                 if (!found)

@@ -66,9 +66,12 @@ static const struct v6_case V6_CASES[] = {
     {{0, 0, 1, 2, 3, 4, 5, 6}, "::1:2:3:4:5:6"},
     {{1, 2, 3, 0, 0, 0, 0, 0}, "1:2:3::"},
     /* no leading zeros, lower case */
-    {{0x2001, 0x0db8, 0x000a, 0x00b0, 0x0c00, 0xd000, 0x00ef, 0x0001}, "2001:db8:a:b0:c00:d000:ef:1"},
-    {{0xABCD, 0xEF01, 0x2345, 0x6789, 0xABCD, 0xEF01, 0x2345, 0x6789}, "abcd:ef01:2345:6789:abcd:ef01:2345:6789"},
-    {{0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff}, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"},
+    {{0x2001, 0x0db8, 0x000a, 0x00b0, 0x0c00, 0xd000, 0x00ef, 0x0001},
+     "2001:db8:a:b0:c00:d000:ef:1"},
+    {{0xABCD, 0xEF01, 0x2345, 0x6789, 0xABCD, 0xEF01, 0x2345, 0x6789},
+     "abcd:ef01:2345:6789:abcd:ef01:2345:6789"},
+    {{0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff},
+     "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"},
     {{0xfe80, 0, 0, 0, 0xffad, 0xe156, 0x967c, 0xfe00}, "fe80::ffad:e156:967c:fe00"},
     {{0x2601, 0x646, 0x9e01, 0xf100, 0, 0, 0, 0x3a4c}, "2601:646:9e01:f100::3a4c"},
     /* IPv4-mapped ::ffff:0:0/96: the only dotted form */
@@ -81,13 +84,13 @@ static const struct v6_case V6_CASES[] = {
     {{0, 0, 0, 0, 0, 0, 0x7f00, 0x0001}, "::7f00:1"},
     {{0, 0, 0, 0, 0, 0, 0x0102, 0x0304}, "::102:304"},
     {{0, 0, 0, 0, 0, 0, 0, 0x0100}, "::100"},
-    {{0, 0, 0, 0, 0, 0, 0xffff, 0x0001}, "::ffff:1"},   /* ffff in group 6: not mapped */
-    {{0, 0, 0, 0, 0xffff, 0, 0, 1}, "::ffff:0:0:1"},    /* ffff in group 4 */
+    {{0, 0, 0, 0, 0, 0, 0xffff, 0x0001}, "::ffff:1"},       /* ffff in group 6: not mapped */
+    {{0, 0, 0, 0, 0xffff, 0, 0, 1}, "::ffff:0:0:1"},        /* ffff in group 4 */
     {{0, 0, 0, 0, 0xffff, 0, 0x0a00, 1}, "::ffff:0:a00:1"}, /* SIIT ::ffff:0:0:0/96 */
     {{0, 0, 0, 0, 0, 0xfffe, 0x0a00, 1}, "::fffe:a00:1"},
     {{0, 0, 0, 0, 1, 0xffff, 0x0a00, 1}, "::1:ffff:a00:1"},
     {{1, 0, 0, 0, 0, 0xffff, 0x0a00, 1}, "1::ffff:a00:1"},
-    {{0, 0, 0, 0, 0, 0xffff, 0, 1}, "::ffff:0.0.0.1"},   /* mapped 0.0.0.1 */
+    {{0, 0, 0, 0, 0, 0xffff, 0, 1}, "::ffff:0.0.0.1"}, /* mapped 0.0.0.1 */
     {{0x64, 0xff9b, 0, 0, 0, 0, 0x0102, 0x0304}, "64:ff9b::102:304"},
     {{0x2002, 0x0102, 0x0304, 0, 0, 0, 0, 1}, "2002:102:304::1"},
 };
@@ -132,12 +135,9 @@ static void test_ipv4_text_is_dotted_decimal(void **state)
         uint8_t a[4];
         const char *text;
     } rows[] = {
-        {{0, 0, 0, 0}, "0.0.0.0"},
-        {{255, 255, 255, 255}, "255.255.255.255"},
-        {{127, 0, 0, 1}, "127.0.0.1"},
-        {{10, 0, 0, 1}, "10.0.0.1"},
-        {{192, 168, 1, 1}, "192.168.1.1"},
-        {{100, 20, 3, 0}, "100.20.3.0"},
+        {{0, 0, 0, 0}, "0.0.0.0"},           {{255, 255, 255, 255}, "255.255.255.255"},
+        {{127, 0, 0, 1}, "127.0.0.1"},       {{10, 0, 0, 1}, "10.0.0.1"},
+        {{192, 168, 1, 1}, "192.168.1.1"},   {{100, 20, 3, 0}, "100.20.3.0"},
         {{1, 10, 100, 200}, "1.10.100.200"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -165,7 +165,8 @@ static void check_cap_boundary(int v6, const uint8_t *a, const char *want)
     for (size_t cap = 0; cap < need; cap++) {
         memset(buf, '#', sizeof buf);
         len = 999;
-        enum lsn_text_status st = v6 ? lsn_ipv6_text(a, buf, cap, &len) : lsn_ipv4_text(a, buf, cap, &len);
+        enum lsn_text_status st =
+            v6 ? lsn_ipv6_text(a, buf, cap, &len) : lsn_ipv4_text(a, buf, cap, &len);
         if (st != LSN_TEXT_NO_SPACE)
             fail_msg("%s with cap %zu: status %d, want NO_SPACE", want, cap, (int)st);
         assert_int_equal(len, 0);
@@ -179,7 +180,8 @@ static void check_cap_boundary(int v6, const uint8_t *a, const char *want)
     }
     memset(buf, '#', sizeof buf);
     len = 999;
-    enum lsn_text_status st = v6 ? lsn_ipv6_text(a, buf, need, &len) : lsn_ipv4_text(a, buf, need, &len);
+    enum lsn_text_status st =
+        v6 ? lsn_ipv6_text(a, buf, need, &len) : lsn_ipv4_text(a, buf, need, &len);
     assert_int_equal(st, LSN_TEXT_OK);
     assert_string_equal(buf, want);
     assert_int_equal(len, need - 1);
@@ -217,7 +219,10 @@ static void random_address(uint64_t *rng, uint8_t a[16])
     for (int i = 0; i < 8; i++) {
         uint64_t r = test_xorshift64(rng);
         switch (r % 8) {
-        case 0: case 1: case 2: case 3: g[i] = 0; break;
+        case 0:
+        case 1:
+        case 2:
+        case 3: g[i] = 0; break;
         case 4: g[i] = (uint16_t)((r >> 8) & 0xF); break;
         case 5: g[i] = (uint16_t)((r >> 8) & 0xFF); break;
         case 6: g[i] = (uint16_t)((r >> 8) & 0xFFF); break;
@@ -265,8 +270,8 @@ static void test_ipv6_text_agrees_with_glibc_and_parses_back(void **state)
             fail_msg("address %d: ours \"%s\", glibc \"%s\"", n, ours, theirs);
         compared++;
     }
-    print_message("ipv6 text: %u compared with inet_ntop, %u parsed back with inet_pton\n", compared,
-                  round_trips);
+    print_message("ipv6 text: %u compared with inet_ntop, %u parsed back with inet_pton\n",
+                  compared, round_trips);
     assert_true(compared > 150000);
 }
 

@@ -27,27 +27,38 @@ struct capture {
 static const struct capture CAPTURES[] = {
     {"tcp-rhel5-2.6.18-128.el5-x86_64-webpage-procdump.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, 0},
     {"tcp6-rhel5-2.6.18-128.el5-x86_64-webpage-procdump.txt", LSN_FAMILY_IPV6, LSN_ORDER_LITTLE, 0},
-    {"tcp-android-emulator-goldfish-2.6.29-32bit-arc-image.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, 0},
-    {"tcp6-android-emulator-goldfish-2.6.29-32bit-arc-image.txt", LSN_FAMILY_IPV6, LSN_ORDER_LITTLE, 0},
+    {"tcp-android-emulator-goldfish-2.6.29-32bit-arc-image.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE,
+     0},
+    {"tcp6-android-emulator-goldfish-2.6.29-32bit-arc-image.txt", LSN_FAMILY_IPV6, LSN_ORDER_LITTLE,
+     0},
     {"tcp-bigendian-mips32-comtrend-router-busybox-2015.txt", LSN_FAMILY_IPV4, LSN_ORDER_BIG, 0},
     {"tcp-line-sparc64-bigendian-2.6-era-psutil-issue201.txt", LSN_FAMILY_IPV4, LSN_ORDER_BIG, 0},
     {"tcp-line-x86_64-2.6-era-psutil-issue201.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, 0},
-    {"tcp-line-kernel-doc-example-joined-reconstructed-32bit.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, 0},
-    {"tcp-x86_64-2015-synrecv-under-listener-hidden-ptr-procfs-pr20.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, 0},
+    {"tcp-line-kernel-doc-example-joined-reconstructed-32bit.txt", LSN_FAMILY_IPV4,
+     LSN_ORDER_LITTLE, 0},
+    {"tcp-x86_64-2015-synrecv-under-listener-hidden-ptr-procfs-pr20.txt", LSN_FAMILY_IPV4,
+     LSN_ORDER_LITTLE, 0},
     {"tcp-arm64-ffffffc-ptr-nuvlaedge-test-a.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, 0},
     {"tcp-arm64-ffffffc-ptr-nuvlaedge-test-b.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, 0},
-    {"tcp-procfs-fixture-x86_64-sshd-listen-padded-edited.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, 0},
-    {"tcp-jc-fixture-x86_64-listen-closewait-timewait-finwait1.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, 0},
+    {"tcp-procfs-fixture-x86_64-sshd-listen-padded-edited.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE,
+     0},
+    {"tcp-jc-fixture-x86_64-listen-closewait-timewait-finwait1.txt", LSN_FAMILY_IPV4,
+     LSN_ORDER_LITTLE, 0},
     {"tcp6-jc-fixture-x86_64-global-v6-timewait.txt", LSN_FAMILY_IPV6, LSN_ORDER_LITTLE, 0},
-    {"tcp-x86_64-4.15plus-hashed-ptr-HZ300-ctf-writeup-leading-ws-stripped.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, 0},
-    {"tcp-android-arm64-app-uid-10093-owasp-mastg-excerpt.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, 0},
+    {"tcp-x86_64-4.15plus-hashed-ptr-HZ300-ctf-writeup-leading-ws-stripped.txt", LSN_FAMILY_IPV4,
+     LSN_ORDER_LITTLE, 0},
+    {"tcp-android-arm64-app-uid-10093-owasp-mastg-excerpt.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE,
+     0},
     {"tcp-ubuntu-2020-x86_64-kptr-hidden-nctu-hw1.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, 0},
     {"tcp6-ubuntu-2020-x86_64-kptr-hidden-nctu-hw1.txt", LSN_FAMILY_IPV6, LSN_ORDER_LITTLE, 0},
-    {"tcp6-k8s-istio-ambient-pod-mapped-keepalive-grep-excerpt.txt", LSN_FAMILY_IPV6, LSN_ORDER_LITTLE, 0},
+    {"tcp6-k8s-istio-ambient-pod-mapped-keepalive-grep-excerpt.txt", LSN_FAMILY_IPV6,
+     LSN_ORDER_LITTLE, 0},
     {"tcp-x86_64-5.8dev-hashed-ptr-lkml-bpf-iter.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, 0},
-    {"tcp6-x86_64-5.8dev-hashed-ptr-listen-tmwhen1-lkml-bpf-iter.txt", LSN_FAMILY_IPV6, LSN_ORDER_LITTLE, 0},
+    {"tcp6-x86_64-5.8dev-hashed-ptr-listen-tmwhen1-lkml-bpf-iter.txt", LSN_FAMILY_IPV6,
+     LSN_ORDER_LITTLE, 0},
     {"tcp-thismachine-6.18.44-x86_64-excerpt-all-states.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, 0},
-    {"tcp6-thismachine-6.18.44-x86_64-excerpt-all-states.txt", LSN_FAMILY_IPV6, LSN_ORDER_LITTLE, 0},
+    {"tcp6-thismachine-6.18.44-x86_64-excerpt-all-states.txt", LSN_FAMILY_IPV6, LSN_ORDER_LITTLE,
+     0},
     {"tcp-thismachine-6.18.44-x86_64-full.txt", LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, 200},
     {"tcp6-thismachine-6.18.44-x86_64-full.txt", LSN_FAMILY_IPV6, LSN_ORDER_LITTLE, 200},
 };
@@ -86,7 +97,8 @@ static void prefixes_of_real_lines(int headers)
             const char *p = test_guard_place(&g, d + pos, ll);
             enum lsn_tcp_status full = lsn_parse_tcp_line(p, ll, cap->family, cap->order, &l);
             if (full != LSN_TCP_OK && full != LSN_TCP_HEADER)
-                fail_msg("%s line %u: %s", cap->name, n + 1, lsn_tcp_status_text(full, cap->family));
+                fail_msg("%s line %u: %s", cap->name, n + 1,
+                         lsn_tcp_status_text(full, cap->family));
             if ((full == LSN_TCP_HEADER) != headers) {
                 pos += ll;
                 continue;
@@ -95,8 +107,9 @@ static void prefixes_of_real_lines(int headers)
                 p = test_guard_place(&g, d + pos, k);
                 enum lsn_tcp_status st = lsn_parse_tcp_line(p, k, cap->family, cap->order, &l);
                 if (st != LSN_TCP_TRUNCATED)
-                    fail_msg("%s line %u cut to %zu of %zu bytes: %d (%s), want TRUNCATED", cap->name, n + 1, k,
-                             ll, (int)st, lsn_tcp_status_text(st, cap->family));
+                    fail_msg("%s line %u cut to %zu of %zu bytes: %d (%s), want TRUNCATED",
+                             cap->name, n + 1, k, ll, (int)st,
+                             lsn_tcp_status_text(st, cap->family));
                 prefixes++;
             }
             lines++;
@@ -130,7 +143,8 @@ static void test_every_prefix_of_real_header_lines_is_truncated_at_guard_page(vo
 static void test_line_cut_inside_a_field_and_newline_added_is_not_the_same_line(void **state)
 {
     (void)state;
-    const char *s = "   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 1 0000000000000000 100 0 0 10 0\n";
+    const char *s = "   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000   "
+                    "  0        0 12345 1 0000000000000000 100 0 0 10 0\n";
     size_t ll = strlen(s);
     struct test_guard g;
     test_guard_init(&g, 512);
@@ -140,7 +154,8 @@ static void test_line_cut_inside_a_field_and_newline_added_is_not_the_same_line(
         buf[k] = '\n';
         const char *p = test_guard_place(&g, buf, k + 1);
         struct lsn_tcp_line l;
-        enum lsn_tcp_status st = lsn_parse_tcp_line(p, k + 1, LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, &l);
+        enum lsn_tcp_status st =
+            lsn_parse_tcp_line(p, k + 1, LSN_FAMILY_IPV4, LSN_ORDER_LITTLE, &l);
         if (st == LSN_TCP_OK)
             fail_msg("cut at %zu accepted", k);
     }
@@ -151,7 +166,8 @@ static void test_hex_inputs_and_prefixes_at_guard_page(void **state)
 {
     (void)state;
     static const char *const v4[] = {"0100007F", "7f000001", "FFFFFFFF"};
-    static const char *const v6[] = {"0000000000000000FFFF00000100007F", "00000000000000000000000001000000"};
+    static const char *const v6[] = {"0000000000000000FFFF00000100007F",
+                                     "00000000000000000000000001000000"};
     static const char *const ports[] = {"0016", "ffff"};
     struct test_guard g;
     test_guard_init(&g, 64);
@@ -188,12 +204,16 @@ static void test_hex_inputs_and_prefixes_at_guard_page(void **state)
 static void test_socket_links_and_prefixes_at_guard_page(void **state)
 {
     (void)state;
-    static const char *const links[] = {"socket:[12345]", "socket:[0]", "socket:[18446744073709551615]",
-                                        "socket:[18446744073709551616]", "pipe:[1]", "socket:[01]",
+    static const char *const links[] = {"socket:[12345]",
+                                        "socket:[0]",
+                                        "socket:[18446744073709551615]",
+                                        "socket:[18446744073709551616]",
+                                        "pipe:[1]",
+                                        "socket:[01]",
                                         "socket:[1]x"};
-    static const enum lsn_link_status want[] = {LSN_LINK_SOCKET, LSN_LINK_SOCKET, LSN_LINK_SOCKET,
-                                                LSN_LINK_INODE_OVERFLOW, LSN_LINK_NOT_SOCKET,
-                                                LSN_LINK_BAD_INODE, LSN_LINK_TRAILING};
+    static const enum lsn_link_status want[] = {
+        LSN_LINK_SOCKET,     LSN_LINK_SOCKET,    LSN_LINK_SOCKET,  LSN_LINK_INODE_OVERFLOW,
+        LSN_LINK_NOT_SOCKET, LSN_LINK_BAD_INODE, LSN_LINK_TRAILING};
     struct test_guard g;
     test_guard_init(&g, 64);
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {

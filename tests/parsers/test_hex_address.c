@@ -32,8 +32,8 @@ static void test_ipv4_decodes_known_addresses_in_both_orders(void **state)
         {"FFFFFFFF", LSN_ORDER_LITTLE, {255, 255, 255, 255}},
         {"FFFFFFFF", LSN_ORDER_BIG, {255, 255, 255, 255}},
         {"0F02000A", LSN_ORDER_LITTLE, {10, 0, 2, 15}},
-        {"0100007f", LSN_ORDER_LITTLE, {127, 0, 0, 1}},  /* lower case */
-        {"c0a80101", LSN_ORDER_BIG, {192, 168, 1, 1}},   /* lower case */
+        {"0100007f", LSN_ORDER_LITTLE, {127, 0, 0, 1}}, /* lower case */
+        {"c0a80101", LSN_ORDER_BIG, {192, 168, 1, 1}},  /* lower case */
         {"aBcDeF12", LSN_ORDER_BIG, {0xAB, 0xCD, 0xEF, 0x12}},
         {"12345678", LSN_ORDER_LITTLE, {0x78, 0x56, 0x34, 0x12}},
         {"12345678", LSN_ORDER_BIG, {0x12, 0x34, 0x56, 0x78}},
@@ -41,7 +41,8 @@ static void test_ipv4_decodes_known_addresses_in_both_orders(void **state)
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         uint8_t addr[4];
         memset(addr, 0xAA, sizeof addr);
-        enum lsn_hex_status st = lsn_hex_ipv4(rows[i].text, strlen(rows[i].text), rows[i].order, addr);
+        enum lsn_hex_status st =
+            lsn_hex_ipv4(rows[i].text, strlen(rows[i].text), rows[i].order, addr);
         if (st != LSN_HEX_OK)
             fail_msg("row %zu %s: status %d", i, rows[i].text, (int)st);
         assert_memory_equal(addr, rows[i].addr, 4);
@@ -58,32 +59,48 @@ static void test_ipv6_decodes_known_addresses_in_both_orders(void **state)
 {
     (void)state;
     static const struct v6_row rows[] = {
-        {"00000000000000000000000001000000", LSN_ORDER_LITTLE, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}},
-        {"00000000000000000000000000000001", LSN_ORDER_BIG, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}},
-        {"0000000000000000FFFF00000100007F", LSN_ORDER_LITTLE,
+        {"00000000000000000000000001000000",
+         LSN_ORDER_LITTLE,
+         {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}},
+        {"00000000000000000000000000000001",
+         LSN_ORDER_BIG,
+         {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}},
+        {"0000000000000000FFFF00000100007F",
+         LSN_ORDER_LITTLE,
          {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 127, 0, 0, 1}},
-        {"00000000000000000000FFFF7F000001", LSN_ORDER_BIG,
+        {"00000000000000000000FFFF7F000001",
+         LSN_ORDER_BIG,
          {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 127, 0, 0, 1}},
-        {"000080FE00000000FF7CC4D0D9EFE4FE", LSN_ORDER_LITTLE,
+        {"000080FE00000000FF7CC4D0D9EFE4FE",
+         LSN_ORDER_LITTLE,
          {0xFE, 0x80, 0, 0, 0, 0, 0, 0, 0xD0, 0xC4, 0x7C, 0xFF, 0xFE, 0xE4, 0xEF, 0xD9}},
-        {"B80D0120000000000000000001000000", LSN_ORDER_LITTLE,
+        {"B80D0120000000000000000001000000",
+         LSN_ORDER_LITTLE,
          {0x20, 0x01, 0x0D, 0xB8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}},
         /* 2601:646:9e01:f100::3a4c from the jc tcp6 fixture */
-        {"4606012600F1019E000000004C3A0000", LSN_ORDER_LITTLE,
+        {"4606012600F1019E000000004C3A0000",
+         LSN_ORDER_LITTLE,
          {0x26, 0x01, 0x06, 0x46, 0x9E, 0x01, 0xF1, 0x00, 0, 0, 0, 0, 0, 0, 0x3A, 0x4C}},
-        {"FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF", LSN_ORDER_BIG,
+        {"FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF",
+         LSN_ORDER_BIG,
          {255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255}},
-        {"0000000000000000ffff00000100007f", LSN_ORDER_LITTLE, /* lower case */
+        {"0000000000000000ffff00000100007f",
+         LSN_ORDER_LITTLE, /* lower case */
          {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 127, 0, 0, 1}},
-        {"00112233445566778899AABBCCDDEEFF", LSN_ORDER_BIG,
-         {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF}},
-        {"00112233445566778899AABBCCDDEEFF", LSN_ORDER_LITTLE,
-         {0x33, 0x22, 0x11, 0x00, 0x77, 0x66, 0x55, 0x44, 0xBB, 0xAA, 0x99, 0x88, 0xFF, 0xEE, 0xDD, 0xCC}},
+        {"00112233445566778899AABBCCDDEEFF",
+         LSN_ORDER_BIG,
+         {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE,
+          0xFF}},
+        {"00112233445566778899AABBCCDDEEFF",
+         LSN_ORDER_LITTLE,
+         {0x33, 0x22, 0x11, 0x00, 0x77, 0x66, 0x55, 0x44, 0xBB, 0xAA, 0x99, 0x88, 0xFF, 0xEE, 0xDD,
+          0xCC}},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         uint8_t addr[16];
         memset(addr, 0xAA, sizeof addr);
-        enum lsn_hex_status st = lsn_hex_ipv6(rows[i].text, strlen(rows[i].text), rows[i].order, addr);
+        enum lsn_hex_status st =
+            lsn_hex_ipv6(rows[i].text, strlen(rows[i].text), rows[i].order, addr);
         if (st != LSN_HEX_OK)
             fail_msg("row %zu %s: status %d", i, rows[i].text, (int)st);
         assert_memory_equal(addr, rows[i].addr, 16);
@@ -96,7 +113,7 @@ static void test_port_decodes_four_hex_digits_in_any_case(void **state)
     static const struct {
         const char *text;
         uint16_t port;
-    } rows[] = {{"0016", 22}, {"01BB", 443}, {"01bb", 443}, {"0000", 0},
+    } rows[] = {{"0016", 22},    {"01BB", 443},   {"01bb", 443},   {"0000", 0},
                 {"FFFF", 65535}, {"ffff", 65535}, {"B7AE", 47022}, {"1DD2", 7634}};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         uint16_t port = 12345;
@@ -121,7 +138,8 @@ static void test_ipv4_rejects_wrong_length_and_zeroes_output(void **state)
         for (int o = LSN_ORDER_HOST; o <= LSN_ORDER_BIG; o++) {
             uint8_t addr[4];
             memset(addr, 0xAA, sizeof addr);
-            enum lsn_hex_status st = lsn_hex_ipv4(rows[i], strlen(rows[i]), (enum lsn_byte_order)o, addr);
+            enum lsn_hex_status st =
+                lsn_hex_ipv4(rows[i], strlen(rows[i]), (enum lsn_byte_order)o, addr);
             if (st != LSN_HEX_BAD_LENGTH)
                 fail_msg("\"%s\" order %d: status %d, want BAD_LENGTH", rows[i], o, (int)st);
             assert_true(all_zero(addr, 4));
@@ -133,14 +151,17 @@ static void test_ipv6_rejects_wrong_length_and_zeroes_output(void **state)
 {
     (void)state;
     static const char *const rows[] = {
-        "", "0100007F", "0000000000000000000000000100000",    /* 31 */
+        "",
+        "0100007F",
+        "0000000000000000000000000100000",   /* 31 */
         "000000000000000000000000010000000", /* 33 */
         "0000000000000000000000000100000000000000",
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         uint8_t addr[16];
         memset(addr, 0xAA, sizeof addr);
-        assert_int_equal(lsn_hex_ipv6(rows[i], strlen(rows[i]), LSN_ORDER_LITTLE, addr), LSN_HEX_BAD_LENGTH);
+        assert_int_equal(lsn_hex_ipv6(rows[i], strlen(rows[i]), LSN_ORDER_LITTLE, addr),
+                         LSN_HEX_BAD_LENGTH);
         assert_true(all_zero(addr, 16));
     }
 }
@@ -198,7 +219,13 @@ static void test_hex_rejects_every_non_hex_byte_at_every_position(void **state)
 static void test_hex_rejects_prefixes_signs_and_spaces(void **state)
 {
     (void)state;
-    static const char *const v4[] = {"0x00007F", "+100007F", "-100007F", " 100007F", "0100007 ", ("0100\0" "07F")};
+    static const char *const v4[] = {"0x00007F",
+                                     "+100007F",
+                                     "-100007F",
+                                     " 100007F",
+                                     "0100007 ",
+                                     ("0100\0"
+                                      "07F")};
     for (size_t i = 0; i < sizeof v4 / sizeof v4[0]; i++) {
         uint8_t a[4];
         assert_int_equal(lsn_hex_ipv4(v4[i], 8, LSN_ORDER_LITTLE, a), LSN_HEX_BAD_DIGIT);

@@ -64,7 +64,8 @@ static void valid_documents(void **state)
         {S("null"), LSN_JSONR_OK, 0},
         {S("\"\""), LSN_JSONR_OK, 0},
         {S("\"a\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\uD83D\\uDE00\""), LSN_JSONR_OK, 0},
-        {S("\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf\xed\x9f\xbf\""), LSN_JSONR_OK, 0},
+        {S("\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf\xed\x9f\xbf\""), LSN_JSONR_OK,
+         0},
         {S("[]"), LSN_JSONR_OK, 0},
         {S("{}"), LSN_JSONR_OK, 0},
         {S("[ 1 , [ ] , { } , \"x\" ]"), LSN_JSONR_OK, 0},
@@ -120,18 +121,12 @@ static void numbers(void **state)
 {
     (void)state;
     static const struct row rows[] = {
-        {S("01"), LSN_JSONR_BAD_NUMBER, 1},
-        {S("-01"), LSN_JSONR_BAD_NUMBER, 2},
-        {S("00"), LSN_JSONR_BAD_NUMBER, 1},
-        {S("-"), LSN_JSONR_BAD_NUMBER, 1},
-        {S("+1"), LSN_JSONR_BAD_SYNTAX, 0},
-        {S("1."), LSN_JSONR_BAD_NUMBER, 2},
-        {S(".5"), LSN_JSONR_BAD_SYNTAX, 0},
-        {S("1.e3"), LSN_JSONR_BAD_NUMBER, 2},
-        {S("1e"), LSN_JSONR_BAD_NUMBER, 2},
-        {S("1e+"), LSN_JSONR_BAD_NUMBER, 3},
-        {S("0x10"), LSN_JSONR_TRAILING_DATA, 1},
-        {S("[1.5.5]"), LSN_JSONR_BAD_SYNTAX, 4},
+        {S("01"), LSN_JSONR_BAD_NUMBER, 1},      {S("-01"), LSN_JSONR_BAD_NUMBER, 2},
+        {S("00"), LSN_JSONR_BAD_NUMBER, 1},      {S("-"), LSN_JSONR_BAD_NUMBER, 1},
+        {S("+1"), LSN_JSONR_BAD_SYNTAX, 0},      {S("1."), LSN_JSONR_BAD_NUMBER, 2},
+        {S(".5"), LSN_JSONR_BAD_SYNTAX, 0},      {S("1.e3"), LSN_JSONR_BAD_NUMBER, 2},
+        {S("1e"), LSN_JSONR_BAD_NUMBER, 2},      {S("1e+"), LSN_JSONR_BAD_NUMBER, 3},
+        {S("0x10"), LSN_JSONR_TRAILING_DATA, 1}, {S("[1.5.5]"), LSN_JSONR_BAD_SYNTAX, 4},
     };
     check_rows(rows, sizeof rows / sizeof rows[0]);
 }
@@ -280,8 +275,7 @@ static void string_decoding(void **state)
     assert_false(lsn_jsonr_string_equals(doc, &t[0], want, sizeof want - 2));
     /* exact fit, one short */
     assert_int_equal(lsn_jsonr_string(doc, &t[0], out, sizeof want, &len), LSN_JSONR_OK);
-    assert_int_equal(lsn_jsonr_string(doc, &t[0], out, sizeof want - 1, &len),
-                     LSN_JSONR_NO_SPACE);
+    assert_int_equal(lsn_jsonr_string(doc, &t[0], out, sizeof want - 1, &len), LSN_JSONR_NO_SPACE);
     assert_int_equal(len, 0);
     assert_int_equal(out[0], '\0');
     assert_int_equal(lsn_jsonr_string(doc, &t[0], out, 0, &len), LSN_JSONR_NO_SPACE);
@@ -369,8 +363,7 @@ static void status_texts(void **state)
 {
     (void)state;
     for (int s = LSN_JSONR_OK; s <= LSN_JSONR_NO_SPACE; s++)
-        assert_string_not_equal(lsn_jsonr_status_text((enum lsn_jsonr_status)s),
-                                "unknown status");
+        assert_string_not_equal(lsn_jsonr_status_text((enum lsn_jsonr_status)s), "unknown status");
     assert_string_equal(lsn_jsonr_status_text((enum lsn_jsonr_status)99), "unknown status");
 }
 

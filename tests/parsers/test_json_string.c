@@ -74,21 +74,21 @@ static const struct json_row ROWS[] = {
     /* Unicode 3.9, table 3-8: U+FFFD per maximal subpart */
     {S("\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64"),
      "\"a" FFFD FFFD FFFD "b" FFFD "c" FFFD FFFD "d\""},
-    {S("\xC0\xAF"), "\"" FFFD FFFD "\""},                 /* overlong '/' */
+    {S("\xC0\xAF"), "\"" FFFD FFFD "\""}, /* overlong '/' */
     {S("\xC1\xBF"), "\"" FFFD FFFD "\""},
-    {S("\xE0\x80\xAF"), "\"" FFFD FFFD FFFD "\""},        /* overlong 3-byte */
+    {S("\xE0\x80\xAF"), "\"" FFFD FFFD FFFD "\""}, /* overlong 3-byte */
     {S("\xE0\x9F\xBF"), "\"" FFFD FFFD FFFD "\""},
     {S("\xF0\x80\x80\xAF"), "\"" FFFD FFFD FFFD FFFD "\""},
     {S("\xF0\x8F\xBF\xBF"), "\"" FFFD FFFD FFFD FFFD "\""},
-    {S("\xED\xA0\x80"), "\"" FFFD FFFD FFFD "\""},        /* surrogate U+D800 */
-    {S("\xED\xBF\xBF"), "\"" FFFD FFFD FFFD "\""},        /* surrogate U+DFFF */
+    {S("\xED\xA0\x80"), "\"" FFFD FFFD FFFD "\""},          /* surrogate U+D800 */
+    {S("\xED\xBF\xBF"), "\"" FFFD FFFD FFFD "\""},          /* surrogate U+DFFF */
     {S("\xF4\x90\x80\x80"), "\"" FFFD FFFD FFFD FFFD "\""}, /* U+110000 */
     {S("\xF5\x80\x80\x80"), "\"" FFFD FFFD FFFD FFFD "\""},
     {S("\xFE"), "\"" FFFD "\""},
     {S("\xFF"), "\"" FFFD "\""},
     {S("\x80"), "\"" FFFD "\""},
     {S("\xBF\x80"), "\"" FFFD FFFD "\""},
-    {S("\xE2\x82"), "\"" FFFD "\""},                      /* truncated at the end */
+    {S("\xE2\x82"), "\"" FFFD "\""}, /* truncated at the end */
     {S("\xE2\x82x"), "\"" FFFD "x\""},
     {S("\xF0\x9F\x98"), "\"" FFFD "\""},
     {S("\xF0\x9F\x98\""), "\"" FFFD "\\\"\""},
@@ -104,7 +104,8 @@ static void check_row(const struct json_row *r, size_t i)
     memset(out, '#', sizeof out);
     size_t ol = 999;
     assert_true(LSN_JSON_STRING_SIZE(r->len) <= sizeof out);
-    enum lsn_json_status st = lsn_json_string(r->in, r->len, out, LSN_JSON_STRING_SIZE(r->len), &ol);
+    enum lsn_json_status st =
+        lsn_json_string(r->in, r->len, out, LSN_JSON_STRING_SIZE(r->len), &ol);
     if (st != LSN_JSON_OK)
         fail_msg("row %zu: status %d", i, (int)st);
     assert_int_equal(ol, strlen(out));
@@ -289,8 +290,7 @@ static size_t json_decode(const char *j, size_t n, unsigned char *out)
             i += 4;
             break;
         }
-        default:
-            fail_msg("bad escape \\%c", e);
+        default: fail_msg("bad escape \\%c", e);
         }
     }
     return o;
@@ -298,10 +298,10 @@ static size_t json_decode(const char *j, size_t n, unsigned char *out)
 
 static size_t random_input(uint64_t *rng, unsigned char *in, size_t max)
 {
-    static const unsigned char alphabet[] = {'a', 'Z', ' ', '"', '\\', '/', 0, 1, 8, 9, 10, 12, 13, 27, 31, 0x7F,
-                                             0x80, 0x8F, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xC3, 0xDF, 0xE0,
-                                             0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFE,
-                                             0xFF, 0x90, 0xA9, 0x82, 0xAC};
+    static const unsigned char alphabet[] = {
+        'a',  'Z',  ' ',  '"',  '\\', '/',  0,    1,    8,    9,    10,   12,   13,   27,   31,
+        0x7F, 0x80, 0x8F, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xC3, 0xDF, 0xE0, 0xE1, 0xEC, 0xED,
+        0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFE, 0xFF, 0x90, 0xA9, 0x82, 0xAC};
     size_t n = (size_t)(test_xorshift64(rng) % (max + 1));
     for (size_t i = 0; i < n; i++) {
         uint64_t r = test_xorshift64(rng);
@@ -368,7 +368,10 @@ static void test_terminal_text_escapes_controls_and_keeps_utf8(void **state)
         {S("caf\xC3\xA9"), "caf\xC3\xA9"},
         {S("\xE2\x82\xAC \xF0\x9D\x84\x9E"), "\xE2\x82\xAC \xF0\x9D\x84\x9E"},
         {S("\x1b[2J"), "\\x1b[2J"},
-        {S("\xC2\x9B" "31m"), "\\xc2\\x9b" "31m"},
+        {S("\xC2\x9B"
+           "31m"),
+         "\\xc2\\x9b"
+         "31m"},
         {S("\xC2\x80"), "\\xc2\\x80"},
         {S("\xC2\xA0"), "\xC2\xA0"},
         {S("a\\b"), "a\\\\b"}, /* backslash doubled, as the header says */
@@ -382,14 +385,16 @@ static void test_terminal_text_escapes_controls_and_keeps_utf8(void **state)
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char out[128];
         size_t ol = 999;
-        assert_int_equal(lsn_terminal_text(rows[i].in, rows[i].len, out, rows[i].len * 4 + 1, &ol), LSN_JSON_OK);
+        assert_int_equal(lsn_terminal_text(rows[i].in, rows[i].len, out, rows[i].len * 4 + 1, &ol),
+                         LSN_JSON_OK);
         assert_int_equal(ol, strlen(out));
         assert_terminal_safe(out, ol);
         if (!ieq(out, rows[i].out))
             fail_msg("row %zu: got \"%s\" want \"%s\"", i, out, rows[i].out);
         /* one byte short of the text is NO_SPACE */
         memset(out, '#', sizeof out);
-        assert_int_equal(lsn_terminal_text(rows[i].in, rows[i].len, out, ol, NULL), LSN_JSON_NO_SPACE);
+        assert_int_equal(lsn_terminal_text(rows[i].in, rows[i].len, out, ol, NULL),
+                         LSN_JSON_NO_SPACE);
         if (ol > 0)
             assert_int_equal(out[0], '\0');
     }

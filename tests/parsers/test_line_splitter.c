@@ -45,8 +45,11 @@ static struct recs reference(const char *in, size_t n, size_t cap)
         const char *nl = memchr(in + pos, '\n', n - pos);
         size_t l = nl ? (size_t)(nl - (in + pos)) + 1 : n - pos;
         no++;
-        enum lsn_split_status st = l > cap ? LSN_SPLIT_TOO_LONG : nl ? LSN_SPLIT_LINE : LSN_SPLIT_LAST_LINE;
-        push(&v, (struct rec){st, st == LSN_SPLIT_TOO_LONG ? 0 : pos, st == LSN_SPLIT_TOO_LONG ? 0 : l, no});
+        enum lsn_split_status st = l > cap ? LSN_SPLIT_TOO_LONG
+                                   : nl    ? LSN_SPLIT_LINE
+                                           : LSN_SPLIT_LAST_LINE;
+        push(&v, (struct rec){st, st == LSN_SPLIT_TOO_LONG ? 0 : pos,
+                              st == LSN_SPLIT_TOO_LONG ? 0 : l, no});
         pos += l;
     }
     push(&v, (struct rec){LSN_SPLIT_END, 0, 0, no});
@@ -54,7 +57,8 @@ static struct recs reference(const char *in, size_t n, size_t cap)
 }
 
 /* Feeds in chunks of `chunk` bytes, each in its own exact-size heap copy (so ASan sees any read
- * past it), with a zero-length feed after every chunk. Compares against the reference as it goes. */
+ * past it), with a zero-length feed after every chunk. Compares against the reference as it goes.
+ */
 static void run_chunked(const char *name, const char *in, size_t n, size_t cap, size_t chunk)
 {
     struct recs want = reference(in, n, cap);
@@ -76,13 +80,14 @@ static void run_chunked(const char *name, const char *in, size_t n, size_t cap, 
             memcpy(copy, in + pos, c);
             lsn_splitter_feed(&s, copy, c);
             while ((st = lsn_splitter_next(&s, &line, &len)) != LSN_SPLIT_NEED_MORE) {
-                if (k >= want.n || st != want.r[k].st || st == LSN_SPLIT_END || st == LSN_SPLIT_LAST_LINE)
-                    fail_msg("%s cap %zu chunk %zu: result %zu is %d, want %d", name, cap, chunk, k, (int)st,
-                             k < want.n ? (int)want.r[k].st : -1);
+                if (k >= want.n || st != want.r[k].st || st == LSN_SPLIT_END ||
+                    st == LSN_SPLIT_LAST_LINE)
+                    fail_msg("%s cap %zu chunk %zu: result %zu is %d, want %d", name, cap, chunk, k,
+                             (int)st, k < want.n ? (int)want.r[k].st : -1);
                 if (st == LSN_SPLIT_LINE) {
                     if (len != want.r[k].len || memcmp(line, in + want.r[k].off, len) != 0)
-                        fail_msg("%s cap %zu chunk %zu: line %zu differs (len %zu, want %zu)", name, cap, chunk,
-                                 k, len, want.r[k].len);
+                        fail_msg("%s cap %zu chunk %zu: line %zu differs (len %zu, want %zu)", name,
+                                 cap, chunk, k, len, want.r[k].len);
                     if (chunk >= n) /* a line wholly inside a chunk is not copied */
                         assert_true(line >= copy && line + len <= copy + c);
                 } else {
@@ -107,8 +112,8 @@ static void run_chunked(const char *name, const char *in, size_t n, size_t cap, 
         lsn_splitter_finish(&s);
         while ((st = lsn_splitter_next(&s, &line, &len)) != LSN_SPLIT_END) {
             if (k >= want.n || st != want.r[k].st || st == LSN_SPLIT_NEED_MORE)
-                fail_msg("%s cap %zu chunk %zu: after finish result %zu is %d, want %d", name, cap, chunk, k,
-                         (int)st, k < want.n ? (int)want.r[k].st : -1);
+                fail_msg("%s cap %zu chunk %zu: after finish result %zu is %d, want %d", name, cap,
+                         chunk, k, (int)st, k < want.n ? (int)want.r[k].st : -1);
             if (st == LSN_SPLIT_LINE || st == LSN_SPLIT_LAST_LINE) {
                 if (len != want.r[k].len || memcmp(line, in + want.r[k].off, len) != 0)
                     fail_msg("%s cap %zu chunk %zu: final line %zu differs", name, cap, chunk, k);
@@ -140,8 +145,9 @@ static void run_all_chunkings(const char *name, const char *in, size_t n, size_t
 static void test_real_capture_splits_the_same_for_every_chunking(void **state)
 {
     (void)state;
-    static const char *const files[] = {"real/tcp-thismachine-6.18.44-x86_64-full.txt",
-                                        "real/tcp-jc-fixture-x86_64-listen-closewait-timewait-finwait1.txt"};
+    static const char *const files[] = {
+        "real/tcp-thismachine-6.18.44-x86_64-full.txt",
+        "real/tcp-jc-fixture-x86_64-listen-closewait-timewait-finwait1.txt"};
     for (size_t f = 0; f < 2; f++) {
         size_t n;
         char *d = test_read_data(files[f], &n);

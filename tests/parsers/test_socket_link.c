@@ -211,7 +211,8 @@ static void test_real_fd_link_targets_are_classified(void **state)
                 sockets++;
             } else {
                 if (st != LSN_LINK_NOT_SOCKET)
-                    fail_msg("%s: \"%.*s\" status %d, want NOT_SOCKET", files[f].name, (int)tl, t, (int)st);
+                    fail_msg("%s: \"%.*s\" status %d, want NOT_SOCKET", files[f].name, (int)tl, t,
+                             (int)st);
                 assert_int_equal(inode, 0);
                 if (tl >= 14 && memcmp(t + tl - 14, "socket:[12345]", 14) == 0)
                     saw_fake_socket_file = 1;
@@ -242,7 +243,7 @@ static const struct ns_row NS_ROWS[] = {
     {S("net:[1]"), "net", 1, 1},
     {S("net:[18446744073709551615]"), "net", 1, UINT64_MAX},
     {S("mnt:[4026531841]"), "mnt", 1, 4026531841u},
-    {S("net:[0]"), "net", 0, 0},             /* no namespace has inode 0 */
+    {S("net:[0]"), "net", 0, 0}, /* no namespace has inode 0 */
     {S("net:[18446744073709551616]"), "net", 0, 0},
     {S("net:[04026531833]"), "net", 0, 0},
     {S("net:[]"), "net", 0, 0},
@@ -265,7 +266,7 @@ static const struct ns_row NS_ROWS[] = {
     {S("net:[4026531833]"), "mnt", 0, 0},
     {S("/run/netns/net:[1]"), "net", 0, 0},
     {S(""), "net", 0, 0},
-    {S("net:[1]"), "", 0, 0},                 /* an empty type never matches */
+    {S("net:[1]"), "", 0, 0}, /* an empty type never matches */
     {S("net:[1]"), "net:[1]-and-a-type-longer-than-16", 0, 0},
 };
 
@@ -280,8 +281,8 @@ static void test_ns_link_table(void **state)
         uint64_t inode = 0xDEADBEEFu;
         int rc = lsn_parse_ns_link(p, r->len, r->type, &inode);
         if ((rc == 0) != r->ok || inode != r->inode)
-            fail_msg("ns row %zu: rc %d inode %" PRIu64 ", want ok %d inode %" PRIu64, i, rc,
-                     inode, r->ok, r->inode);
+            fail_msg("ns row %zu: rc %d inode %" PRIu64 ", want ok %d inode %" PRIu64, i, rc, inode,
+                     r->ok, r->inode);
     }
     test_guard_free(&g);
 }

@@ -1,4 +1,5 @@
-/* Real /proc/net/tcp{,6} captures (tests/data/real, see PROVENANCE.md) through lsn_parse_tcp_line. */
+/* Real /proc/net/tcp{,6} captures (tests/data/real, see PROVENANCE.md) through lsn_parse_tcp_line.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,13 +36,15 @@ static const struct capture CAPTURES[] = {
     {"tcp-line-sparc64-bigendian-2.6-era-psutil-issue201.txt", V4, BE, "2.6.x", 1, 0},
     {"tcp-line-x86_64-2.6-era-psutil-issue201.txt", V4, LE, "2.6.x", 1, 0},
     {"tcp-line-kernel-doc-example-joined-reconstructed-32bit.txt", V4, LE, "2.6.x", 1, 0},
-    {"tcp-x86_64-2015-synrecv-under-listener-hidden-ptr-procfs-pr20.txt", V4, LE, "3.x (<4.4)", 19, 1},
+    {"tcp-x86_64-2015-synrecv-under-listener-hidden-ptr-procfs-pr20.txt", V4, LE, "3.x (<4.4)", 19,
+     1},
     {"tcp-arm64-ffffffc-ptr-nuvlaedge-test-a.txt", V4, LE, "4.x", 4, 1},
     {"tcp-arm64-ffffffc-ptr-nuvlaedge-test-b.txt", V4, LE, "4.x", 2, 1},
     {"tcp-procfs-fixture-x86_64-sshd-listen-padded-edited.txt", V4, LE, "4.x", 3, 1},
     {"tcp-jc-fixture-x86_64-listen-closewait-timewait-finwait1.txt", V4, LE, "4.x-5.x", 27, 1},
     {"tcp6-jc-fixture-x86_64-global-v6-timewait.txt", V6, LE, "4.x-5.x", 8, 1},
-    {"tcp-x86_64-4.15plus-hashed-ptr-HZ300-ctf-writeup-leading-ws-stripped.txt", V4, LE, "4.15+-5.x", 6, 1},
+    {"tcp-x86_64-4.15plus-hashed-ptr-HZ300-ctf-writeup-leading-ws-stripped.txt", V4, LE,
+     "4.15+-5.x", 6, 1},
     {"tcp-android-arm64-app-uid-10093-owasp-mastg-excerpt.txt", V4, LE, "4.15+-5.x", 3, 1},
     {"tcp-ubuntu-2020-x86_64-kptr-hidden-nctu-hw1.txt", V4, LE, "4.15+-5.x", 18, 1},
     {"tcp6-ubuntu-2020-x86_64-kptr-hidden-nctu-hw1.txt", V6, LE, "4.15+-5.x", 4, 1},
@@ -119,7 +122,8 @@ static void test_every_real_line_parses_ok_or_header(void **state)
             if (appended)
                 pos = len;
         }
-        print_message("%-75s %5u lines parsed, %u header%s%s\n", cap->name, ok, headers, headers == 1 ? "" : "s",
+        print_message("%-75s %5u lines parsed, %u header%s%s\n", cap->name, ok, headers,
+                      headers == 1 ? "" : "s",
                       appended ? " (final '\\n' appended by the test)" : "");
         assert_int_equal(ok, cap->data_lines);
         assert_int_equal(headers, cap->headers);
@@ -160,8 +164,8 @@ static struct lsn_tcp_line line_with(const char *name, const char *needle)
     const char *nl = memchr(hit, '\n', len - (size_t)(hit - d));
     assert_non_null(nl);
     struct lsn_tcp_line l;
-    enum lsn_tcp_status st =
-        lsn_parse_tcp_line(start, (size_t)(nl - start) + 1, CAPTURES[c].family, CAPTURES[c].order, &l);
+    enum lsn_tcp_status st = lsn_parse_tcp_line(start, (size_t)(nl - start) + 1, CAPTURES[c].family,
+                                                CAPTURES[c].order, &l);
     if (st != LSN_TCP_OK)
         fail_msg("%s: \"%s\": %s", name, needle, lsn_tcp_status_text(st, CAPTURES[c].family));
     return l;
@@ -220,7 +224,8 @@ static void test_bigendian_mips_router_decodes_with_big_order(void **state)
     assert_int_equal(l.inode, 557);
 
     /* the same text in little-endian order is a different address */
-    const char *s = "   3: C0A80101:06F4 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1748 1 82c4f910 299 0 0 2 -1\n";
+    const char *s = "   3: C0A80101:06F4 00000000:0000 0A 00000000:00000000 00:00000000 00000000   "
+                    "  0        0 1748 1 82c4f910 299 0 0 2 -1\n";
     assert_int_equal(lsn_parse_tcp_line(s, strlen(s), V4, LE, &l), LSN_TCP_OK);
     assert_v4(l.local_address, 1, 1, 168, 192);
 }
@@ -228,7 +233,8 @@ static void test_bigendian_mips_router_decodes_with_big_order(void **state)
 static void test_bigendian_sparc64_line_decodes_with_big_order(void **state)
 {
     (void)state;
-    struct lsn_tcp_line l = line_with("tcp-line-sparc64-bigendian-2.6-era-psutil-issue201.txt", "7F000001:A13F");
+    struct lsn_tcp_line l =
+        line_with("tcp-line-sparc64-bigendian-2.6-era-psutil-issue201.txt", "7F000001:A13F");
     assert_v4(l.local_address, 127, 0, 0, 1);
     assert_int_equal(l.local_port, 41279);
     assert_int_equal(l.sl, 2);
@@ -369,7 +375,8 @@ static void test_synrecv_lines_under_listener_and_ten_digit_inode(void **state)
 static void test_hashed_hidden_and_32bit_pointers_and_when_one(void **state)
 {
     (void)state;
-    struct lsn_tcp_line l = line_with("tcp6-x86_64-5.8dev-hashed-ptr-listen-tmwhen1-lkml-bpf-iter.txt", "   0: ");
+    struct lsn_tcp_line l =
+        line_with("tcp6-x86_64-5.8dev-hashed-ptr-listen-tmwhen1-lkml-bpf-iter.txt", "   0: ");
     assert_int_equal(l.timer, 0);
     assert_int_equal(l.when, 1); /* 00:00000001 */
     assert_int_equal(l.local_port, 22);
@@ -428,7 +435,8 @@ static void test_old_kernels_uid_widths_raw_jiffies_and_mapped_tcp6(void **state
 
     f = "tcp6-jc-fixture-x86_64-global-v6-timewait.txt";
     l = line_with(f, "   1: ");
-    const uint8_t g6[16] = {0x26, 0x01, 0x06, 0x46, 0x9E, 0x01, 0xF1, 0x00, 0, 0, 0, 0, 0, 0, 0x3A, 0x4C};
+    const uint8_t g6[16] = {0x26, 0x01, 0x06, 0x46, 0x9E, 0x01, 0xF1, 0x00,
+                            0,    0,    0,    0,    0,    0,    0x3A, 0x4C};
     assert_memory_equal(l.local_address, g6, 16);
     assert_int_equal(l.local_port, 0xE700);
     assert_int_equal(l.state, 6);
@@ -459,7 +467,8 @@ static void test_old_kernels_uid_widths_raw_jiffies_and_mapped_tcp6(void **state
     assert_v4(l.local_address, 192, 168, 1, 17);
     assert_int_equal(l.remote_port, 443);
 
-    l = line_with("tcp-x86_64-4.15plus-hashed-ptr-HZ300-ctf-writeup-leading-ws-stripped.txt", "0: 00000000:0050");
+    l = line_with("tcp-x86_64-4.15plus-hashed-ptr-HZ300-ctf-writeup-leading-ws-stripped.txt",
+                  "0: 00000000:0050");
     assert_int_equal(l.sl, 0);
     assert_int_equal(l.local_port, 80);
     assert_int_equal(l.rto, 99);

@@ -14,8 +14,27 @@
 #include "tcp_test_lines.h"
 #include "test_support.h"
 
-enum chk { C_NONE, C_SL, C_UID, C_TIMEOUT, C_INODE, C_REF, C_WHEN, C_RTO, C_ATO, C_QUICK, C_CWND,
-           C_SSTHRESH, C_PTRLEN, C_HAS_TAIL, C_STATE, C_TIMER, C_RETR, C_TX, C_RX };
+enum chk {
+    C_NONE,
+    C_SL,
+    C_UID,
+    C_TIMEOUT,
+    C_INODE,
+    C_REF,
+    C_WHEN,
+    C_RTO,
+    C_ATO,
+    C_QUICK,
+    C_CWND,
+    C_SSTHRESH,
+    C_PTRLEN,
+    C_HAS_TAIL,
+    C_STATE,
+    C_TIMER,
+    C_RETR,
+    C_TX,
+    C_RX
+};
 
 #define SV(x) ((uint64_t)(int64_t)(x)) /* a signed expectation */
 
@@ -63,11 +82,26 @@ struct tok_row {
 
 #define V4 LSN_FAMILY_IPV4
 #define V6 LSN_FAMILY_IPV6
-#define NOREP {-1, NULL}
-#define R1(i, t) {{i, t}, NOREP, NOREP}
-#define R0 {NOREP, NOREP, NOREP}
+#define NOREP                                                                                      \
+    {                                                                                              \
+        -1, NULL                                                                                   \
+    }
+#define R1(i, t)                                                                                   \
+    {                                                                                              \
+        {i, t}, NOREP, NOREP                                                                       \
+    }
+#define R0                                                                                         \
+    {                                                                                              \
+        NOREP, NOREP, NOREP                                                                        \
+    }
 /* the 12-token line of a TIME_WAIT / SYN_RECV with its state, timer and inode */
-#define SHORT(st, tr, ino) {{T_ST, st}, {T_TIMER, tr}, {T_INODE, ino}}
+#define SHORT(st, tr, ino)                                                                         \
+    {                                                                                              \
+        {T_ST, st}, {T_TIMER, tr},                                                                 \
+        {                                                                                          \
+            T_INODE, ino                                                                           \
+        }                                                                                          \
+    }
 
 static const struct tok_row TOK_ROWS[] = {
     /* good lines */
@@ -91,26 +125,34 @@ static const struct tok_row TOK_ROWS[] = {
     {V4, 17, R1(T_LOCAL, "0100007:0016"), LSN_TCP_BAD_LOCAL_ADDRESS, C_NONE, 0},
     {V4, 17, R1(T_LOCAL, "0100007F0:0016"), LSN_TCP_BAD_LOCAL_ADDRESS, C_NONE, 0},
     {V4, 17, R1(T_LOCAL, "0100007G:0016"), LSN_TCP_BAD_LOCAL_ADDRESS, C_NONE, 0},
-    {V4, 17, R1(T_LOCAL, "00000000000000000000000001000000:0016"), LSN_TCP_BAD_LOCAL_ADDRESS, C_NONE, 0},
-    {V6, 17, R1(T_LOCAL, "0000000000000000000000000100000:0016"), LSN_TCP_BAD_LOCAL_ADDRESS, C_NONE, 0},
-    {V6, 17, R1(T_LOCAL, "000000000000000000000000010000000:0016"), LSN_TCP_BAD_LOCAL_ADDRESS, C_NONE, 0},
+    {V4, 17, R1(T_LOCAL, "00000000000000000000000001000000:0016"), LSN_TCP_BAD_LOCAL_ADDRESS,
+     C_NONE, 0},
+    {V6, 17, R1(T_LOCAL, "0000000000000000000000000100000:0016"), LSN_TCP_BAD_LOCAL_ADDRESS, C_NONE,
+     0},
+    {V6, 17, R1(T_LOCAL, "000000000000000000000000010000000:0016"), LSN_TCP_BAD_LOCAL_ADDRESS,
+     C_NONE, 0},
     {V6, 17, R1(T_LOCAL, "0100007F:0016"), LSN_TCP_BAD_LOCAL_ADDRESS, C_NONE, 0},
-    {V6, 17, R1(T_LOCAL, "0000000000000000000000000100000X:0016"), LSN_TCP_BAD_LOCAL_ADDRESS, C_NONE, 0},
+    {V6, 17, R1(T_LOCAL, "0000000000000000000000000100000X:0016"), LSN_TCP_BAD_LOCAL_ADDRESS,
+     C_NONE, 0},
     {V4, 17, R1(T_LOCAL, "0100007F:016"), LSN_TCP_BAD_LOCAL_PORT, C_NONE, 0},
     {V4, 17, R1(T_LOCAL, "0100007F:00016"), LSN_TCP_BAD_LOCAL_PORT, C_NONE, 0},
     {V4, 17, R1(T_LOCAL, "0100007F:001G"), LSN_TCP_BAD_LOCAL_PORT, C_NONE, 0},
     {V4, 17, R1(T_LOCAL, "0100007F:"), LSN_TCP_BAD_LOCAL_PORT, C_NONE, 0},
-    {V6, 17, R1(T_LOCAL, "00000000000000000000000001000000:016"), LSN_TCP_BAD_LOCAL_PORT, C_NONE, 0},
+    {V6, 17, R1(T_LOCAL, "00000000000000000000000001000000:016"), LSN_TCP_BAD_LOCAL_PORT, C_NONE,
+     0},
     /* remote address and port */
     {V4, 17, R1(T_REMOTE, "0000000:0000"), LSN_TCP_BAD_REMOTE_ADDRESS, C_NONE, 0},
     {V4, 17, R1(T_REMOTE, "000000000:0000"), LSN_TCP_BAD_REMOTE_ADDRESS, C_NONE, 0},
     {V4, 17, R1(T_REMOTE, "0000000g:0000"), LSN_TCP_BAD_REMOTE_ADDRESS, C_NONE, 0},
-    {V6, 17, R1(T_REMOTE, "0000000000000000000000000000000:0000"), LSN_TCP_BAD_REMOTE_ADDRESS, C_NONE, 0},
-    {V6, 17, R1(T_REMOTE, "000000000000000000000000000000000:0000"), LSN_TCP_BAD_REMOTE_ADDRESS, C_NONE, 0},
+    {V6, 17, R1(T_REMOTE, "0000000000000000000000000000000:0000"), LSN_TCP_BAD_REMOTE_ADDRESS,
+     C_NONE, 0},
+    {V6, 17, R1(T_REMOTE, "000000000000000000000000000000000:0000"), LSN_TCP_BAD_REMOTE_ADDRESS,
+     C_NONE, 0},
     {V4, 17, R1(T_REMOTE, "00000000:000"), LSN_TCP_BAD_REMOTE_PORT, C_NONE, 0},
     {V4, 17, R1(T_REMOTE, "00000000:00000"), LSN_TCP_BAD_REMOTE_PORT, C_NONE, 0},
     {V4, 17, R1(T_REMOTE, "00000000:-001"), LSN_TCP_BAD_REMOTE_PORT, C_NONE, 0},
-    {V6, 17, R1(T_REMOTE, "00000000000000000000000000000000:00000"), LSN_TCP_BAD_REMOTE_PORT, C_NONE, 0},
+    {V6, 17, R1(T_REMOTE, "00000000000000000000000000000000:00000"), LSN_TCP_BAD_REMOTE_PORT,
+     C_NONE, 0},
     /* st */
     {V4, 17, R1(T_ST, "A"), LSN_TCP_BAD_STATE, C_NONE, 0},
     {V4, 17, R1(T_ST, "0AA"), LSN_TCP_BAD_STATE, C_NONE, 0},
@@ -225,7 +267,7 @@ static const struct tok_row TOK_ROWS[] = {
     {V4, 12, SHORT("05", "03:0000173D", "0"), LSN_TCP_OK, C_STATE, 5},
     {V6, 12, SHORT("06", "03:000013AA", "0"), LSN_TCP_OK, C_WHEN, 0x13AA},
     {V6, 12, SHORT("03", "01:00000030", "0"), LSN_TCP_OK, C_HAS_TAIL, 0},
-    {V4, 12, R0, LSN_TCP_MISSING_TAIL, C_NONE, 0},                       /* LISTEN, inode 12345 */
+    {V4, 12, R0, LSN_TCP_MISSING_TAIL, C_NONE, 0}, /* LISTEN, inode 12345 */
     {V4, 12, SHORT("0A", "00:00000000", "0"), LSN_TCP_MISSING_TAIL, C_NONE, 0},
     {V4, 12, SHORT("01", "00:00000000", "0"), LSN_TCP_MISSING_TAIL, C_NONE, 0},
     {V4, 12, SHORT("06", "03:00001732", "5"), LSN_TCP_MISSING_TAIL, C_NONE, 0},
@@ -298,8 +340,8 @@ static void test_tcp_token_table_gives_each_field_its_status(void **state)
             continue;
         }
         if (row->chk != C_NONE && field(&l, row->chk) != row->value) {
-            print_error("row %zu: %sfield %d = %" PRIu64 ", want %" PRIu64 "\n", i, buf, (int)row->chk,
-                        field(&l, row->chk), row->value);
+            print_error("row %zu: %sfield %d = %" PRIu64 ", want %" PRIu64 "\n", i, buf,
+                        (int)row->chk, field(&l, row->chk), row->value);
             bad++;
         }
         if (row->chk == C_PTRLEN) {
@@ -321,20 +363,29 @@ struct raw_row {
     enum lsn_tcp_status want;
 };
 
-#define HDR4 "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode"
-#define HDR6                                                                                                \
-    "  sl  local_address                         remote_address                        st tx_queue rx_queue " \
+#define HDR4                                                                                       \
+    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "  \
+    "inode"
+#define HDR6                                                                                       \
+    "  sl  local_address                         remote_address                        st "        \
+    "tx_queue rx_queue "                                                                           \
     "tr tm->when retrnsmt   uid  timeout inode"
 #define PAD53 "                                                     "
-#define LINE4 "   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 1 0000000000000000 100 0 0 10 0"
-#define LINE4_SHORT "2600: 0100007F:824E 0100007F:B79C 06 00000000:00000000 03:00001732 00000000     0        0 0 3 000000007151d0b3"
+#define LINE4                                                                                      \
+    "   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 "  \
+    "12345 1 0000000000000000 100 0 0 10 0"
+#define LINE4_SHORT                                                                                \
+    "2600: 0100007F:824E 0100007F:B79C 06 00000000:00000000 03:00001732 00000000     0        0 "  \
+    "0 3 000000007151d0b3"
 
 static const struct raw_row RAW_ROWS[] = {
     {V4, HDR4 PAD53 "\n", 0, LSN_TCP_HEADER},
     {V4, HDR4 "\n", 0, LSN_TCP_HEADER},
     {V6, HDR6 "\n", 0, LSN_TCP_HEADER},
-    {V4, "sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n", 0,
-     LSN_TCP_HEADER},
+    {V4,
+     "sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
+     "inode\n",
+     0, LSN_TCP_HEADER},
     {V4, "  sl anything at all\n", 0, LSN_TCP_BAD_SL},
     {V4, HDR4 "\nx", 0, LSN_TCP_TRAILING},
     {V4, "  sl  local_address", 0, LSN_TCP_TRUNCATED},
@@ -351,12 +402,20 @@ static const struct raw_row RAW_ROWS[] = {
     {V4, "   0: 0100007F:00", 0, LSN_TCP_TRUNCATED},
     {V4, LINE4 "\n\n", 0, LSN_TCP_TRAILING},
     {V4, LINE4 "\nx", 0, LSN_TCP_TRAILING},
-    {V4, LINE4 "\n   1: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 1 0000000000000000 100 0 0 10 0\n",
+    {V4,
+     LINE4 "\n   1: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0    "
+           "    0 12345 1 0000000000000000 100 0 0 10 0\n",
      0, LSN_TCP_TRAILING},
     {V4, LINE4_SHORT "\n" LINE4_SHORT "\n", 0, LSN_TCP_TRAILING},
     /* separators: runs of spaces anywhere, padding, no leading spaces */
-    {V4, "0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 12345 1 0000000000000000 100 0 0 10 0\n", 0, LSN_TCP_OK},
-    {V4, "   0:   0100007F:0016  00000000:0000  0A  00000000:00000000  00:00000000  00000000   0  0  12345  1  0000000000000000  100  0  0  10  0   \n", 0, LSN_TCP_OK},
+    {V4,
+     "0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 12345 1 "
+     "0000000000000000 100 0 0 10 0\n",
+     0, LSN_TCP_OK},
+    {V4,
+     "   0:   0100007F:0016  00000000:0000  0A  00000000:00000000  00:00000000  00000000   0  0  "
+     "12345  1  0000000000000000  100  0  0  10  0   \n",
+     0, LSN_TCP_OK},
     {V4, LINE4_SHORT PAD53 "\n", 0, LSN_TCP_OK},
     {V4, LINE4 "\n", 0, LSN_TCP_OK},
 };
@@ -364,13 +423,18 @@ static const struct raw_row RAW_ROWS[] = {
 /* Malformed separators: not OK (the exact status is the parser's choice). */
 static const char *const NOT_OK_ROWS[] = {
     LINE4 "\r\n",
-    "   0:\t0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 1 0000000000000000 100 0 0 10 0\n",
+    "   0:\t0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 "
+    "12345 1 0000000000000000 100 0 0 10 0\n",
     LINE4 "\t\n",
     "\t\n",
-    "   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000 \v   0        0 12345 1 0000000000000000 100 0 0 10 0\n",
-    "   0: 0100007F :0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 1 0000000000000000 100 0 0 10 0\n",
-    "   0: 0100007F: 0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 1 0000000000000000 100 0 0 10 0\n",
-    "   0 : 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 1 0000000000000000 100 0 0 10 0\n",
+    "   0: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000 \v   0        0 "
+    "12345 1 0000000000000000 100 0 0 10 0\n",
+    "   0: 0100007F :0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 "
+    "12345 1 0000000000000000 100 0 0 10 0\n",
+    "   0: 0100007F: 0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 "
+    "12345 1 0000000000000000 100 0 0 10 0\n",
+    "   0 : 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 "
+    "12345 1 0000000000000000 100 0 0 10 0\n",
 };
 
 static void test_tcp_raw_lines_header_blank_truncated_trailing(void **state)
@@ -444,8 +508,10 @@ static void test_tcp_line_with_wrong_token_count_is_rejected(void **state)
             char buf[512];
             size_t len = join_tokens(buf, sizeof buf, tok, n);
             struct lsn_tcp_line l;
-            enum lsn_tcp_status st = lsn_parse_tcp_line(buf, len, (enum lsn_family)fam, LSN_ORDER_LITTLE, &l);
-            if (st == LSN_TCP_OK || st == LSN_TCP_HEADER || st == LSN_TCP_TRUNCATED || st == LSN_TCP_BLANK)
+            enum lsn_tcp_status st =
+                lsn_parse_tcp_line(buf, len, (enum lsn_family)fam, LSN_ORDER_LITTLE, &l);
+            if (st == LSN_TCP_OK || st == LSN_TCP_HEADER || st == LSN_TCP_TRUNCATED ||
+                st == LSN_TCP_BLANK)
                 fail_msg("family %d, %zu tokens: status %d", fam, n, (int)st);
         }
     }
@@ -476,14 +542,16 @@ static void test_tcp_too_long_only_above_line_max(void **state)
     memset(buf, ' ', LSN_TCP_LINE_MAX);
     buf[LSN_TCP_LINE_MAX] = '\n';
     struct lsn_tcp_line l;
-    assert_int_equal(lsn_parse_tcp_line(buf, LSN_TCP_LINE_MAX + 1, V4, LSN_ORDER_LITTLE, &l), LSN_TCP_TOO_LONG);
+    assert_int_equal(lsn_parse_tcp_line(buf, LSN_TCP_LINE_MAX + 1, V4, LSN_ORDER_LITTLE, &l),
+                     LSN_TCP_TOO_LONG);
     test_guard_free(&g);
 }
 
 static void test_tcp_full_line_fields_are_all_decoded(void **state)
 {
     (void)state;
-    const char *s = "  46: 010310AC:9C4C 030310AC:1770 01 00000150:00000000 01:00000019 00000000  1000        0 54165785 4 cd1e6040 25 4 27 3 -1\n";
+    const char *s = "  46: 010310AC:9C4C 030310AC:1770 01 00000150:00000000 01:00000019 00000000  "
+                    "1000        0 54165785 4 cd1e6040 25 4 27 3 -1\n";
     struct lsn_tcp_line l;
     memset(&l, 0x77, sizeof l);
     assert_int_equal(lsn_parse_tcp_line(s, strlen(s), V4, LSN_ORDER_LITTLE, &l), LSN_TCP_OK);
@@ -514,7 +582,8 @@ static void test_tcp_full_line_fields_are_all_decoded(void **state)
     assert_int_equal(l.ssthresh, -1);
 
     /* the same line printed by a big-endian machine */
-    const char *b = "  46: AC100301:9C4C AC100303:1770 01 00000150:00000000 01:00000019 00000000  1000        0 54165785 4 cd1e6040 25 4 27 3 -1\n";
+    const char *b = "  46: AC100301:9C4C AC100303:1770 01 00000150:00000000 01:00000019 00000000  "
+                    "1000        0 54165785 4 cd1e6040 25 4 27 3 -1\n";
     assert_int_equal(lsn_parse_tcp_line(b, strlen(b), V4, LSN_ORDER_BIG, &l), LSN_TCP_OK);
     assert_memory_equal(l.local_address, local, 16);
     assert_memory_equal(l.remote_address, remote, 16);
@@ -524,7 +593,9 @@ static void test_tcp_full_line_fields_are_all_decoded(void **state)
 static void test_tcp6_full_line_fields_are_all_decoded(void **state)
 {
     (void)state;
-    const char *s = "1124: 00000000000000000000000001000000:95EA 0000000000000000FFFF00000100007F:B79A 01 00000000:00000BB8 00:00000000 00000000     0        0 474742 2 00000000622233a2 20 4 20 10 -1\n";
+    const char *s = "1124: 00000000000000000000000001000000:95EA "
+                    "0000000000000000FFFF00000100007F:B79A 01 00000000:00000BB8 00:00000000 "
+                    "00000000     0        0 474742 2 00000000622233a2 20 4 20 10 -1\n";
     struct lsn_tcp_line l;
     assert_int_equal(lsn_parse_tcp_line(s, strlen(s), V6, LSN_ORDER_LITTLE, &l), LSN_TCP_OK);
     const uint8_t local[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
@@ -566,7 +637,8 @@ static void test_tcp_status_text_is_distinct_and_names_widths(void **state)
             assert_non_null(t);
             assert_true(strlen(t) > 0);
             for (int o = 0; o < s; o++)
-                if (strcmp(t, lsn_tcp_status_text((enum lsn_tcp_status)o, (enum lsn_family)fam)) == 0)
+                if (strcmp(t, lsn_tcp_status_text((enum lsn_tcp_status)o, (enum lsn_family)fam)) ==
+                    0)
                     fail_msg("family %d: statuses %d and %d share the text \"%s\"", fam, o, s, t);
         }
     }
