@@ -16,8 +16,8 @@
  *    all memory is either released or owned by the result (lsn_result_free).
  *  - Memory grows with the number of listeners only. Tables are read through
  *    a fixed 4 KiB line buffer and a fixed 4 KiB read buffer; fd directories
- *    are streamed; the pid walk holds at most LSN_PID_BATCH pids at a time
- *    (see "Walk order" below), never the whole process list.
+ *    are streamed; the pid walk holds at most 1024 pids at a time (see
+ *    "Walk order" below), never the whole process list.
  *  - Pure procfs reads: no subprocess, no network, no name service.
  *
  * Walk order. Owners must be the lowest holder pid other than 1, and the walk
@@ -26,7 +26,7 @@
  * a procfs mount (fstatfs), readdir already yields pids in ascending order
  * (the kernel's proc_pid_readdir walks tgids upwards): the walk streams it in
  * one pass. Elsewhere (fixture trees, copies) the walk reads the directory in
- * passes, each keeping the LSN_PID_BATCH smallest pids above the last one
+ * passes, each keeping the 1024 smallest pids above the last one
  * visited in a fixed array, visits them in order, and rereads the directory
  * only if it has not stopped yet. Either way an owner already found is only
  * ever replaced by a lower pid (pid 1 by any other), so even an out-of-order
@@ -92,7 +92,6 @@ extern "C" {
 
 #define LSN_COMM_MAX 64                         /* bytes of comm read at most */
 #define LSN_EXE_MAX 4095                        /* longest exe kept (PATH_MAX - 1) */
-#define LSN_PID_BATCH 1024                      /* pids held at once by a batched walk */
 #define LSN_DEFAULT_MAX_TABLE_BYTES (64u << 20) /* a table larger than this is an error */
 
 /* One listening socket. */
@@ -108,7 +107,6 @@ struct lsn_listener {
     char *exe; /* NULL: exe is null; else exe_len raw bytes + NUL, owned by the result and
                   shared by the rows of one owner: read it, do not free or change it */
     size_t exe_len;
-    int32_t mark_;  /* private */
     uint64_t netns; /* LSN_OPT_ALL_NETNS: the namespace's inode (0: unknown) */
     int netns_host; /* LSN_OPT_ALL_NETNS: 1 for a row of the host's tables */
 };

@@ -199,7 +199,7 @@ static void batched_walk(void **state)
     tb_tcp(&t, "127.0.0.1", 1, 0x0A, 900);
     tb_tcp(&t, "127.0.0.1", 2, 0x0A, 901);
     tb_tables(&t);
-    for (pid = 2500 + LSN_PID_BATCH; pid >= 2; pid--) { /* created in descending order */
+    for (pid = 2500 + 1024; pid >= 2; pid--) { /* 1024: walk.c PID_BATCH; descending order */
         snprintf(rel, sizeof rel, "%d/fd", pid);
         tb_dir(&t, rel);
     }

@@ -1,0 +1,75 @@
+/* internal.h - private to collector/: what the stages of lsn_collect share.
+ *
+ * lsn_collect (collect.c) runs the contract's Method as stages, each a
+ * function that takes the row store and a run context explicitly and
+ * returns an enum lsn_status (LSN_OK, LSN_ERR_TABLE, LSN_ERR_NOMEM):
+ *   1. tables.c   the listening sockets of net/tcp and net/tcp6
+ *      netns.c    --all-netns: the other namespaces' tables
+ *   2. walk.c     one walk of <pid>/fd/ in pid order, until every row has
+ *                 an owner
+ *   3. owner.c    the owner rule, and the owner's comm and exe
+ *   4. rows.c     the contract's order
+ * procfs.c is the one layer that reads the proc tree; rows.c holds the rows. */
+#ifndef LISTENERS_INTERNAL_H
+#define LISTENERS_INTERNAL_H
+
+#include <stdint.h>
+
+#include "listeners.h"
+#include "rows.h"
+
+/* What every stage is given: the caller's options, the open proc root,
+ * and where the counts go. Stages change nothing here but *stats. */
+struct lsn_run {
+    const struct lsn_options *opts;
+    const char *root; /* as given, for paths in messages */
+    int rootfd;
+    struct lsn_stats *stats;
+};
+
+/* Which tables rows and diagnostics come from (--all-netns). */
+struct lsn_origin {
+    uint64_t netns; /* the namespace's inode; 0: unknown, or no --all-netns */
+    int host;       /* 1: the host's tables */
+    int32_t member; /* the pid whose tables these are; -1: the root's own */
+};
+
+uint64_t lsn_now_ns(void);
+
+/* Gives one diagnostic to the caller's callback, if any. */
+void lsn_emit(const struct lsn_run *run, enum lsn_diag_kind kind, const char *path, uint64_t line,
+              int error, int32_t pid, uint64_t netns, const char *message);
+
+/* 1. Reads <dirfd>/<name> (shown as root "/" rel) into rows; see tables.c. */
+enum lsn_table_need {
+    LSN_TABLE_OPTIONAL = 0, /* net/tcp6: absent is fine, other errors are a diagnostic */
+    LSN_TABLE_REQUIRED,     /* the host's net/tcp: errors are fatal */
+    LSN_TABLE_NAMESPACE     /* another namespace's net/tcp: errors skip the namespace */
+};
+/* LSN_OK; LSN_ERR_TABLE (required: *result's error set by the caller from
+ * *why and *err; namespace: a LSN_DIAG_NAMESPACE diagnostic was given);
+ * LSN_ERR_NOMEM. */
+enum lsn_status lsn_read_table(const struct lsn_run *run, struct lsn_rows *rows,
+                               const struct lsn_origin *origin, int dirfd, const char *name,
+                               const char *rel, enum lsn_family family, enum lsn_table_need need,
+                               struct lsn_table_stats *ts, enum lsn_reason *why, int *err);
+
+/* --all-netns: the host's namespace inode from self/ns/net (0: unknown, with
+ * a diagnostic), then every other namespace's tables; see netns.c. */
+uint64_t lsn_host_netns(const struct lsn_run *run);
+enum lsn_status lsn_read_namespaces(const struct lsn_run *run, struct lsn_rows *rows,
+                                    uint64_t host_netns);
+
+/* 2 and 3. Attributes the rows; see walk.c and owner.c. */
+enum lsn_status lsn_walk(const struct lsn_run *run, struct lsn_rows *rows);
+
+/* The owner rule: may pid take a row now owned by cur (-1: none)? */
+int lsn_owner_better(int32_t cur, int32_t pid);
+
+/* Reads pid's comm and exe through pidfd and makes it the owner of the rows
+ * rows->v[cand[0..ncand-1]] it may take (lsn_owner_better); exe_buf holds
+ * LSN_EXE_MAX + 1 bytes. */
+enum lsn_status lsn_owner_claim(const struct lsn_run *run, struct lsn_rows *rows, int pidfd,
+                                int32_t pid, const uint32_t *cand, size_t ncand, char *exe_buf);
+
+#endif

@@ -1,0 +1,107 @@
+/* owner.c - Method step 3: the owner rule, and the owner's comm and exe. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "internal.h"
+#include "procfs.h"
+
+#include <errno.h>
+#include <string.h>
+
+int lsn_owner_better(int32_t cur, int32_t pid)
+{
+    if (cur < 0)
+        return 1;
+    if (pid == 1)
+        return 0;
+    return cur == 1 || pid < cur;
+}
+
+/* What was read of a holder. */
+struct names {
+    char comm[LSN_COMM_MAX + 1];
+    size_t comm_len, exe_len;
+    int has_comm, has_exe;
+};
+
+/* Reads comm and exe into *nm and exe_buf. 0, or the errno that says the
+ * process has exited (ENOENT, ESRCH). Other errors give a diagnostic and a
+ * null comm or exe. */
+static int read_names(const struct lsn_run *run, int pidfd, int32_t pid, struct names *nm,
+                      char *exe_buf)
+{
+    char path[LSN_PROC_PATH_CAP];
+    const char *why = NULL;
+    ssize_t got;
+    int err = lsn_proc_read_comm(pidfd, nm->comm, &nm->comm_len, &why);
+    if (err == ENOENT || err == ESRCH)
+        return err;
+    if (err)
+        lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "comm"), 0,
+                 err, pid, 0, why);
+    else
+        nm->has_comm = 1;
+
+    got = lsn_proc_read_exe(pidfd, exe_buf, LSN_EXE_MAX + 1);
+    if (got < 0) {
+        err = errno;
+        if (err == ENOENT || err == ESRCH)
+            return err;
+        lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "exe"), 0,
+                 err, pid, 0, "cannot read exe link");
+    } else if (got == 0 || got > LSN_EXE_MAX) {
+        lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "exe"), 0,
+                 0, pid, 0, got ? "exe link is longer than 4095 bytes" : "exe link is empty");
+    } else {
+        nm->has_exe = 1;
+        nm->exe_len = (size_t)got;
+    }
+    return 0;
+}
+
+enum lsn_status lsn_owner_claim(const struct lsn_run *run, struct lsn_rows *rows, int pidfd,
+                                int32_t pid, const uint32_t *cand, size_t ncand, char *exe_buf)
+{
+    struct lsn_stats *st = run->stats;
+    struct names nm;
+    char *exe = NULL;
+    uint64_t t0 = lsn_now_ns();
+    size_t i;
+    int err;
+
+    memset(&nm, 0, sizeof nm);
+    err = read_names(run, pidfd, pid, &nm, exe_buf);
+    st->names_nanoseconds += lsn_now_ns() - t0;
+    if (err) {
+        char path[LSN_PROC_PATH_CAP];
+        st->pids_exited++;
+        lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, NULL), 0,
+                 err, pid, 0, "process exited before its comm and exe were read");
+        return LSN_OK;
+    }
+    for (i = 0; i < ncand; i++) {
+        struct lsn_listener *l = &rows->v[cand[i]];
+        if (!lsn_owner_better(l->pid, pid))
+            continue;
+        if (nm.has_exe && !exe) { /* one copy for all the rows this pid gets */
+            exe = lsn_exe_copy(exe_buf, nm.exe_len);
+            if (!exe)
+                return LSN_ERR_NOMEM;
+        }
+        if (l->pid < 0)
+            rows->unowned--;
+        else
+            st->attributed--;
+        st->attributed++;
+        l->pid = pid;
+        l->has_comm = nm.has_comm;
+        l->comm_len = nm.has_comm ? nm.comm_len : 0;
+        memcpy(l->comm, nm.comm, nm.has_comm ? nm.comm_len + 1 : 1);
+        if (!nm.has_comm)
+            l->comm[0] = '\0';
+        lsn_exe_release(l->exe);
+        l->exe = exe;
+        l->exe_len = exe ? nm.exe_len : 0;
+        lsn_exe_hold(exe);
+    }
+    return LSN_OK;
+}

@@ -1,0 +1,272 @@
+/* rows.c - the row store: add with dedupe, inode index, rollback, contract
+ * sort, shared exe texts, release. See rows.h. */
+#include "rows.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- inode map ---- */
+
+static size_t map_slot(const struct lsn_inode_map *m, uint64_t inode)
+{
+    size_t mask = m->cap - 1, i;
+    uint64_t h = inode * 0x9E3779B97F4A7C15u;
+    for (i = (size_t)(h >> 29) & mask; m->keys[i] && m->keys[i] != inode; i = (i + 1) & mask)
+        ;
+    return i;
+}
+
+uint32_t *lsn_map_find(const struct lsn_inode_map *m, uint64_t inode)
+{
+    size_t i;
+    if (!m->cap || inode == 0)
+        return NULL;
+    i = map_slot(m, inode);
+    return m->keys[i] ? &m->vals[i] : NULL;
+}
+
+uint32_t *lsn_map_put(struct lsn_inode_map *m, uint64_t inode, int *added)
+{
+    size_t i;
+    if ((m->n + 1) * 2 > m->cap) {
+        struct lsn_inode_map g = {NULL, NULL, 0, m->cap ? m->cap * 2 : 64};
+        g.keys = calloc(g.cap, sizeof *g.keys);
+        g.vals = calloc(g.cap, sizeof *g.vals);
+        if (!g.keys || !g.vals) {
+            free(g.keys);
+            free(g.vals);
+            return NULL;
+        }
+        for (i = 0; i < m->cap; i++) {
+            if (m->keys[i]) {
+                size_t j = map_slot(&g, m->keys[i]);
+                g.keys[j] = m->keys[i];
+                g.vals[j] = m->vals[i];
+            }
+        }
+        g.n = m->n;
+        free(m->keys);
+        free(m->vals);
+        *m = g;
+    }
+    i = map_slot(m, inode);
+    *added = m->keys[i] == 0;
+    if (*added) {
+        m->keys[i] = inode;
+        m->vals[i] = 0;
+        m->n++;
+    }
+    return &m->vals[i];
+}
+
+void lsn_map_free(struct lsn_inode_map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- rows ---- */
+
+int lsn_rows_add(struct lsn_rows *rows, uint16_t port, enum lsn_family family,
+                 const uint8_t address[16], uint64_t inode, uint64_t netns, int netns_host)
+{
+    struct lsn_listener *l;
+    if (rows->n == rows->cap) {
+        size_t ncap = rows->cap ? rows->cap * 2 : 16;
+        struct lsn_listener *nv;
+        if (ncap > UINT32_MAX)
+            return -1;
+        nv = realloc(rows->v, ncap * sizeof *nv);
+        if (!nv)
+            return -1;
+        rows->v = nv;
+        rows->cap = ncap;
+    }
+    if (inode != 0) {
+        int added;
+        uint32_t *row = lsn_map_put(&rows->by_inode, inode, &added);
+        if (!row)
+            return -1;
+        if (!added)
+            return 0;
+        *row = (uint32_t)rows->n;
+        rows->unowned++;
+    }
+    l = &rows->v[rows->n];
+    memset(l, 0, sizeof *l);
+    l->port = port;
+    l->family = family;
+    memcpy(l->bind_address, address, 16);
+    l->inode = inode;
+    l->pid = -1;
+    l->exe = NULL;
+    l->netns = netns;
+    l->netns_host = netns_host;
+    rows->n++;
+    return 1;
+}
+
+void lsn_rows_rollback(struct lsn_rows *rows, size_t n0)
+{
+    size_t i;
+    for (i = n0; i < rows->n; i++)
+        if (rows->v[i].inode != 0)
+            rows->unowned--;
+    rows->n = n0;
+    if (rows->by_inode.cap) { /* same capacity: putting back cannot fail */
+        struct lsn_inode_map *m = &rows->by_inode;
+        int added;
+        memset(m->keys, 0, m->cap * sizeof *m->keys);
+        m->n = 0;
+        for (i = 0; i < rows->n; i++)
+            if (rows->v[i].inode != 0)
+                *lsn_map_put(m, rows->v[i].inode, &added) = (uint32_t)i;
+    }
+}
+
+/* ---- contract order ---- */
+
+static int row_cmp(const void *pa, const void *pb)
+{
+    const struct lsn_listener *a = pa, *b = pb;
+    int m;
+    if (a->port != b->port)
+        return a->port < b->port ? -1 : 1;
+    if (a->family != b->family)
+        return a->family == LSN_FAMILY_IPV4 ? -1 : 1;
+    m = memcmp(a->bind_address, b->bind_address, 16);
+    if (m)
+        return m;
+    if (a->inode != b->inode)
+        return a->inode < b->inode ? -1 : 1;
+    return 0;
+}
+
+/* Rows are large and their ports mostly distinct: a two-pass radix sort of
+ * row numbers by port, one in-place permutation of the rows, then an
+ * insertion sort within a run of one port (qsort past 16 rows). Without
+ * memory for the row numbers it falls back to qsort of the whole array. */
+void lsn_rows_sort(struct lsn_rows *rows)
+{
+    struct lsn_listener *v = rows->v;
+    size_t n = rows->n;
+    uint32_t *at, *tmp;
+    size_t count[256], i, run;
+    unsigned shift;
+
+    if (n < 2)
+        return;
+    at = n <= UINT32_MAX ? malloc(2 * n * sizeof *at) : NULL;
+    if (!at) {
+        qsort(v, n, sizeof *v, row_cmp);
+        return;
+    }
+    tmp = at + n;
+    for (i = 0; i < n; i++)
+        at[i] = (uint32_t)i;
+    for (shift = 0; shift <= 8; shift += 8) { /* low byte, then high byte: stable */
+        size_t sum = 0;
+        memset(count, 0, sizeof count);
+        for (i = 0; i < n; i++)
+            count[(v[at[i]].port >> shift) & 0xFF]++;
+        for (i = 0; i < 256; i++) {
+            size_t k = count[i];
+            count[i] = sum;
+            sum += k;
+        }
+        for (i = 0; i < n; i++)
+            tmp[count[(v[at[i]].port >> shift) & 0xFF]++] = at[i];
+        memcpy(at, tmp, n * sizeof *at);
+    }
+    /* at[k] is the row that belongs at k: move the rows cycle by cycle. */
+    for (i = 0; i < n; i++) {
+        struct lsn_listener hold;
+        size_t k = i, from;
+        if (at[i] == i)
+            continue;
+        hold = v[i];
+        while ((from = at[k]) != i) {
+            v[k] = v[from];
+            at[k] = (uint32_t)k;
+            k = from;
+        }
+        v[k] = hold;
+        at[k] = (uint32_t)k;
+    }
+    free(at);
+    for (i = 0; i < n; i = run) {
+        for (run = i + 1; run < n && v[run].port == v[i].port; run++)
+            ;
+        if (run - i > 16) {
+            qsort(v + i, run - i, sizeof *v, row_cmp);
+        } else { /* a port's few addresses: insertion sort */
+            size_t j, k;
+            for (j = i + 1; j < run; j++) {
+                struct lsn_listener hold = v[j];
+                for (k = j; k > i && row_cmp(&v[k - 1], &hold) > 0; k--)
+                    v[k] = v[k - 1];
+                v[k] = hold;
+            }
+        }
+    }
+}
+
+/* ---- shared exe texts ---- */
+
+/* The number of rows that point at text, then the bytes and a NUL. */
+struct shared_exe {
+    size_t rows;
+    char text[];
+};
+
+static struct shared_exe *exe_of(char *text)
+{
+    return (struct shared_exe *)(void *)(text - offsetof(struct shared_exe, text));
+}
+
+char *lsn_exe_copy(const char *text, size_t len)
+{
+    struct shared_exe *e = malloc(sizeof *e + len + 1);
+    if (!e)
+        return NULL;
+    e->rows = 0;
+    memcpy(e->text, text, len);
+    e->text[len] = '\0';
+    /* Not a leak: e is recovered from its text by exe_of (offsetof). */
+    // cppcheck-suppress memleak
+    return e->text;
+}
+
+void lsn_exe_hold(char *text)
+{
+    if (text)
+        exe_of(text)->rows++;
+}
+
+void lsn_exe_release(char *text)
+{
+    struct shared_exe *e;
+    if (!text)
+        return;
+    e = exe_of(text);
+    if (e->rows <= 1)
+        free(e);
+    else
+        e->rows--;
+}
+
+void lsn_rows_release(struct lsn_listener *v, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        lsn_exe_release(v[i].exe);
+    free(v);
+}
+
+void lsn_rows_free(struct lsn_rows *rows)
+{
+    lsn_rows_release(rows->v, rows->n);
+    lsn_map_free(&rows->by_inode);
+    memset(rows, 0, sizeof *rows);
+}

@@ -1,0 +1,64 @@
+/* rows.h - private to collector/: the row store of one lsn_collect call.
+ *
+ * Rows in the order their table lines came, one per socket inode (a line
+ * whose inode is already a row is a duplicate), an index from inode to row,
+ * and the count of rows that have an inode and no owner yet. An owner's exe
+ * text is shared by the rows it owns (counted). */
+#ifndef LISTENERS_ROWS_H
+#define LISTENERS_ROWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "listeners.h"
+
+/* A map from a nonzero inode (a socket's, a network namespace's) to a 32-bit
+ * value: open addressing, key 0 = empty, cap 0 or a power of two at least
+ * twice n. */
+struct lsn_inode_map {
+    uint64_t *keys;
+    uint32_t *vals;
+    size_t n, cap;
+};
+
+/* The value of inode, or NULL. */
+uint32_t *lsn_map_find(const struct lsn_inode_map *m, uint64_t inode);
+/* The value of nonzero inode, added (*added = 1, value 0) when absent; NULL
+ * when out of memory. */
+uint32_t *lsn_map_put(struct lsn_inode_map *m, uint64_t inode, int *added);
+void lsn_map_free(struct lsn_inode_map *m);
+
+struct lsn_rows {
+    struct lsn_listener *v;
+    size_t n, cap;
+    struct lsn_inode_map by_inode; /* socket inode -> row index */
+    size_t unowned;                /* rows with an inode and no owner yet */
+};
+
+/* Adds a listening socket. 1 added, 0 duplicate (its inode is a row), -1
+ * out of memory. The row has no owner (pid -1). */
+int lsn_rows_add(struct lsn_rows *rows, uint16_t port, enum lsn_family family,
+                 const uint8_t address[16], uint64_t inode, uint64_t netns, int netns_host);
+
+/* Drops the rows from index n0 on (a skipped namespace) and rebuilds the
+ * inode index without them. */
+void lsn_rows_rollback(struct lsn_rows *rows, size_t n0);
+
+/* Sorts the rows into the contract's order (port, family, address, inode). */
+void lsn_rows_sort(struct lsn_rows *rows);
+
+/* A counted copy of an exe text for the rows of one owner: len bytes and a
+ * NUL, held by no row yet; NULL when out of memory. Each row that takes it
+ * calls lsn_exe_hold (at least one must); lsn_exe_release drops one hold
+ * and frees the copy with the last. NULL is fine for both. */
+char *lsn_exe_copy(const char *text, size_t len);
+void lsn_exe_hold(char *text);
+void lsn_exe_release(char *text);
+
+/* Releases rows v[0..n-1] and the array. */
+void lsn_rows_release(struct lsn_listener *v, size_t n);
+
+/* Releases everything the store holds. */
+void lsn_rows_free(struct lsn_rows *rows);
+
+#endif

@@ -1,0 +1,200 @@
+/* tables.c - Method step 1: the listening sockets of a net/tcp or net/tcp6
+ * table, into the row store. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "internal.h"
+#include "procfs.h"
+
+#include "line_splitter.h"
+#include "tcp_line.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#define READ_CHUNK 4096
+
+/* Early stop (contract "Method" step 1). Linux prints /proc/net/tcp{,6} with
+ * tcp_seq_*: the whole listening hash (lhash2) first, then the established
+ * hash (ehash: ESTABLISHED, TIME_WAIT, FIN_WAIT*, SYN_RECV request socks on
+ * kernels >= 4.4). A socket in the listening hash always prints 0A: the
+ * state is stored LISTEN before inet_csk_listen_start hashes it, and
+ * tcp_set_state(TCP_CLOSE) unhashes it before the state leaves LISTEN; the
+ * established hash never holds a LISTEN socket. Kernels before 4.4 print
+ * SYN_RECV (03) open requests under their listener, inside the listening
+ * section. Reads are not atomic: between read() calls the kernel re-seeks
+ * with tcp_seek_last_pos, which resumes in the phase it left off and never
+ * goes back from the established phase to the listening phase. So on live
+ * procfs, once a line is neither 0A nor 03, no later read of the same open
+ * file can yield a 0A line: stopping there loses nothing a read to EOF would
+ * give (a listener created after the read started may be missed either way;
+ * that is the ordinary snapshot race, not the stop's).
+ *
+ * Fallback: the stop is armed only when the table lives on procfs
+ * (fstatfs magic 0x9fa0) on Linux. Anything else -- fixtures, snapshots
+ * copied to a regular filesystem, a --proc tree that is not procfs -- is
+ * untrusted text whose order nobody promised, so it is read to EOF and a 0A
+ * line after an established line still counts. Each file (tcp, tcp6) is
+ * judged on its own. --stats says where each read stopped.
+ *
+ * Short read = EOF, also only on procfs: seq_read_iter fills the caller's
+ * buffer until the iterator ends, the buffer is full, or the next record
+ * does not fit in the seq buffer (>= 4 KiB). A tcp/tcp6 record is under
+ * 256 bytes, so a read that returns 512 or more bytes short of the 4 KiB
+ * asked for means the iterator ended: the EOF read is skipped. That saves
+ * one pass over the established hash per table (~2 ms on this kind of host
+ * even when the hash is empty), which is what an idle host pays. */
+
+/* One table being read: where it goes and what it counts. */
+struct table {
+    const struct lsn_run *run;
+    struct lsn_rows *rows;
+    const struct lsn_origin *origin;
+    const char *path;
+    enum lsn_family family;
+    struct lsn_table_stats *ts;
+};
+
+/* 0 go on, 1 the early stop fired, -1 out of memory. */
+static int handle_line(const struct table *t, const char *line, size_t len, uint64_t lineno)
+{
+    struct lsn_tcp_line tl;
+    enum lsn_tcp_status st =
+        lsn_parse_tcp_line(line, len, t->family, t->run->opts->byte_order, &tl);
+    t->ts->lines++;
+    if (st == LSN_TCP_HEADER)
+        return 0;
+    if (st != LSN_TCP_OK) {
+        t->ts->malformed++;
+        lsn_emit(t->run, LSN_DIAG_MALFORMED_LINE, t->path, lineno, 0, -1, t->origin->netns,
+                 lsn_tcp_status_text(st, t->family));
+        return 0;
+    }
+    if (tl.state != LSN_TCP_LISTEN) {
+        if (t->ts->stop_allowed && tl.state != 0x03) {
+            t->ts->stopped_early = 1;
+            t->ts->stop_line = lineno;
+            return 1;
+        }
+        return 0;
+    }
+    t->ts->listening++;
+    switch (lsn_rows_add(t->rows, tl.local_port, t->family, tl.local_address, tl.inode,
+                         t->origin->netns, t->origin->host)) {
+    case 0: t->ts->duplicates++; return 0;
+    case 1: return 0;
+    default: return -1;
+    }
+}
+
+/* Drains the splitter. -1 out of memory, 1 when the early stop fired, else 0. */
+static int drain(const struct table *t, struct lsn_splitter *s, enum lsn_split_status stop)
+{
+    const char *line;
+    size_t len;
+    enum lsn_split_status st;
+    while ((st = lsn_splitter_next(s, &line, &len)) != stop) {
+        uint64_t no = lsn_splitter_line_number(s);
+        if (st == LSN_SPLIT_LINE || st == LSN_SPLIT_LAST_LINE) {
+            int h = handle_line(t, line, len, no);
+            if (h != 0)
+                return h;
+        } else if (st == LSN_SPLIT_TOO_LONG) {
+            t->ts->lines++;
+            t->ts->malformed++;
+            lsn_emit(t->run, LSN_DIAG_MALFORMED_LINE, t->path, no, 0, -1, t->origin->netns,
+                     lsn_tcp_status_text(LSN_TCP_TOO_LONG, t->family));
+        } else {
+            break; /* NEED_MORE/END out of turn: nothing more to take */
+        }
+    }
+    return 0;
+}
+
+/* Reads the open table fd to its end (or the early stop). LSN_OK, or
+ * LSN_ERR_TABLE with *why and *err, or LSN_ERR_NOMEM. */
+static enum lsn_status read_lines(const struct table *t, int fd, enum lsn_reason *why, int *err)
+{
+    char chunk[READ_CHUNK];
+    char linebuf[LSN_TCP_LINE_MAX];
+    struct lsn_splitter s;
+    uint64_t cap =
+        t->run->opts->max_table_bytes ? t->run->opts->max_table_bytes : LSN_DEFAULT_MAX_TABLE_BYTES;
+    struct lsn_table_stats *ts = t->ts;
+
+    lsn_splitter_init(&s, linebuf, sizeof linebuf);
+    for (;;) {
+        ssize_t got = read(fd, chunk, sizeof chunk);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            *err = errno;
+            *why = LSN_REASON_READ;
+            return LSN_ERR_TABLE;
+        }
+        if (got == 0)
+            break;
+        ts->bytes += (uint64_t)got;
+        if (ts->bytes > cap) {
+            *err = EFBIG;
+            *why = LSN_REASON_TOO_LARGE;
+            return LSN_ERR_TABLE;
+        }
+        lsn_splitter_feed(&s, chunk, (size_t)got);
+        int dr = drain(t, &s, LSN_SPLIT_NEED_MORE);
+        if (dr < 0)
+            return LSN_ERR_NOMEM;
+        if (dr != 0)
+            break;
+        if (ts->stop_allowed && (size_t)got + 512 <= sizeof chunk) {
+            ts->short_eof = 1;
+            break;
+        }
+    }
+    if (!ts->stopped_early) {
+        lsn_splitter_finish(&s);
+        if (drain(t, &s, LSN_SPLIT_END) < 0)
+            return LSN_ERR_NOMEM;
+    }
+    return LSN_OK;
+}
+
+enum lsn_status lsn_read_table(const struct lsn_run *run, struct lsn_rows *rows,
+                               const struct lsn_origin *origin, int dirfd, const char *name,
+                               const char *rel, enum lsn_family family, enum lsn_table_need need,
+                               struct lsn_table_stats *ts, enum lsn_reason *why, int *err)
+{
+    char path[LSN_PROC_PATH_CAP];
+    struct table t = {run, rows, origin, path, family, ts};
+    uint64_t t0 = lsn_now_ns();
+    enum lsn_status st = LSN_OK;
+    int fd;
+
+    *why = LSN_REASON_NONE;
+    *err = 0;
+    lsn_proc_path(path, sizeof path, run->root, 0, rel);
+    fd = lsn_proc_open_table(dirfd, name, why, err);
+    if (fd < 0) {
+        if (need == LSN_TABLE_OPTIONAL && *why == LSN_REASON_OPEN && *err == ENOENT) {
+            *why = LSN_REASON_NONE;
+            *err = 0;
+            ts->nanoseconds = lsn_now_ns() - t0;
+            return LSN_OK;
+        }
+        st = LSN_ERR_TABLE;
+    } else {
+        ts->read = 1;
+        ts->stop_allowed = lsn_proc_is_procfs(fd);
+        st = read_lines(&t, fd, why, err);
+        close(fd);
+    }
+    ts->nanoseconds = lsn_now_ns() - t0;
+    if (st != LSN_ERR_TABLE || need == LSN_TABLE_REQUIRED)
+        return st;
+    if (need == LSN_TABLE_NAMESPACE) {
+        lsn_emit(run, LSN_DIAG_NAMESPACE, path, 0, *err, origin->member, origin->netns,
+                 lsn_reason_text(*why));
+        return LSN_ERR_TABLE;
+    }
+    lsn_emit(run, LSN_DIAG_TABLE, path, 0, *err, -1, origin->netns, lsn_reason_text(*why));
+    return LSN_OK;
+}
