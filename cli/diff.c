@@ -8,6 +8,7 @@
 #include "json_string.h"
 #include "listeners.h"
 #include "options.h"
+#include "procfs.h"
 #include "sandbox.h"
 #include "socket_link.h"
 
@@ -325,33 +326,39 @@ static int load(struct doc *d)
 
 /* ---- holders, from a snapshot (--proc DIR) ---- */
 
-/* 1: pid holds socket:[inode] in DIR; 0: it does not; -1: unreadable. */
+struct find_socket {
+    uint64_t inode;
+    int found;
+};
+
+static int find_socket(void *ctx, const char *fd_name, const char *link, uint64_t inode)
+{
+    struct find_socket *f = ctx;
+    (void)fd_name;
+    (void)link;
+    if (inode == f->inode)
+        f->found = 1;
+    return f->found;
+}
+
+/* 1: pid holds socket:[inode] in DIR; 0: it does not; -1: unreadable. The
+ * fd links are read as the collector reads them (procfs.c). */
 static int holds(const char *proc, int64_t pid, uint64_t inode)
 {
-    char path[4200], link[64];
-    int found = 0, fd;
-    DIR *dir;
-    struct dirent *e;
-    if (pid < 0)
+    struct find_socket f = {inode, 0};
+    int rootfd, pidfd;
+    if (pid <= 0 || pid > INT32_MAX)
         return 0;
-    snprintf(path, sizeof path, "%s/%" PRId64 "/fd", proc, pid);
-    fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
+    rootfd = lsn_proc_open_dir(AT_FDCWD, proc);
+    if (rootfd < 0)
         return -1;
-    dir = fdopendir(fd);
-    if (!dir) {
-        close(fd);
+    pidfd = lsn_proc_open_pid(rootfd, (int32_t)pid);
+    close(rootfd);
+    if (pidfd < 0)
         return -1;
-    }
-    while (!found && (e = readdir(dir)) != NULL) {
-        ssize_t n = readlinkat(dirfd(dir), e->d_name, link, sizeof link);
-        uint64_t ino;
-        if (n > 0 && (size_t)n < sizeof link &&
-            lsn_parse_socket_link(link, (size_t)n, &ino) == LSN_LINK_SOCKET && ino == inode)
-            found = 1;
-    }
-    closedir(dir);
-    return found;
+    int err = lsn_proc_each_socket(pidfd, find_socket, &f, NULL, NULL);
+    close(pidfd);
+    return err ? -1 : f.found;
 }
 
 /* The inode of the row of ours with r's key in the snapshot, or 0. */

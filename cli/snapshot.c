@@ -5,8 +5,8 @@
 
 #include "listeners.h"
 #include "options.h"
+#include "procfs.h"
 #include "sandbox.h"
-#include "socket_link.h"
 #include "tar.h"
 
 #include <dirent.h>
@@ -26,7 +26,6 @@
 #endif
 
 #define CREATE (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
-#define COMM_CAP 4096 /* comm is at most 64 bytes on any kernel; a copy keeps up to this */
 #define LINK_CAP 4096
 
 const char lsn_snapshot_help[] =
@@ -57,16 +56,13 @@ struct snap {
 
 static void fail(struct snap *s, const char *rel, int err);
 
-/* Reads <dirfd>/<rel> as a "net:[N]" link: the text in link (NUL-ended) and
- * the inode, or 0 when it is missing or malformed. */
-static uint64_t read_netns(int dirfd, const char *rel, char link[64])
+/* Reads <dirfd>/<rel> as a "net:[N]" link (procfs.c, as the collector
+ * does): the text in link (NUL-ended) and the inode, or 0 when it is
+ * missing or malformed. */
+static uint64_t read_netns(int dirfd, const char *rel, char link[LSN_PROC_LINK_MAX])
 {
-    uint64_t inode;
-    ssize_t n = readlinkat(dirfd, rel, link, 63);
-    if (n <= 0 || n >= 63 || lsn_parse_ns_link(link, (size_t)n, "net", &inode) != 0)
-        return 0;
-    link[n] = '\0';
-    return inode;
+    int err;
+    return lsn_proc_netns(dirfd, rel, &err, link);
 }
 
 /* Records pid as a member of netns, keeping the lowest pid of each. */
@@ -146,14 +142,11 @@ static int copy_table(struct snap *s, const char *rel)
 {
     char buf[8192];
     uint64_t total = 0;
-    struct stat st;
-    int in = openat(s->src, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY), out;
-    if (in < 0)
-        return errno == ENOENT ? 0 : -1;
-    if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(in);
-        errno = EINVAL;
-        return -1;
+    enum lsn_reason why;
+    int err, out, in = lsn_proc_open_table(s->src, rel, &why, &err);
+    if (in < 0) { /* the collector's checks: a regular file, opened non-blocking */
+        errno = why == LSN_REASON_NOT_REGULAR ? EINVAL : err;
+        return why == LSN_REASON_OPEN && err == ENOENT ? 0 : -1;
     }
     out = openat(s->dst, rel, CREATE, 0644);
     if (out < 0) {
@@ -196,96 +189,73 @@ static int copy_table(struct snap *s, const char *rel)
     return -1;
 }
 
-/* "0", "123": decimal without a leading zero, at most 10 digits. */
-static int decimal_name(const char *n)
+/* One socket fd link of a process being copied. */
+struct copy_links {
+    struct snap *s;
+    const char *pid;
+    uint64_t links;
+};
+
+/* <pid>/fd/<name> -> socket:[inode] in the snapshot; the directories with
+ * the first link. Nonzero stops the walk of fd/ (the snapshot failed). */
+static int copy_link(void *ctx, const char *fd_name, const char *link, uint64_t inode)
 {
-    size_t i;
-    if (n[0] < '0' || n[0] > '9' || (n[0] == '0' && n[1] != '\0'))
-        return 0;
-    for (i = 0; n[i]; i++)
-        if (n[i] < '0' || n[i] > '9' || i >= 10)
-            return 0;
-    return 1;
+    struct copy_links *c = ctx;
+    char rel[2 * 256 + 8]; /* "<pid>/fd/<fd>": two d_names at most */
+    (void)inode;
+    if (c->links == 0) {
+        snprintf(rel, sizeof rel, "%s/fd", c->pid);
+        if (mkdirat(c->s->dst, c->pid, 0755) != 0 || mkdirat(c->s->dst, rel, 0755) != 0) {
+            fail(c->s, rel, errno);
+            return 1;
+        }
+    }
+    snprintf(rel, sizeof rel, "%s/fd/%s", c->pid, fd_name);
+    if (symlinkat(link, c->s->dst, rel) != 0) {
+        fail(c->s, rel, errno);
+        return 1;
+    }
+    c->links++;
+    return 0;
 }
 
-static void one_process(struct snap *s, const char *pid)
+/* What the collector reads of one process, through the same procfs.c
+ * calls: its socket fd links, and for a holder its comm (as the collector
+ * keeps it: at most LSN_COMM_MAX bytes, written back with one '\n') and its
+ * exe and ns/net links. */
+static void one_process(struct snap *s, int32_t pid_number)
 {
-    char rel[2 * 256 + 8], link[LINK_CAP]; /* "<pid>/fd/<fd>": two d_names at most */
-    int pidfd, fdfd, dfd;
-    DIR *fds;
-    struct dirent *e;
-    uint64_t links = 0;
+    char pid[16], rel[64], link[LINK_CAP], nslink[LSN_PROC_LINK_MAX];
+    struct copy_links c;
+    int pidfd;
 
-    pidfd = openat(s->src, pid, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    snprintf(pid, sizeof pid, "%d", (int)pid_number);
+    pidfd = lsn_proc_open_pid(s->src, pid_number);
     if (pidfd < 0) {
         s->skipped++;
         return;
     }
-    char nslink[64];
     uint64_t netns = s->all_netns ? read_netns(pidfd, "ns/net", nslink) : 0;
     if (netns)
-        note_member(s, netns, (uint32_t)strtoul(pid, NULL, 10));
-    fdfd = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    fds = fdfd >= 0 ? fdopendir(fdfd) : NULL;
-    if (!fds) {
-        if (fdfd >= 0)
-            close(fdfd);
+        note_member(s, netns, (uint32_t)pid_number);
+    c.s = s;
+    c.pid = pid;
+    c.links = 0;
+    if (lsn_proc_each_socket(pidfd, copy_link, &c, NULL, NULL) != 0) {
         close(pidfd);
         s->skipped++;
         return;
     }
-    dfd = dirfd(fds);
-    while (!s->failed && (e = readdir(fds)) != NULL) {
-        uint64_t inode;
-        ssize_t n;
-        if (!decimal_name(e->d_name))
-            continue;
-        n = readlinkat(dfd, e->d_name, link, 64);
-        if (n <= 0 || n >= 64 || lsn_parse_socket_link(link, (size_t)n, &inode) != LSN_LINK_SOCKET)
-            continue;
-        link[n] = '\0';
-        if (links == 0) {
-            snprintf(rel, sizeof rel, "%s", pid);
-            if (mkdirat(s->dst, rel, 0755) != 0) {
-                fail(s, rel, errno);
-                break;
-            }
-            snprintf(rel, sizeof rel, "%s/fd", pid);
-            if (mkdirat(s->dst, rel, 0755) != 0) {
-                fail(s, rel, errno);
-                break;
-            }
-        }
-        snprintf(rel, sizeof rel, "%s/fd/%s", pid, e->d_name);
-        if (symlinkat(link, s->dst, rel) != 0) {
-            fail(s, rel, errno);
-            break;
-        }
-        links++;
-    }
-    closedir(fds);
-    if (links > 0 && !s->failed) {
-        char comm[COMM_CAP];
-        size_t got = 0;
-        int c = openat(pidfd, "comm", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-        struct stat st;
-        if (c >= 0 && fstat(c, &st) == 0 && S_ISREG(st.st_mode)) {
-            for (;;) {
-                ssize_t n = read(c, comm + got, sizeof comm - got);
-                if (n < 0 && errno == EINTR)
-                    continue;
-                if (n <= 0)
-                    break;
-                got += (size_t)n;
-                if (got == sizeof comm)
-                    break;
-            }
+    if (c.links > 0 && !s->failed) {
+        char comm[LSN_COMM_MAX + 2];
+        const char *why;
+        size_t len;
+        if (lsn_proc_read_comm(pidfd, comm, &len, &why) == 0) {
+            comm[len] = '\n';
             snprintf(rel, sizeof rel, "%s/comm", pid);
-            put_file(s, rel, comm, got);
+            put_file(s, rel, comm, len + 1);
         }
-        if (c >= 0)
-            close(c);
-        ssize_t n = readlinkat(pidfd, "exe", link, sizeof link);
+        ssize_t n = lsn_proc_read_exe(pidfd, link, sizeof link);
         if (n > 0 && (size_t)n < sizeof link && !memchr(link, '\0', (size_t)n)) {
             link[n] = '\0';
             snprintf(rel, sizeof rel, "%s/exe", pid);
@@ -295,7 +265,7 @@ static void one_process(struct snap *s, const char *pid)
         if (netns && !s->failed)
             put_netns_link(s, pid, nslink);
         s->processes++;
-        s->links += links;
+        s->links += c.links;
     }
     close(pidfd);
 }
@@ -306,7 +276,7 @@ static void one_process(struct snap *s, const char *pid)
  * run would skip that namespace; a partial copy would replay differently). */
 static void copy_namespaces(struct snap *s)
 {
-    char pid[16], rel[64], link[64];
+    char pid[16], rel[64], link[LSN_PROC_LINK_MAX];
     for (size_t i = 0; i < s->member_count && !s->failed; i++) {
         const struct ns_member *m = &s->members[i];
         if (m->netns == s->host_netns)
@@ -340,8 +310,7 @@ int lsn_snapshot_run(const struct lsn_args *args)
     struct timespec now;
     struct tm tm;
     char stamp[64], manifest[1024];
-    DIR *pids = NULL;
-    struct dirent *e;
+    struct lsn_proc_pids pids = {NULL};
 
     memset(&s, 0, sizeof s);
     s.src = s.dst = -1;
@@ -376,9 +345,9 @@ int lsn_snapshot_run(const struct lsn_args *args)
     clock_gettime(CLOCK_REALTIME, &now);
     gmtime_r(&now.tv_sec, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    pids = fdopendir(openat(s.src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!pids) {
-        fprintf(stderr, "listeners: snapshot: %s: %s\n", source, strerror(errno));
+    int perr = lsn_proc_pids_open(s.src, &pids);
+    if (perr) {
+        fprintf(stderr, "listeners: snapshot: %s: %s\n", source, strerror(perr));
         goto out;
     }
     if (sandbox && lsn_sandbox_enter_snapshot(s.dst) != 0 && errno != ENOSYS && errno != EOPNOTSUPP)
@@ -401,14 +370,13 @@ int lsn_snapshot_run(const struct lsn_args *args)
         goto out;
     }
     if (s.all_netns) {
-        char link[64];
+        char link[LSN_PROC_LINK_MAX];
         s.host_netns = read_netns(s.src, "self/ns/net", link);
         if (s.host_netns && put_netns_link(&s, "self", link) != 0)
             goto out;
     }
-    while (!s.failed && (e = readdir(pids)) != NULL)
-        if (decimal_name(e->d_name))
-            one_process(&s, e->d_name);
+    for (int32_t pid; !s.failed && (pid = lsn_proc_pids_next(&pids)) > 0;)
+        one_process(&s, pid);
     if (s.all_netns && !s.failed)
         copy_namespaces(&s);
     if (s.failed)
@@ -450,8 +418,7 @@ int lsn_snapshot_run(const struct lsn_args *args)
     rc = fflush(stdout) == 0 ? 0 : 1;
 out:
     free(s.members);
-    if (pids)
-        closedir(pids);
+    lsn_proc_pids_close(&pids);
     if (archive_fd >= 0)
         close(archive_fd);
     if (s.dst >= 0)
