@@ -3,9 +3,10 @@
 #               print this host's listeners
 #   make check  install what the tests need (apt, only when missing) and run every test
 # Also:
+#   make test        the fast loop: one ASan+UBSan build (clang) and its whole ctest suite
 #   make static      build-static/listeners: a static-pie musl binary (no loader needed)
 #   make fresh-root  the README's two commands in a brand-new Debian 12 root (mmdebstrap)
-.PHONY: run build deps-build check static fresh-root clean
+.PHONY: run build deps-build check test static fresh-root clean
 
 # .ci/deps installs as root, or prints the apt-get line and exits 2.
 deps-build:
@@ -21,6 +22,13 @@ run: build
 check:
 	.ci/check
 
+test:
+	@.ci/deps check
+	cmake -S . -B build-test -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DLISTENERS_SANITIZE=ON \
+	  -DLISTENERS_WERROR=ON >/dev/null
+	cmake --build build-test -j >/dev/null
+	ctest --test-dir build-test --output-on-failure -j "$$(nproc)"
+
 static:
 	@.ci/deps static
 	cmake -S . -B build-static -DCMAKE_TOOLCHAIN_FILE=cmake/musl-static-pie.cmake -DCMAKE_BUILD_TYPE=Release \
@@ -32,4 +40,4 @@ fresh-root:
 	.ci/fresh-root
 
 clean:
-	rm -rf build build-dev build-ci build-static build-fuzz
+	rm -rf build build-dev build-test build-ci build-static build-fuzz
