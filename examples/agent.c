@@ -10,9 +10,9 @@
  *   ~ ipv4 0.0.0.0:22 inode 1234 pid 812 -> 900 comm ...  owner changed
  * Build: cc agent.c $(pkg-config --cflags --libs listeners) */
 #define _POSIX_C_SOURCE 200809L
-#include <listeners.h>
-#include <address_text.h>
-#include <json_string.h>
+#include <listeners/address_text.h>
+#include <listeners/json_string.h>
+#include <listeners/listeners.h>
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs this build into a staging prefix, builds examples/agent.c against
-# the installed library through pkg-config (as an agent would), and runs it
+# the installed library through find_package and through pkg-config (as an
+# agent would), and runs both
 # on a small proc tree: it must print the one listener, exactly.
 # Usage: check_agent.sh BUILD_DIR SOURCE_DIR C_COMPILER
 set -euo pipefail
@@ -9,8 +10,18 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cmake --install "$build" --prefix "$work/stage" >/dev/null
 export PKG_CONFIG_PATH="$work/stage/lib/pkgconfig:$work/stage/lib64/pkgconfig"
-cmake -S "$src/examples" -B "$work/agent" -DCMAKE_C_COMPILER="$cc" >/dev/null
+# The installed headers are only reachable as <listeners/x.h>: the .pc files
+# and the CMake package add the include directory, not include/listeners.
+if pkg-config --cflags listeners | grep -q 'include/listeners'; then
+  echo "pkg-config --cflags listeners adds include/listeners: $(pkg-config --cflags listeners)" >&2
+  exit 1
+fi
+# Once through the CMake package (find_package), once through pkg-config.
+cmake -S "$src/examples" -B "$work/agent" -DCMAKE_C_COMPILER="$cc" \
+  -DCMAKE_PREFIX_PATH="$work/stage" >/dev/null
 cmake --build "$work/agent" >/dev/null
+cmake -S "$src/examples" -B "$work/agent-pc" -DCMAKE_C_COMPILER="$cc" -DAGENT_FIND=pkg-config >/dev/null
+cmake --build "$work/agent-pc" >/dev/null
 
 tree=$work/proc
 mkdir -p "$tree/net" "$tree/42/fd"
@@ -20,10 +31,12 @@ ln -s 'socket:[12345]' "$tree/42/fd/3"
 printf 'sshd\n' >"$tree/42/comm"
 ln -s /usr/sbin/sshd "$tree/42/exe"
 
-got=$("$work/agent/agent" --proc "$tree" --count 2 --interval 0)
 want='+ ipv4 0.0.0.0:22 inode 12345 pid 42 comm "sshd"'
-if [ "$got" != "$want" ]; then
-  printf 'agent printed:\n%s\nwanted:\n%s\n' "$got" "$want" >&2
-  exit 1
-fi
-echo "ok: agent built against the installed library and printed: $got"
+for how in agent agent-pc; do
+  got=$("$work/$how/agent" --proc "$tree" --count 2 --interval 0)
+  if [ "$got" != "$want" ]; then
+    printf '%s printed:\n%s\nwanted:\n%s\n' "$how" "$got" "$want" >&2
+    exit 1
+  fi
+done
+echo "ok: agent built against the installed library (find_package and pkg-config) and printed: $got"
