@@ -205,10 +205,8 @@ static int copy_link(void *ctx, const char *fd_name, const char *link, uint64_t 
     (void)inode;
     if (c->links == 0) {
         snprintf(rel, sizeof rel, "%s/fd", c->pid);
-        if (mkdirat(c->s->dst, c->pid, 0755) != 0 || mkdirat(c->s->dst, rel, 0755) != 0) {
-            fail(c->s, rel, errno);
+        if (make_dir(c->s, c->pid) != 0 || make_dir(c->s, rel) != 0)
             return 1;
-        }
     }
     snprintf(rel, sizeof rel, "%s/fd/%s", c->pid, fd_name);
     if (symlinkat(link, c->s->dst, rel) != 0) {
@@ -221,8 +219,8 @@ static int copy_link(void *ctx, const char *fd_name, const char *link, uint64_t 
 
 /* What the collector reads of one process, through the same procfs.c
  * calls: its socket fd links, and for a holder its comm (as the collector
- * keeps it: at most LSN_COMM_MAX bytes, written back with one '\n') and its
- * exe and ns/net links. */
+ * keeps it: at most LSN_COMM_MAX bytes, written back with one '\n'), its
+ * exe link, and with --all-netns its ns/net link. */
 static void one_process(struct snap *s, int32_t pid_number)
 {
     char pid[16], rel[64], link[LINK_CAP], nslink[LSN_PROC_LINK_MAX];
@@ -235,9 +233,17 @@ static void one_process(struct snap *s, int32_t pid_number)
         s->skipped++;
         return;
     }
+    /* --all-netns: the collector reads every pid's ns/net link (its
+     * namespace scan), so every pid's is copied, holder or not. */
     uint64_t netns = s->all_netns ? read_netns(pidfd, "ns/net", nslink) : 0;
-    if (netns)
+    if (netns) {
         note_member(s, netns, (uint32_t)pid_number);
+        snprintf(rel, sizeof rel, "%s/fd", pid); /* so the replay visits it too */
+        if (put_netns_link(s, pid, nslink) != 0 || make_dir(s, rel) != 0) {
+            close(pidfd);
+            return;
+        }
+    }
     c.s = s;
     c.pid = pid;
     c.links = 0;
@@ -262,8 +268,6 @@ static void one_process(struct snap *s, int32_t pid_number)
             if (symlinkat(link, s->dst, rel) != 0)
                 fail(s, rel, errno);
         }
-        if (netns && !s->failed)
-            put_netns_link(s, pid, nslink);
         s->processes++;
         s->links += c.links;
     }
