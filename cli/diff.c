@@ -346,18 +346,17 @@ static int find_socket(void *ctx, const char *fd_name, const char *link, uint64_
 static int holds(const char *proc, int64_t pid, uint64_t inode)
 {
     struct find_socket f = {inode, 0};
-    int rootfd, pidfd;
+    struct lsn_proc_root root;
+    int pidfd, err;
     if (pid <= 0 || pid > INT32_MAX)
         return 0;
-    rootfd = lsn_proc_open_dir(AT_FDCWD, proc);
-    if (rootfd < 0)
+    if (lsn_proc_root_open(&root, proc) != 0)
         return -1;
-    pidfd = lsn_proc_open_pid(rootfd, (int32_t)pid);
-    close(rootfd);
-    if (pidfd < 0)
-        return -1;
-    int err = lsn_proc_each_socket(pidfd, find_socket, &f, NULL, NULL);
-    close(pidfd);
+    pidfd = lsn_proc_open_pid(&root, (int32_t)pid);
+    err = pidfd < 0 ? -1 : lsn_proc_each_socket(&root, pidfd, find_socket, &f, NULL, NULL);
+    if (pidfd >= 0)
+        close(pidfd);
+    lsn_proc_root_close(&root);
     return err ? -1 : f.found;
 }
 

@@ -4,6 +4,7 @@
 #include "options.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef LISTENERS_VERSION
@@ -22,6 +23,7 @@ enum {
     OPT_PRETTY,
     OPT_STATS,
     OPT_ARCHIVE,
+    OPT_MODE,
     OPT_ALL_NETNS,
     OPT_NO_SANDBOX
 };
@@ -38,6 +40,7 @@ static const struct option_spec {
     {"pretty", OPT_PRETTY, LIST, {NULL, NULL, NULL}},
     {"stats", OPT_STATS, LIST, {NULL, NULL, NULL}},
     {"archive", OPT_ARCHIVE, SNAP, {NULL, "FILE", NULL}},
+    {"mode", OPT_MODE, SNAP, {NULL, "MODE", NULL}},
     {"all-netns", OPT_ALL_NETNS, LIST | SNAP, {NULL, NULL, NULL}},
     {"help", 'h', ALL, {NULL, NULL, NULL}},
     {"no-sandbox", OPT_NO_SANDBOX, ALL, {NULL, NULL, NULL}},
@@ -112,6 +115,11 @@ static enum lsn_parse check(struct lsn_args *a, int nops, char **ops)
         return lsn_usage_error(c, "--proc needs a directory", NULL);
     if (a->archive && a->archive[0] == '\0')
         return lsn_usage_error(c, "--archive needs a file name", NULL);
+    if (a->mode && (a->mode[0] == '\0' || strspn(a->mode, "01234567") != strlen(a->mode) ||
+                    strlen(a->mode) > 4 || strtoul(a->mode, NULL, 8) > 0666 ||
+                    (strtoul(a->mode, NULL, 8) & 0600) != 0600))
+        return lsn_usage_error(c, "--mode takes an octal file mode from 0600 to 0666, not",
+                               a->mode);
     if (c == LSN_CMD_LIST) {
         if (a->format && strcmp(a->format, "json") != 0 && strcmp(a->format, "table") != 0)
             return lsn_usage_error(c, "--format takes json or table, not", a->format);
@@ -174,6 +182,7 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
         case OPT_PROC: a->proc = optarg; break;
         case OPT_FORMAT: a->format = optarg; break;
         case OPT_ARCHIVE: a->archive = optarg; break;
+        case OPT_MODE: a->mode = optarg; break;
         case OPT_PRETTY: a->pretty = 1; break;
         case OPT_STATS: a->stats = 1; break;
         case OPT_ALL_NETNS: a->all_netns = 1; break;

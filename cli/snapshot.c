@@ -35,7 +35,9 @@ const char lsn_snapshot_help[] =
     "--all-netns also copies, for every other network namespace, the ns/net\n"
     "link and net/tcp{,6} of its lowest pid, and self/ns/net, which\n"
     "`listeners --all-netns --proc DIR` replays. --proc SOURCE: copy SOURCE\n"
-    "instead of /proc.\n";
+    "instead of /proc. DIR must not exist; it is made 0700 with files 0600\n"
+    "(the archive too), or --mode MODE (0600 to 0666; directories get x where\n"
+    "r), whatever the umask.\n";
 
 /* --all-netns: the lowest pid seen in each network namespace. */
 struct ns_member {
@@ -44,7 +46,9 @@ struct ns_member {
 };
 
 struct snap {
-    int src, dst;
+    struct lsn_proc_root src; /* the source root, read through procfs.c */
+    int dst;
+    mode_t file_mode, dir_mode; /* 0600/0700 unless --mode */
     const char *dir;
     uint64_t processes, links, skipped, namespaces;
     int failed;
@@ -59,10 +63,11 @@ static void fail(struct snap *s, const char *rel, int err);
 /* Reads <dirfd>/<rel> as a "net:[N]" link (procfs.c, as the collector
  * does): the text in link (NUL-ended) and the inode, or 0 when it is
  * missing or malformed. */
-static uint64_t read_netns(int dirfd, const char *rel, char link[LSN_PROC_LINK_MAX])
+static uint64_t read_netns(const struct snap *s, int dirfd, const char *rel,
+                           char link[LSN_PROC_LINK_MAX])
 {
     int err;
-    return lsn_proc_netns(dirfd, rel, &err, link);
+    return lsn_proc_netns(&s->src, dirfd, rel, &err, link);
 }
 
 /* Records pid as a member of netns, keeping the lowest pid of each. */
@@ -93,7 +98,7 @@ static void note_member(struct snap *s, uint64_t netns, uint32_t pid)
 /* mkdirat that accepts a directory made earlier in the same snapshot. */
 static int make_dir(struct snap *s, const char *rel)
 {
-    if (mkdirat(s->dst, rel, 0755) != 0 && errno != EEXIST) {
+    if (mkdirat(s->dst, rel, s->dir_mode) != 0 && errno != EEXIST) {
         fail(s, rel, errno);
         return -1;
     }
@@ -123,7 +128,7 @@ static void fail(struct snap *s, const char *rel, int err)
 
 static int put_file(struct snap *s, const char *rel, const void *data, size_t len)
 {
-    int fd = openat(s->dst, rel, CREATE, 0644);
+    int fd = openat(s->dst, rel, CREATE, s->file_mode);
     if (fd < 0 || lsn_write_all(fd, data, len) != 0) {
         fail(s, rel, errno);
         if (fd >= 0)
@@ -138,17 +143,17 @@ static int put_file(struct snap *s, const char *rel, const void *data, size_t le
 }
 
 /* Copies the table src/rel to dst/rel. 1: copied, 0: absent, -1: error. */
-static int copy_table(struct snap *s, const char *rel)
+static int copy_table(struct snap *s, const char *rel, const char *src_rel)
 {
     char buf[8192];
     uint64_t total = 0;
     enum lsn_reason why;
-    int err, out, in = lsn_proc_open_table(s->src, rel, &why, &err);
+    int err, out, in = lsn_proc_open_table(&s->src, s->src.fd, src_rel, &why, &err);
     if (in < 0) { /* the collector's checks: a regular file, opened non-blocking */
         errno = why == LSN_REASON_NOT_REGULAR ? EINVAL : err;
         return why == LSN_REASON_OPEN && err == ENOENT ? 0 : -1;
     }
-    out = openat(s->dst, rel, CREATE, 0644);
+    out = openat(s->dst, rel, CREATE, s->file_mode);
     if (out < 0) {
         int e = errno;
         close(in);
@@ -228,14 +233,14 @@ static void one_process(struct snap *s, int32_t pid_number)
     int pidfd;
 
     snprintf(pid, sizeof pid, "%d", (int)pid_number);
-    pidfd = lsn_proc_open_pid(s->src, pid_number);
+    pidfd = lsn_proc_open_pid(&s->src, pid_number);
     if (pidfd < 0) {
         s->skipped++;
         return;
     }
     /* --all-netns: the collector reads every pid's ns/net link (its
      * namespace scan), so every pid's is copied, holder or not. */
-    uint64_t netns = s->all_netns ? read_netns(pidfd, "ns/net", nslink) : 0;
+    uint64_t netns = s->all_netns ? read_netns(s, pidfd, "ns/net", nslink) : 0;
     if (netns) {
         note_member(s, netns, (uint32_t)pid_number);
         snprintf(rel, sizeof rel, "%s/fd", pid); /* so the replay visits it too */
@@ -247,7 +252,7 @@ static void one_process(struct snap *s, int32_t pid_number)
     c.s = s;
     c.pid = pid;
     c.links = 0;
-    if (lsn_proc_each_socket(pidfd, copy_link, &c, NULL, NULL) != 0) {
+    if (lsn_proc_each_socket(&s->src, pidfd, copy_link, &c, NULL, NULL) != 0) {
         close(pidfd);
         s->skipped++;
         return;
@@ -256,7 +261,7 @@ static void one_process(struct snap *s, int32_t pid_number)
         char comm[LSN_COMM_MAX + 2];
         const char *why;
         size_t len;
-        if (lsn_proc_read_comm(pidfd, comm, &len, &why) == 0) {
+        if (lsn_proc_read_comm(&s->src, pidfd, comm, &len, &why) == 0) {
             comm[len] = '\n';
             snprintf(rel, sizeof rel, "%s/comm", pid);
             put_file(s, rel, comm, len + 1);
@@ -287,14 +292,14 @@ static void copy_namespaces(struct snap *s)
             continue;
         snprintf(pid, sizeof pid, "%u", (unsigned)m->pid);
         snprintf(rel, sizeof rel, "%s/ns/net", pid);
-        if (read_netns(s->src, rel, link) != m->netns)
+        if (read_netns(s, s->src.fd, rel, link) != m->netns)
             continue; /* exited, or moved to another namespace: as a live run */
         snprintf(rel, sizeof rel, "%s/net", pid);
         if (put_netns_link(s, pid, link) != 0 || make_dir(s, rel) != 0)
             return;
         for (int t = 0; t < 2 && !s->failed; t++) {
             snprintf(rel, sizeof rel, "%s/net/%s", pid, t ? "tcp6" : "tcp");
-            if (copy_table(s, rel) < 0 && !s->failed) {
+            if (copy_table(s, rel, rel) < 0 && !s->failed) {
                 fprintf(stderr, "listeners: snapshot: namespace %" PRIu64 ": %s: %s\n", m->netns,
                         rel, strerror(errno));
                 s->failed = 1;
@@ -302,6 +307,65 @@ static void copy_namespaces(struct snap *s)
         }
         s->namespaces++;
     }
+}
+
+/* Makes DIR so that it cannot be swapped: mkdirat in its parent, then
+ * openat with O_NOFOLLOW|O_DIRECTORY, and the directory opened must be the
+ * one made: a directory owned by this user. The owner of DIR's
+ * parent can rename entries between the two calls; a directory of theirs
+ * (or a link) put in its place is refused, so nothing is written where they
+ * point. Then the mode is set exactly. Returns the fd, or -1 (reported). */
+static int make_snapshot_dir(const char *dir, mode_t mode)
+{
+    char parent[4096];
+    const char *slash = strrchr(dir, '/'), *name = slash ? slash + 1 : dir;
+    struct stat st;
+    int pfd, fd = -1;
+
+    if (slash == dir) {
+        memcpy(parent, "/", 2);
+    } else if (slash) {
+        size_t n = (size_t)(slash - dir);
+        if (n >= sizeof parent) {
+            fprintf(stderr, "listeners: snapshot: %s: %s\n", dir, strerror(ENAMETOOLONG));
+            return -1;
+        }
+        memcpy(parent, dir, n);
+        parent[n] = '\0';
+    } else {
+        memcpy(parent, ".", 2);
+    }
+    if (name[0] == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+        fprintf(stderr, "listeners: snapshot: %s: not a new directory name\n", dir);
+        return -1;
+    }
+    pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pfd < 0 || mkdirat(pfd, name, 0700) != 0) {
+        fprintf(stderr, "listeners: snapshot: %s: %s\n", pfd < 0 ? parent : dir, strerror(errno));
+        if (pfd >= 0)
+            close(pfd);
+        return -1;
+    }
+    fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    close(pfd);
+    if (fd < 0) {
+        fprintf(stderr, "listeners: snapshot: %s: %s (swapped after it was made?)\n", dir,
+                strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+        fprintf(stderr,
+                "listeners: snapshot: %s: not the directory this run made (owner %ld): refused\n",
+                dir, (long)st.st_uid);
+        close(fd);
+        return -1;
+    }
+    if (fchmod(fd, mode) != 0) {
+        fprintf(stderr, "listeners: snapshot: %s: %s\n", dir, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 int lsn_snapshot_run(const struct lsn_args *args)
@@ -317,39 +381,37 @@ int lsn_snapshot_run(const struct lsn_args *args)
     struct lsn_proc_pids pids = {NULL};
 
     memset(&s, 0, sizeof s);
-    s.src = s.dst = -1;
+    s.src.fd = s.dst = -1;
+    s.file_mode = args->mode ? (mode_t)strtoul(args->mode, NULL, 8) : 0600;
+    s.dir_mode = s.file_mode | ((s.file_mode & 0444) >> 2); /* x where r */
+    umask(0); /* the modes are exact, whatever the invoker's umask */
     s.all_netns = args->all_netns;
     s.dir = dir;
 
     /* Everything that needs more than the snapshot filter allows happens
      * first: the source, DIR, the archive, uname, the clock. */
-    s.src = open(source, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (s.src < 0) {
-        fprintf(stderr, "listeners: snapshot: %s: %s\n", source, strerror(errno));
+    int serr = lsn_proc_root_open(&s.src, source);
+    if (serr) {
+        fprintf(stderr, "listeners: snapshot: %s: %s\n", source, strerror(serr));
         return 1;
     }
-    if (mkdir(dir, 0755) != 0) {
-        fprintf(stderr, "listeners: snapshot: %s: %s\n", dir, strerror(errno));
-        goto out;
-    }
-    s.dst = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (s.dst < 0) {
-        fprintf(stderr, "listeners: snapshot: %s: %s\n", dir, strerror(errno));
-        goto out;
-    }
+    /* The archive first: when it cannot be made, no DIR is left behind. */
     if (archive) {
-        archive_fd = open(archive, CREATE, 0644);
+        archive_fd = open(archive, CREATE, s.file_mode);
         if (archive_fd < 0) {
             fprintf(stderr, "listeners: snapshot: %s: %s\n", archive, strerror(errno));
             goto out;
         }
     }
+    s.dst = make_snapshot_dir(dir, s.dir_mode);
+    if (s.dst < 0)
+        goto out;
     if (uname(&u) != 0)
         memset(&u, 0, sizeof u);
     clock_gettime(CLOCK_REALTIME, &now);
     gmtime_r(&now.tv_sec, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    int perr = lsn_proc_pids_open(s.src, &pids);
+    int perr = lsn_proc_pids_open(&s.src, &pids);
     if (perr) {
         fprintf(stderr, "listeners: snapshot: %s: %s\n", source, strerror(perr));
         goto out;
@@ -357,17 +419,24 @@ int lsn_snapshot_run(const struct lsn_args *args)
     if (sandbox && lsn_sandbox_enter_snapshot(s.dst) != 0 && errno != ENOSYS && errno != EOPNOTSUPP)
         fputs("listeners: running without the seccomp sandbox: prctl refused it\n", stderr);
 
-    if (mkdirat(s.dst, "net", 0755) != 0) {
+    if (mkdirat(s.dst, "net", s.dir_mode) != 0) {
         fail(&s, "net", errno);
         goto out;
     }
     /* tables first, then the walk: the order of a live run */
-    if (copy_table(&s, "net/tcp") != 1) {
+    /* On procfs, the reader's own net/ (procfs.h, "Confinement"). */
+    char tcp_src[64], tcp6_src[64];
+    if (!lsn_proc_host(&s.src, "net/tcp", tcp_src, sizeof tcp_src) ||
+        !lsn_proc_host(&s.src, "net/tcp6", tcp6_src, sizeof tcp6_src)) {
+        fprintf(stderr, "listeners: snapshot: %s/net/tcp: %s\n", source, strerror(errno));
+        goto out;
+    }
+    if (copy_table(&s, "net/tcp", tcp_src) != 1) {
         if (!s.failed)
             fprintf(stderr, "listeners: snapshot: %s/net/tcp: %s\n", source, strerror(errno));
         goto out;
     }
-    have_tcp6 = copy_table(&s, "net/tcp6");
+    have_tcp6 = copy_table(&s, "net/tcp6", tcp6_src);
     if (have_tcp6 < 0) {
         if (!s.failed)
             fprintf(stderr, "listeners: snapshot: %s/net/tcp6: %s\n", source, strerror(errno));
@@ -375,7 +444,9 @@ int lsn_snapshot_run(const struct lsn_args *args)
     }
     if (s.all_netns) {
         char link[LSN_PROC_LINK_MAX];
-        s.host_netns = read_netns(s.src, "self/ns/net", link);
+        char self_ns[64];
+        const char *rel = lsn_proc_host(&s.src, "ns/net", self_ns, sizeof self_ns);
+        s.host_netns = rel ? read_netns(&s, s.src.fd, rel, link) : 0;
         if (s.host_netns && put_netns_link(&s, "self", link) != 0)
             goto out;
     }
@@ -427,7 +498,6 @@ out:
         close(archive_fd);
     if (s.dst >= 0)
         close(s.dst);
-    if (s.src >= 0)
-        close(s.src);
+    lsn_proc_root_close(&s.src);
     return rc;
 }

@@ -119,14 +119,14 @@ static int cmp_names(const void *a, const void *b)
 }
 
 static int copy_file(int out, int dirfd, const char *name, const char *path, uint64_t size,
-                     int64_t mtime)
+                     unsigned mode, int64_t mtime)
 {
     char buf[8192];
     uint64_t done = 0;
     int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return -1;
-    if (entry(out, path, '0', 0644, size, mtime, NULL, 0) != 0)
+    if (entry(out, path, '0', mode, size, mtime, NULL, 0) != 0)
         goto fail;
     while (done < size) {
         size_t want = size - done < sizeof buf ? (size_t)(size - done) : sizeof buf;
@@ -200,14 +200,15 @@ static int walk(int out, int dfd, const char *prefix, int64_t mtime, int depth)
             path[plen + nlen] = '/';
             path[plen + nlen + 1] = '\0';
             int sub = openat(dirfd(d), names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (sub < 0 || entry(out, path, '5', 0755, 0, mtime, NULL, 0) != 0)
+            if (sub < 0 || entry(out, path, '5', st.st_mode & 0777u, 0, mtime, NULL, 0) != 0)
                 rc = -1;
             else
                 rc = walk(out, sub, path, mtime, depth + 1);
             if (sub >= 0 && rc != 0 && errno == 0)
                 errno = EIO;
         } else if (S_ISREG(st.st_mode)) {
-            rc = copy_file(out, dirfd(d), names[i], path, (uint64_t)st.st_size, mtime);
+            rc = copy_file(out, dirfd(d), names[i], path, (uint64_t)st.st_size, st.st_mode & 0777u,
+                           mtime);
         } else if (S_ISLNK(st.st_mode)) {
             char link[LINK_CAP];
             ssize_t len = readlinkat(dirfd(d), names[i], link, sizeof link);

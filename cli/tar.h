@@ -2,7 +2,8 @@
  * --archive`: directories, regular files and symbolic links only.
  *
  * Entries are written in byte order of their names, depth first, each
- * directory before its contents, with mode 0755/0644/0777, uid/gid 0, no
+ * directory before its contents, with the mode of each directory and file
+ * (links 0777), uid/gid 0, no
  * user or group names and the given mtime, so the same tree gives the same
  * bytes. A name or link target that does not fit the ustar fields (more than
  * 100 bytes) gets a pax 'x' header (path=, linkpath=) before it. Other file

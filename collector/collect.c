@@ -68,6 +68,7 @@ static enum lsn_status read_tables(const struct lsn_run *run, struct lsn_rows *r
                  {"net/tcp6", LSN_FAMILY_IPV6, LSN_TABLE_OPTIONAL}};
     struct lsn_origin origin = {0, 0, -1};
     int all = (run->opts->flags & LSN_OPT_ALL_NETNS) != 0;
+    char name[64];
 
     if (all) {
         result->all_netns = 1;
@@ -77,11 +78,16 @@ static enum lsn_status read_tables(const struct lsn_run *run, struct lsn_rows *r
     }
     for (int i = 0; i < 2; i++) {
         struct lsn_table_stats *ts = i ? &result->stats.tcp6 : &result->stats.tcp;
-        enum lsn_reason why;
+        enum lsn_reason why = LSN_REASON_OPEN;
         int err;
-        enum lsn_status st =
-            lsn_read_table(run, rows, &origin, run->rootfd, host[i].name, host[i].name,
-                           host[i].family, host[i].need, ts, &why, &err);
+        enum lsn_status st = LSN_ERR_TABLE;
+        /* On procfs "net" is a link to self/net: the reader's own pid
+         * directory, named, not followed (procfs.h, "Confinement"). */
+        const char *open_as = lsn_proc_host(run->proc, host[i].name, name, sizeof name);
+        err = errno;
+        if (open_as)
+            st = lsn_read_table(run, rows, &origin, run->proc->fd, open_as, host[i].name,
+                                host[i].family, host[i].need, ts, &why, &err);
         if (st == LSN_ERR_NOMEM)
             return fail(result, st, LSN_REASON_NOMEM, ENOMEM, NULL);
         if (st != LSN_OK) {
@@ -100,6 +106,8 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
     static const struct lsn_options defaults = {NULL, LSN_ORDER_HOST, NULL, NULL, 0, 0};
     struct lsn_rows rows;
     struct lsn_run run;
+    struct lsn_proc_root proc;
+    int err;
     uint64_t t0 = lsn_now_ns(), t1;
 
     memset(result, 0, sizeof *result);
@@ -108,7 +116,8 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
     result->stats.last_pid = -1;
     run.opts = opts ? opts : &defaults;
     run.root = run.opts->proc_root;
-    run.rootfd = -1;
+    run.proc = &proc;
+    proc.fd = -1;
     run.stats = &result->stats;
 #ifndef __linux__
     if (!run.root) {
@@ -120,9 +129,9 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
 #endif
     if (!run.root)
         run.root = "/proc";
-    run.rootfd = lsn_proc_open_dir(AT_FDCWD, run.root);
-    if (run.rootfd < 0) {
-        fail(result, LSN_ERR_TABLE, LSN_REASON_OPEN_ROOT, errno, run.root);
+    err = lsn_proc_root_open(&proc, run.root);
+    if (err) {
+        fail(result, LSN_ERR_TABLE, LSN_REASON_OPEN_ROOT, err, run.root);
         goto done;
     }
     /* 1. tables */
@@ -147,8 +156,7 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
 done:
     if (result->status != LSN_OK)
         result->stats.attributed = 0;
-    if (run.rootfd >= 0)
-        close(run.rootfd);
+    lsn_proc_root_close(&proc);
     lsn_rows_free(&rows);
     result->stats.total_nanoseconds = lsn_now_ns() - t0;
     return result->status;
@@ -175,6 +183,8 @@ const char *lsn_reason_text(enum lsn_reason reason)
     case LSN_REASON_READ: return "read failed";
     case LSN_REASON_TOO_LARGE: return "table is larger than the size cap";
     case LSN_REASON_NOMEM: return "out of memory";
+    case LSN_REASON_LINK: return "a symbolic link on the way, not followed";
+    case LSN_REASON_OTHER_FS: return "on another filesystem than the proc root";
     }
     return "";
 }

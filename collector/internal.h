@@ -16,14 +16,15 @@
 #include <stdint.h>
 
 #include "listeners.h"
+#include "procfs.h"
 #include "rows.h"
 
 /* What every stage is given: the caller's options, the open proc root,
  * and where the counts go. Stages change nothing here but *stats. */
 struct lsn_run {
     const struct lsn_options *opts;
-    const char *root; /* as given, for paths in messages */
-    int rootfd;
+    const char *root;                 /* as given, for paths in messages */
+    const struct lsn_proc_root *proc; /* the open root (procfs.h) */
     struct lsn_stats *stats;
 };
 

@@ -96,19 +96,20 @@ extern "C" {
 
 /* One listening socket. */
 struct lsn_listener {
-    uint16_t port;
-    enum lsn_family family;   /* IPV4 for rows of net/tcp, IPV6 for net/tcp6 */
-    uint8_t bind_address[16]; /* network order; IPv4 uses the first 4 bytes */
-    uint64_t inode;           /* socket inode (0: the line had none; never matched) */
-    int32_t pid;              /* owner, or -1 when no holder was found (JSON null) */
-    int has_comm;             /* 0: comm is null */
-    size_t comm_len;
-    char comm[LSN_COMM_MAX + 1]; /* comm_len raw bytes (may hold NULs) + NUL */
-    char *exe; /* NULL: exe is null; else exe_len raw bytes + NUL, owned by the result and
-                  shared by the rows of one owner: read it, do not free or change it */
-    size_t exe_len;
+    /* Fields in the order that packs the struct (no padding but the tail). */
+    uint64_t inode; /* socket inode (0: the line had none; never matched) */
     uint64_t netns; /* LSN_OPT_ALL_NETNS: the namespace's inode (0: unknown) */
-    int netns_host; /* LSN_OPT_ALL_NETNS: 1 for a row of the host's tables */
+    char *exe;      /* NULL: exe is null; else exe_len raw bytes + NUL, owned by the result
+                       and shared by the rows of one owner: read it, do not free or change it */
+    size_t exe_len;
+    size_t comm_len;
+    int32_t pid;                 /* owner, or -1 when no holder was found (JSON null) */
+    enum lsn_family family;      /* IPV4 for rows of net/tcp, IPV6 for net/tcp6 */
+    int has_comm;                /* 0: comm is null */
+    int netns_host;              /* LSN_OPT_ALL_NETNS: 1 for a row of the host's tables */
+    uint16_t port;               /* host order */
+    uint8_t bind_address[16];    /* network order; IPv4 uses the first 4 bytes */
+    char comm[LSN_COMM_MAX + 1]; /* comm_len raw bytes (may hold NULs) + NUL */
 };
 
 enum lsn_diag_kind {
@@ -206,7 +207,9 @@ enum lsn_reason {
     LSN_REASON_NOT_REGULAR, /* "not a regular file" */
     LSN_REASON_READ,        /* "read failed" */
     LSN_REASON_TOO_LARGE,   /* "table is larger than the size cap" */
-    LSN_REASON_NOMEM        /* "out of memory" */
+    LSN_REASON_NOMEM,       /* "out of memory" */
+    LSN_REASON_LINK,        /* "a symbolic link on the way, not followed" (ELOOP) */
+    LSN_REASON_OTHER_FS     /* "on another filesystem than the proc root" (EXDEV) */
 };
 
 /* The text of a reason; "" for LSN_REASON_NONE and unknown values. */

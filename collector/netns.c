@@ -14,9 +14,14 @@
 
 uint64_t lsn_host_netns(const struct lsn_run *run)
 {
-    char path[LSN_PROC_PATH_CAP];
-    int err;
-    uint64_t inode = lsn_proc_netns(run->rootfd, "self/ns/net", &err, NULL);
+    char path[LSN_PROC_PATH_CAP], name[64];
+    int err = 0;
+    uint64_t inode = 0;
+    const char *rel = lsn_proc_host(run->proc, "ns/net", name, sizeof name);
+    if (rel)
+        inode = lsn_proc_netns(run->proc, run->proc->fd, rel, &err, NULL);
+    else
+        err = errno;
     if (!inode)
         lsn_emit(run, LSN_DIAG_NAMESPACE,
                  lsn_proc_path(path, sizeof path, run->root, 0, "self/ns/net"), 0, err, -1, 0,
@@ -45,7 +50,7 @@ static enum lsn_status ns_scan(const struct lsn_run *run, uint64_t host_netns,
     char path[LSN_PROC_PATH_CAP];
     struct lsn_proc_pids it;
     int32_t pid;
-    int err = lsn_proc_pids_open(run->rootfd, &it);
+    int err = lsn_proc_pids_open(run->proc, &it);
 
     if (err) {
         lsn_emit(run, LSN_DIAG_TABLE, run->root, 0, err, -1, host_netns,
@@ -57,7 +62,7 @@ static enum lsn_status ns_scan(const struct lsn_run *run, uint64_t host_netns,
         size_t n = lsn_decimal(rel, (uint32_t)pid);
         uint64_t inode;
         memcpy(rel + n, "/ns/net", sizeof "/ns/net");
-        inode = lsn_proc_netns(run->rootfd, rel, &err, NULL);
+        inode = lsn_proc_netns(run->proc, run->proc->fd, rel, &err, NULL);
         if (inode == 0) {
             run->stats->netns_no_link++;
             lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, 0, rel), 0,
@@ -89,7 +94,7 @@ static enum lsn_status read_namespace(const struct lsn_run *run, struct lsn_rows
 
     k = lsn_decimal(name, (uint32_t)origin->member);
     memcpy(rel, name, k);
-    pidfd = lsn_proc_open_pid(run->rootfd, origin->member);
+    pidfd = lsn_proc_open_pid(run->proc, origin->member);
     if (pidfd < 0) {
         st->netns_skipped++;
         lsn_emit(run, LSN_DIAG_NAMESPACE, lsn_proc_path(path, sizeof path, run->root, 0, name), 0,

@@ -32,7 +32,7 @@ static int read_names(const struct lsn_run *run, int pidfd, int32_t pid, struct 
     char path[LSN_PROC_PATH_CAP];
     const char *why = NULL;
     ssize_t got;
-    int err = lsn_proc_read_comm(pidfd, nm->comm, &nm->comm_len, &why);
+    int err = lsn_proc_read_comm(run->proc, pidfd, nm->comm, &nm->comm_len, &why);
     if (err == ENOENT || err == ESRCH)
         return err;
     if (err)

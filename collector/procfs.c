@@ -17,6 +17,17 @@
 #define LSN_PROC_SUPER_MAGIC 0x9fa0
 #endif
 
+/* Appends s to buf at *at, keeping room for the NUL. */
+static void put(char *buf, size_t cap, size_t *at, const char *s)
+{
+    size_t n = strlen(s);
+    if (*at + n >= cap)
+        n = cap - 1 - *at;
+    memcpy(buf + *at, s, n);
+    *at += n;
+    buf[*at] = '\0';
+}
+
 int32_t lsn_proc_pid(const char *name)
 {
     uint32_t v = 0;
@@ -44,21 +55,140 @@ int lsn_proc_is_procfs(int fd)
 #endif
 }
 
-int lsn_proc_open_dir(int dirfd, const char *name)
+int lsn_proc_root_open(struct lsn_proc_root *root, const char *path)
 {
-    return openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct stat sb;
+    char link[16];
+    ssize_t n;
+    memset(root, 0, sizeof *root);
+    root->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root->fd < 0)
+        return errno;
+    if (fstat(root->fd, &sb) != 0) {
+        int err = errno;
+        close(root->fd);
+        root->fd = -1;
+        return err;
+    }
+    root->dev = sb.st_dev;
+    root->procfs = lsn_proc_is_procfs(root->fd);
+    if (root->procfs) {
+        n = readlinkat(root->fd, "self", link, sizeof link - 1);
+        if (n > 0) {
+            link[n] = '\0';
+            if (lsn_proc_pid(link) > 0)
+                memcpy(root->self, link, (size_t)n + 1);
+            else
+                root->self_err = ENOENT;
+        } else {
+            /* A procfs of another pid namespace (a container's, seen
+             * through /proc/<pid>/root/proc): the reader has no pid there,
+             * so its "self" is nobody. Its init, pid 1, stands for it. */
+            root->self_err = n < 0 ? errno : ENOENT;
+            memcpy(root->self, "1", 2);
+        }
+    }
+    return 0;
 }
 
-int lsn_proc_open_pid(int rootfd, int32_t pid)
+void lsn_proc_root_close(struct lsn_proc_root *root)
+{
+    if (root->fd >= 0)
+        close(root->fd);
+    root->fd = -1;
+}
+
+/* A tree's fd must be on the root's filesystem. 0, or -1 with EXDEV. */
+static int same_fs(const struct lsn_proc_root *root, int fd)
+{
+    struct stat sb;
+    if (root->procfs)
+        return 0;
+    if (fstat(fd, &sb) != 0)
+        return -1;
+    if (sb.st_dev != root->dev) {
+        errno = EXDEV;
+        return -1;
+    }
+    return 0;
+}
+
+int lsn_proc_open_beneath(const struct lsn_proc_root *root, int dirfd, const char *rel, int flags)
+{
+    char part[256];
+    const char *at = rel;
+    int cur = dirfd;
+    for (;;) {
+        size_t n = strcspn(at, "/");
+        int last, fd;
+        if (n == 0 || n >= sizeof part || (n == 1 && at[0] == '.') ||
+            (n == 2 && at[0] == '.' && at[1] == '.')) {
+            if (cur != dirfd)
+                close(cur);
+            errno = EINVAL;
+            return -1;
+        }
+        memcpy(part, at, n);
+        part[n] = '\0';
+        last = strchr(at, '/') == NULL;
+        fd = openat(cur, part,
+                    last ? flags | O_NOFOLLOW | O_CLOEXEC
+                         : O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 && (errno == ENOTDIR || errno == ELOOP || errno == EMLINK)) {
+            struct stat sb; /* say "a link" for a link, whatever openat said */
+            if (fstatat(cur, part, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode))
+                errno = ELOOP;
+            else if (errno == ENOTDIR || errno == EMLINK)
+                errno = ENOTDIR;
+        }
+        if (cur != dirfd) {
+            int e = errno;
+            close(cur);
+            errno = e;
+        }
+        if (fd < 0)
+            return -1;
+        if (same_fs(root, fd) != 0) {
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        if (last)
+            return fd;
+        cur = fd;
+        at += n + 1;
+    }
+}
+
+const char *lsn_proc_host(const struct lsn_proc_root *root, const char *rel, char *buf, size_t cap)
+{
+    size_t at = 0;
+    if (root->procfs && root->self[0] == '\0') {
+        errno = root->self_err ? root->self_err : ENOENT;
+        return NULL;
+    }
+    buf[0] = '\0';
+    if (root->procfs) {
+        put(buf, cap, &at, root->self);
+        put(buf, cap, &at, "/");
+    } else if (strncmp(rel, "net/", 4) != 0) {
+        put(buf, cap, &at, "self/");
+    }
+    put(buf, cap, &at, rel);
+    return buf;
+}
+
+int lsn_proc_open_pid(const struct lsn_proc_root *root, int32_t pid)
 {
     char name[16];
     lsn_decimal(name, (uint32_t)pid);
-    return lsn_proc_open_dir(rootfd, name);
+    return lsn_proc_open_beneath(root, root->fd, name, O_RDONLY | O_DIRECTORY);
 }
 
-int lsn_proc_pids_open(int rootfd, struct lsn_proc_pids *it)
+int lsn_proc_pids_open(const struct lsn_proc_root *root, struct lsn_proc_pids *it)
 {
-    int fd = lsn_proc_open_dir(rootfd, ".");
+    int fd = openat(root->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     it->dir = fd >= 0 ? fdopendir(fd) : NULL;
     if (!it->dir) {
         int err = errno;
@@ -92,13 +222,13 @@ void lsn_proc_pids_close(struct lsn_proc_pids *it)
     it->dir = NULL;
 }
 
-int lsn_proc_each_socket(int pidfd, lsn_proc_socket_fn fn, void *ctx, uint64_t *links_read,
-                         uint64_t *sockets)
+int lsn_proc_each_socket(const struct lsn_proc_root *root, int pidfd, lsn_proc_socket_fn fn,
+                         void *ctx, uint64_t *links_read, uint64_t *sockets)
 {
     char link[LSN_PROC_LINK_MAX];
     struct dirent *e;
     DIR *d;
-    int fdfd = lsn_proc_open_dir(pidfd, "fd");
+    int fdfd = lsn_proc_open_beneath(root, pidfd, "fd", O_RDONLY | O_DIRECTORY);
     if (fdfd < 0 || (d = fdopendir(fdfd)) == NULL) {
         int err = errno;
         if (fdfd >= 0)
@@ -127,11 +257,12 @@ int lsn_proc_each_socket(int pidfd, lsn_proc_socket_fn fn, void *ctx, uint64_t *
     return 0;
 }
 
-int lsn_proc_read_comm(int pidfd, char out[LSN_COMM_MAX + 1], size_t *len, const char **why)
+int lsn_proc_read_comm(const struct lsn_proc_root *root, int pidfd, char out[LSN_COMM_MAX + 1],
+                       size_t *len, const char **why)
 {
     struct stat sb;
     size_t have = 0;
-    int fd = openat(pidfd, "comm", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY), err = 0;
+    int fd = lsn_proc_open_beneath(root, pidfd, "comm", O_RDONLY | O_NONBLOCK | O_NOCTTY), err = 0;
     *why = "cannot open comm";
     if (fd < 0)
         return errno;
@@ -170,16 +301,36 @@ ssize_t lsn_proc_read_exe(int pidfd, char *buf, size_t cap)
     return readlinkat(pidfd, "exe", buf, cap);
 }
 
-uint64_t lsn_proc_netns(int dirfd, const char *rel, int *err, char text[LSN_PROC_LINK_MAX])
+uint64_t lsn_proc_netns(const struct lsn_proc_root *root, int dirfd, const char *rel, int *err,
+                        char text[LSN_PROC_LINK_MAX])
 {
-    char link[LSN_PROC_LINK_MAX];
+    char link[LSN_PROC_LINK_MAX], parent[64];
+    const char *slash = strrchr(rel, '/'), *name = slash ? slash + 1 : rel;
     uint64_t inode = 0;
-    ssize_t got = readlinkat(dirfd, rel, link, sizeof link);
+    ssize_t got;
+    int pfd = dirfd;
     *err = 0;
-    if (got < 0) {
-        *err = errno;
-        return 0;
+    if (slash) { /* the directories on the way, beneath the root */
+        size_t n = (size_t)(slash - rel);
+        if (n >= sizeof parent) {
+            *err = ENAMETOOLONG;
+            return 0;
+        }
+        memcpy(parent, rel, n);
+        parent[n] = '\0';
+        pfd = lsn_proc_open_beneath(root, dirfd, parent, O_RDONLY | O_DIRECTORY);
+        if (pfd < 0) {
+            *err = errno;
+            return 0;
+        }
     }
+    got = readlinkat(pfd, name, link, sizeof link);
+    if (got < 0)
+        *err = errno;
+    if (pfd != dirfd)
+        close(pfd);
+    if (got < 0)
+        return 0;
     if ((size_t)got >= sizeof link || lsn_parse_ns_link(link, (size_t)got, "net", &inode) != 0)
         return 0;
     if (text) {
@@ -189,13 +340,18 @@ uint64_t lsn_proc_netns(int dirfd, const char *rel, int *err, char text[LSN_PROC
     return inode;
 }
 
-int lsn_proc_open_table(int dirfd, const char *name, enum lsn_reason *reason, int *err)
+int lsn_proc_open_table(const struct lsn_proc_root *root, int dirfd, const char *name,
+                        enum lsn_reason *reason, int *err)
 {
     struct stat sb;
-    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    int fd = lsn_proc_open_beneath(root, dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         *err = errno;
         *reason = LSN_REASON_OPEN;
+        if (*err == ELOOP || *err == EXDEV) { /* the reason says it all */
+            *reason = *err == ELOOP ? LSN_REASON_LINK : LSN_REASON_OTHER_FS;
+            *err = 0;
+        }
         return -1;
     }
     if (fstat(fd, &sb) != 0) {
@@ -213,17 +369,6 @@ int lsn_proc_open_table(int dirfd, const char *name, enum lsn_reason *reason, in
     *err = 0;
     *reason = LSN_REASON_NONE;
     return fd;
-}
-
-/* Appends s to buf at *at, keeping room for the NUL. */
-static void put(char *buf, size_t cap, size_t *at, const char *s)
-{
-    size_t n = strlen(s);
-    if (*at + n >= cap)
-        n = cap - 1 - *at;
-    memcpy(buf + *at, s, n);
-    *at += n;
-    buf[*at] = '\0';
 }
 
 const char *lsn_proc_path(char *buf, size_t cap, const char *root, int32_t pid, const char *rel)

@@ -6,6 +6,20 @@
  * same fd names, the same socket links, the same bounded comm, the same exe
  * and ns/net links, the same table checks. As util-linux's lib/procfs.c.
  *
+ * Confinement. Nothing in the root is followed out of it: every path is
+ * opened one component at a time with O_NOFOLLOW (a symbolic link anywhere
+ * on the way, absolute or relative, is ELOOP), "." and ".." are refused, and
+ * in a tree that is not procfs (a fixture, a snapshot, a copy) every
+ * directory and file opened must be on the root's filesystem (st_dev; EXDEV
+ * otherwise), so a bind mount or a mounted filesystem inside the tree is
+ * not read either. Links that are data (fd/N, exe, ns/net) are read with
+ * readlinkat and never followed. On procfs, whose "net" and "self" are
+ * links, the host's tables and namespace are opened through the reader's
+ * own pid directory, named by reading "self" (lsn_proc_host). This is the
+ * component-by-component form of openat2's RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS, chosen because openat2's flags live in memory where
+ * the seccomp filter cannot check them, while openat's can be.
+ *
  * Every fd opened here is O_CLOEXEC; files are opened O_NONBLOCK|O_NOCTTY
  * (a FIFO or a tty in a --proc tree must not hang or become the terminal).
  * Functions that can fail return 0 or an errno value, unless said. */
@@ -23,6 +37,34 @@
  * is 29 bytes, "net:[...]" 26): a longer target is not a socket or namespace. */
 #define LSN_PROC_LINK_MAX 64
 
+/* An open proc root. */
+struct lsn_proc_root {
+    int fd;        /* the root directory */
+    int procfs;    /* 1: a procfs mount (Linux); 0: a tree */
+    dev_t dev;     /* the root's st_dev: a tree's files must all be on it */
+    char self[16]; /* procfs: the reader's tgid there; "1" (that procfs's init) when
+                      the reader has no pid in its pid namespace */
+    int self_err;  /* why self could not be read (0: it could) */
+};
+
+/* Opens the root directory path (following links in path itself: it is the
+ * caller's choice). 0 or an errno value. */
+int lsn_proc_root_open(struct lsn_proc_root *root, const char *path);
+void lsn_proc_root_close(struct lsn_proc_root *root);
+
+/* Opens rel (no empty, "." or ".." component) beneath dirfd, which lies in
+ * root, without following any link; flags apply to the last component.
+ * Returns the fd, or -1 with errno (ELOOP for a link, EXDEV for another
+ * filesystem in a tree, EINVAL for a bad path). */
+int lsn_proc_open_beneath(const struct lsn_proc_root *root, int dirfd, const char *rel, int flags);
+
+/* The path, relative to the root, of the host's own entry rel ("net/tcp",
+ * "net/tcp6", "ns/net"): in a tree "net/tcp" and "self/ns/net", on procfs
+ * "<tgid>/net/tcp" and "<tgid>/ns/net" (the reader's tgid there; pid 1's in
+ * a procfs of another pid namespace, such as a container's). NULL with errno
+ * when it cannot be named. */
+const char *lsn_proc_host(const struct lsn_proc_root *root, const char *rel, char *buf, size_t cap);
+
 /* A pid directory name: decimal digits, no leading zero, 1..INT32_MAX; -1
  * for anything else ("0", "01", "self", "4294967296"). */
 int32_t lsn_proc_pid(const char *name);
@@ -30,17 +72,14 @@ int32_t lsn_proc_pid(const char *name);
 /* 1 when fd is on a procfs mount (fstatfs magic, Linux), else 0. */
 int lsn_proc_is_procfs(int fd);
 
-/* <dirfd>/<name> as a directory fd, or -1 with errno. */
-int lsn_proc_open_dir(int dirfd, const char *name);
-
-/* <rootfd>/<pid> as a directory fd, or -1 with errno. */
-int lsn_proc_open_pid(int rootfd, int32_t pid);
+/* <root>/<pid> as a directory fd, or -1 with errno. */
+int lsn_proc_open_pid(const struct lsn_proc_root *root, int32_t pid);
 
 /* The pid directories of a root, in readdir order. */
 struct lsn_proc_pids {
     DIR *dir;
 };
-int lsn_proc_pids_open(int rootfd, struct lsn_proc_pids *it);
+int lsn_proc_pids_open(const struct lsn_proc_root *root, struct lsn_proc_pids *it);
 /* The next pid (1 included), or 0 at the end. */
 int32_t lsn_proc_pids_next(struct lsn_proc_pids *it);
 void lsn_proc_pids_rewind(struct lsn_proc_pids *it);
@@ -55,27 +94,31 @@ typedef int (*lsn_proc_socket_fn)(void *ctx, const char *fd_name, const char *li
  * LSN_PROC_LINK_MAX - 1 bytes is not a socket). Adds the links read and the
  * socket links to *links_read and *sockets (may be NULL). 0, or the errno of
  * opening fd/. */
-int lsn_proc_each_socket(int pidfd, lsn_proc_socket_fn fn, void *ctx, uint64_t *links_read,
-                         uint64_t *sockets);
+int lsn_proc_each_socket(const struct lsn_proc_root *root, int pidfd, lsn_proc_socket_fn fn,
+                         void *ctx, uint64_t *links_read, uint64_t *sockets);
 
 /* <pidfd>/comm: at most LSN_COMM_MAX bytes, one trailing '\n' dropped, NUL
  * added; *len the bytes kept. A comm that is not a regular file is EINVAL.
  * On error *why says which step failed ("cannot open comm", ...). */
-int lsn_proc_read_comm(int pidfd, char out[LSN_COMM_MAX + 1], size_t *len, const char **why);
+int lsn_proc_read_comm(const struct lsn_proc_root *root, int pidfd, char out[LSN_COMM_MAX + 1],
+                       size_t *len, const char **why);
 
 /* <pidfd>/exe into buf (cap bytes, no NUL added): readlinkat's result. */
 ssize_t lsn_proc_read_exe(int pidfd, char *buf, size_t cap);
 
-/* The network namespace of a "ns/net" link (<dirfd>/<rel>): its inode, or 0
+/* The network namespace of a "ns/net" link (<dirfd>/<rel>, its directories
+ * opened beneath the root): its inode, or 0
  * with *err an errno value, or 0 when the target is not "net:[N]". The
  * target's text, NUL-terminated, goes to text when not NULL. */
-uint64_t lsn_proc_netns(int dirfd, const char *rel, int *err, char text[LSN_PROC_LINK_MAX]);
+uint64_t lsn_proc_netns(const struct lsn_proc_root *root, int dirfd, const char *rel, int *err,
+                        char text[LSN_PROC_LINK_MAX]);
 
-/* Opens the table <dirfd>/<name> for reading: a regular file, opened
- * O_NONBLOCK. Returns the fd, or -1 with *reason (LSN_REASON_OPEN,
+/* Opens the table <dirfd>/<name> (beneath the root) for reading: a regular
+ * file, opened O_NONBLOCK. Returns the fd, or -1 with *reason (LSN_REASON_OPEN,
  * LSN_REASON_STAT, LSN_REASON_NOT_REGULAR) and *err (the errno; 0 for
  * LSN_REASON_NOT_REGULAR). */
-int lsn_proc_open_table(int dirfd, const char *name, enum lsn_reason *reason, int *err);
+int lsn_proc_open_table(const struct lsn_proc_root *root, int dirfd, const char *name,
+                        enum lsn_reason *reason, int *err);
 
 /* root "/" rel into buf (cap bytes), cut short if it does not fit; returns
  * buf. With pid > 0: root "/" pid ["/" rel]. */

@@ -172,7 +172,7 @@ enum lsn_status lsn_read_table(const struct lsn_run *run, struct lsn_rows *rows,
     *why = LSN_REASON_NONE;
     *err = 0;
     lsn_proc_path(path, sizeof path, run->root, 0, rel);
-    fd = lsn_proc_open_table(dirfd, name, why, err);
+    fd = lsn_proc_open_table(run->proc, dirfd, name, why, err);
     if (fd < 0) {
         if (need == LSN_TABLE_OPTIONAL && *why == LSN_REASON_OPEN && *err == ENOENT) {
             *why = LSN_REASON_NONE;

@@ -48,7 +48,7 @@ static void visit(struct walk *w, int32_t pid)
 
     st->pids_visited++;
     st->last_pid = pid;
-    pidfd = lsn_proc_open_pid(run->rootfd, pid);
+    pidfd = lsn_proc_open_pid(run->proc, pid);
     if (pidfd < 0) {
         st->pids_unreadable++;
         lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, NULL), 0,
@@ -57,7 +57,8 @@ static void visit(struct walk *w, int32_t pid)
     }
     w->ncand = 0;
     w->pid = pid;
-    err = lsn_proc_each_socket(pidfd, on_socket, w, &st->fd_links_read, &st->socket_links);
+    err =
+        lsn_proc_each_socket(run->proc, pidfd, on_socket, w, &st->fd_links_read, &st->socket_links);
     if (err) {
         st->pids_unreadable++;
         lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "fd"), 0,
@@ -200,12 +201,12 @@ enum lsn_status lsn_walk(const struct lsn_run *run, struct lsn_rows *rows)
         w.status = LSN_ERR_NOMEM;
         goto out;
     }
-    err = lsn_proc_pids_open(run->rootfd, &it);
+    err = lsn_proc_pids_open(run->proc, &it);
     if (err) {
         lsn_emit(run, LSN_DIAG_TABLE, run->root, 0, err, -1, 0, "cannot read the proc directory");
         goto out;
     }
-    st->streamed = lsn_proc_is_procfs(run->rootfd);
+    st->streamed = run->proc->procfs;
     if (st->streamed)
         walk_streamed(&w, &it, &saw1);
     else
