@@ -204,7 +204,11 @@ int main(int argc, char **argv)
             off += d->reclen;
             if (d->name[0] < '1' || d->name[0] > '9')
                 continue;
-            int32_t pid = atoi(d->name);
+            char *end;
+            long v = strtol(d->name, &end, 10);
+            if (*end != '\0' || v <= 0 || v > INT32_MAX)
+                continue; /* not a pid directory */
+            int32_t pid = (int32_t)v;
             if (pid == 1) {
                 saw1 = 1;
                 continue;

@@ -26,6 +26,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -288,7 +289,18 @@ int main(int argc, char **argv)
     char b[256];
 
     while ((opt = getopt(argc, argv, "P:L:F:N:E:T:S:W:p:t:")) != -1) {
-        int v = atoi(optarg);
+        char *end;
+        long lv = 0;
+        if (opt != '?') { /* '?': an unknown option or a missing value, no optarg */
+            errno = 0;
+            lv = strtol(optarg, &end, 10);
+            if (errno != 0 || end == optarg || *end != '\0' || lv < 0 || lv > INT_MAX) {
+                fprintf(stderr, "loadgen: -%c wants a whole number from 0 to %d, not '%s'\n", opt,
+                        INT_MAX, optarg);
+                return 2;
+            }
+        }
+        int v = (int)lv;
         switch (opt) {
         case 'P': P = v; break;
         case 'L': L = v; break;

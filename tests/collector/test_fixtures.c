@@ -38,16 +38,21 @@ static void expect_run(struct tb *t, int status, const char *out, const char *er
         size_t n = strlen(err) + 1;
         for (k = m; k; k = strstr(k + 2, "%R"))
             n += strlen(t->root);
+        size_t w = 0, root_len = strlen(t->root), rest;
         want_err = malloc(n);
         assert_non_null(want_err);
-        want_err[0] = '\0';
         while (m) { /* replace every %R */
-            strncat(want_err, err, (size_t)(m - err));
-            strcat(want_err, t->root);
+            size_t lead = (size_t)(m - err);
+            memcpy(want_err + w, err, lead);
+            w += lead;
+            memcpy(want_err + w, t->root, root_len);
+            w += root_len;
             err = m + 2;
             m = strstr(err, "%R");
         }
-        strcat(want_err, err);
+        rest = strlen(err);
+        assert_true(w + rest < n);
+        memcpy(want_err + w, err, rest + 1);
     }
     run_cli(&r, "--proc", t->root, a1, a2, (char *)NULL);
     int bad =
@@ -649,18 +654,18 @@ static void short_circuit_tree(struct tb *t, int unattributed)
     if (unattributed)
         tb_tcp(t, "127.0.0.1", 8004, 0x0A, 100004);
     for (p = 0; p < 200; p++)
-        tb_tcp(t, "127.0.0.1", (uint16_t)(20000 + p), 0x01, (uint64_t)(200000 + p));
+        tb_tcp(t, "127.0.0.1", (uint16_t)(20000 + p), 0x01, 200000 + (uint64_t)p);
     tb_tables(t);
     for (p = 0; p < 3; p++) {
         tb_process(t, 10 + p, "owner", (size_t)-1, "/bin/owner", (size_t)-1);
         tb_fd(t, 10 + p, 0, "/dev/null");
-        tb_socket_fd(t, 10 + p, 3, (uint64_t)(100001 + p));
+        tb_socket_fd(t, 10 + p, 3, 100001 + (uint64_t)p);
     }
     for (p = 0; p < 200; p++) {
         int pid = 1000 + p;
         tb_process(t, pid, "busy", (size_t)-1, "/bin/busy", (size_t)-1);
         for (f = 0; f < 50; f++)
-            tb_socket_fd(t, pid, 3 + f, (uint64_t)(300000 + p * 50 + f));
+            tb_socket_fd(t, pid, 3 + f, 300000 + (uint64_t)p * 50 + (uint64_t)f);
     }
 }
 
@@ -743,7 +748,7 @@ static void usage(void **state)
     run_cli(&r, "-h", (char *)NULL);
     assert_int_equal(r.status, 0);
     assert_memory_equal(r.out, usage_line, sizeof usage_line - 1);
-    assert_non_null(strstr(r.out, "\nlisteners snapshot DIR [--proc SOURCE] [--archive FILE] "
+    assert_non_null(strstr(r.out, "\nlisteners snapshot DIR [--proc SOURCE] [--archive FILE] [--mode MODE] "
                                   "[--all-netns] [--help] [--no-sandbox] [--version]\n"));
     run_free(&r);
     run_cli(&r, "--", "--pretty", (char *)NULL); /* after --, an operand */
@@ -756,7 +761,7 @@ static void usage(void **state)
     run_cli(&r, "snapshot", "--pretty", "/nonexistent/x", (char *)NULL); /* not snapshot's */
     assert_int_equal(r.status, 2);
     assert_string_equal(r.err, "listeners: snapshot: unknown option '--pretty'\n"
-                               "usage: listeners snapshot DIR [--proc SOURCE] [--archive FILE] "
+                               "usage: listeners snapshot DIR [--proc SOURCE] [--archive FILE] [--mode MODE] "
                                "[--all-netns] [--help] [--no-sandbox] [--version]\n");
     run_free(&r);
     run_cli(&r, "diff", "a.json", (char *)NULL);

@@ -48,11 +48,10 @@ static void on_diag(void *ctx, const struct lsn_diag *d)
 static int open_fds(void)
 {
     DIR *d = opendir("/proc/self/fd");
-    struct dirent *e;
     int n = 0;
     if (!d)
         return -1;
-    while ((e = readdir(d)) != NULL)
+    while (readdir(d) != NULL)
         n++;
     closedir(d);
     return n;
@@ -156,7 +155,7 @@ static void table_cap(void **state)
     (void)state;
     tb_init(&t);
     for (i = 0; i < 100; i++)
-        tb_tcp(&t, "127.0.0.1", (uint16_t)(1000 + i), 0x0A, (uint64_t)(10 + i));
+        tb_tcp(&t, "127.0.0.1", (uint16_t)(1000 + i), 0x0A, 10 + (uint64_t)i);
     tb_tables(&t);
     memset(&o, 0, sizeof o);
     o.proc_root = t.root;
@@ -397,9 +396,11 @@ static void json_names_of_alternating_owners(void **state)
             memcpy(v[i].comm, rows[i].comm, v[i].comm_len + 1);
         }
         if (rows[i].exe) { /* each row its own copy, as lsn_collect gives them */
-            strcpy(exes[i], rows[i].exe);
+            size_t len = strlen(rows[i].exe);
+            assert_true(len < sizeof exes[i]);
+            memcpy(exes[i], rows[i].exe, len + 1);
             v[i].exe = exes[i];
-            v[i].exe_len = strlen(exes[i]);
+            v[i].exe_len = len;
         }
     }
     r.status = LSN_OK;
@@ -452,9 +453,9 @@ static void threads(void **state)
     (void)state;
     tb_init(&t);
     for (p = 0; p < 30; p++) {
-        tb_tcp(&t, "127.0.0.1", (uint16_t)(100 + p), 0x0A, (uint64_t)(500 + p));
+        tb_tcp(&t, "127.0.0.1", (uint16_t)(100 + p), 0x0A, 500 + (uint64_t)p);
         tb_process(&t, 10 + p, "w", 1, "/w", 2);
-        tb_socket_fd(&t, 10 + p, 3, (uint64_t)(500 + p));
+        tb_socket_fd(&t, 10 + p, 3, 500 + (uint64_t)p);
     }
     tb_tables(&t);
     for (i = 0; i < 4; i++) {

@@ -29,15 +29,15 @@ static const char self_comm[] = "lsn-live";
 /* a hostile name, set by a child with prctl: tab, ESC, quote, backslash */
 static const char child_comm[] = "c\t\x1b]0;\"\\x";
 
-struct made {
-    int fd;
-    int family; /* 4 or 6 */
-    unsigned char addr[16];
-    uint16_t port;
+struct made { /* widest members first: no padding */
     uint64_t inode;
-    pid_t owner;
     const char *comm;
     size_t comm_len;
+    int fd;
+    int family; /* 4 or 6 */
+    pid_t owner;
+    uint16_t port;
+    unsigned char addr[16];
 };
 
 static struct made made[16];
@@ -204,7 +204,7 @@ static int setup(void **state)
     fd = listener("127.0.0.1", 0, 1, 0, &port);
     if (fd < 0)
         return -1;
-    c = child("lsn-worker", NULL, NULL, NULL);
+    (void)child("lsn-worker", NULL, NULL, NULL); /* its pid is children[0] */
     remember(fd, "127.0.0.1", port, pid, self_comm, strlen(self_comm));
 
     /* a child's own listener, under a hostile name */
@@ -281,6 +281,7 @@ static void library_rows(void **state)
         if (count != 1 || !l) {
             print_error("socket %d (port %u): %d rows\n", i, m->port, count);
             fail();
+            continue; /* not reached: fail() ends the test */
         }
         assert_int_equal(l->pid, m->owner);
         assert_int_equal(l->has_comm, 1);

@@ -39,6 +39,15 @@
 #define NS_B 4026532002u
 #define NS_C 4026532003u
 
+/* Appends n bytes of s to the string in buf (cap bytes), or fails the test. */
+static void append(char *buf, size_t cap, const char *s, size_t n)
+{
+    size_t have = strlen(buf);
+    assert_true(n < cap - have);
+    memcpy(buf + have, s, n);
+    buf[have + n] = '\0';
+}
+
 /* Runs the CLI on t with up to three extra arguments and checks status,
  * stdout and stderr ("%R" in err stands for the tree's root). */
 static void expect_run(struct tb *t, int status, const char *out, const char *err, const char *a1,
@@ -50,11 +59,11 @@ static void expect_run(struct tb *t, int status, const char *out, const char *er
     if (err) {
         const char *m;
         while ((m = strstr(err, "%R")) != NULL) {
-            strncat(want_err, err, (size_t)(m - err));
-            strcat(want_err, t->root);
+            append(want_err, sizeof want_err, err, (size_t)(m - err));
+            append(want_err, sizeof want_err, t->root, strlen(t->root));
             err = m + 2;
         }
-        strcat(want_err, err);
+        append(want_err, sizeof want_err, err, strlen(err));
     }
     run_cli(&r, "--proc", t->root, a1, a2, a3, (char *)NULL);
     if (r.status != status || strcmp(r.out, out) != 0 || (err && strcmp(r.err, want_err) != 0)) {
@@ -281,7 +290,7 @@ static void hostile_namespaces(void **state)
     tb_dir(&t, "12/ns/net");
     tb_process(&t, 13, "d", (size_t)-1, "/d", (size_t)-1);
     memset(big, '9', sizeof big);
-    memcpy(big, "net:[", 5);
+    memcpy(big, "net:[", sizeof "net:[" - 1); /* the digits follow */
     big[sizeof big - 1] = ']';
     tb_symlink(&t, "13/ns/net", big, sizeof big);
     tb_process(&t, 14, "e", (size_t)-1, "/e", (size_t)-1);
@@ -352,7 +361,7 @@ static void rollback_part_way(void **state)
     tb_tables(&t);
     tb_self_netns(&t, HOST_NS);
     for (i = 0; i < 40; i++) /* 40 lines of 150 bytes: past the 3000 byte cap */
-        tb_tcp(&t, "127.0.0.1", (uint16_t)(1000 + i), 0x0A, (uint64_t)(5000 + i));
+        tb_tcp(&t, "127.0.0.1", (uint16_t)(1000 + i), 0x0A, 5000 + (uint64_t)i);
     tb_tables_at(&t, "20");
     tb_process(&t, 20, "big", (size_t)-1, "/big", (size_t)-1);
     tb_netns(&t, 20, NS_A);
@@ -439,6 +448,7 @@ static int listen_on(uint16_t port, uint16_t *bound)
     struct sockaddr_in a;
     socklen_t len = sizeof a;
     int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    *bound = 0; /* 0 when this fails */
     if (fd < 0)
         return -1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -565,7 +575,7 @@ static char *host_only(const char *all, uint64_t host)
         if (*p == ',')
             p++;
     }
-    strcpy(w, TAIL);
+    memcpy(w, TAIL, sizeof TAIL); /* with its NUL */
     return out;
 }
 

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <grp.h>
 #include <netinet/in.h>
 #include <pwd.h>
@@ -33,12 +34,17 @@ static int listen_lo(const char *ip, uint16_t *port)
     struct sockaddr_in a;
     socklen_t len = sizeof a;
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    *port = 0; /* 0 when this fails */
+    if (fd < 0)
+        return -1;
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     inet_pton(AF_INET, ip, &a.sin_addr);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 4) != 0)
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 4) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+        close(fd);
         return -1;
-    getsockname(fd, (struct sockaddr *)&a, &len);
+    }
     *port = ntohs(a.sin_port);
     return fd;
 }
@@ -71,8 +77,15 @@ static long uid_of(long pid)
     if (!f)
         return -1;
     while (fgets(line, sizeof line, f))
-        if (sscanf(line, "Uid: %ld", &uid) == 1)
+        if (strncmp(line, "Uid:", 4) == 0) { /* "Uid:\treal\teffective\t...": the real uid */
+            char *end;
+            long v;
+            errno = 0;
+            v = strtol(line + 4, &end, 10);
+            if (errno == 0 && end != line + 4 && v >= 0)
+                uid = v;
             break;
+        }
     fclose(f);
     return uid;
 }

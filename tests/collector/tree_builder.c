@@ -94,8 +94,11 @@ void tb_text(struct tb *t, const char *rel, const char *text)
 void tb_dir(struct tb *t, const char *rel)
 {
     char path[1024];
-    full(t, rel, path, sizeof path);
-    strcat(path, "/");
+    size_t n;
+    full(t, rel, path, sizeof path - 1); /* room for the '/' */
+    n = strlen(path);
+    path[n] = '/';
+    path[n + 1] = '\0';
     mkparents(path);
 }
 
@@ -197,9 +200,9 @@ void tb_tcp6_header(struct tb *t)
 }
 
 /* %08X of each 32-bit word as this machine reads it: the kernel's output. */
-static void hex_words(char *dst, const unsigned char *addr, int words)
+static void hex_words(char *dst, const unsigned char *addr, size_t words)
 {
-    int i;
+    size_t i;
     for (i = 0; i < words; i++) {
         uint32_t w;
         memcpy(&w, addr + 4 * i, 4);
@@ -218,8 +221,8 @@ size_t tb_tcp_line(char *dst, unsigned sl, const char *ip, uint16_t port, unsign
         fprintf(stderr, "tree_builder: bad address %s\n", ip);
         abort();
     }
-    hex_words(local, a, v6 ? 4 : 1);
-    hex_words(remote, zero, v6 ? 4 : 1);
+    hex_words(local, a, v6 ? 4u : 1u);
+    hex_words(remote, zero, v6 ? 4u : 1u);
     n = snprintf(body, sizeof body,
                  "%4u: %s:%04X %s:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %llu %d "
                  "%016llx %lu %lu %u %u %d",

@@ -52,14 +52,24 @@ static int temp_fd(void)
     return fd;
 }
 
+/* The second field of /proc/self/statm (resident pages), in KiB; -1 if unreadable. */
 static long self_rss_kib(void)
 {
     FILE *f = fopen("/proc/self/statm", "re");
-    long pages = 0, rss = 0;
+    char line[128], *p, *end;
+    long rss = -1;
     if (!f)
         return -1;
-    if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
-        rss = -1;
+    if (fgets(line, sizeof line, f)) {
+        long size;
+        errno = 0;
+        size = strtol(line, &p, 10); /* total pages, then resident pages */
+        if (errno == 0 && p != line && size >= 0) {
+            rss = strtol(p, &end, 10);
+            if (errno != 0 || end == p)
+                rss = -1;
+        }
+    }
     fclose(f);
     return rss < 0 ? -1 : rss * (sysconf(_SC_PAGESIZE) / 1024);
 }

@@ -109,8 +109,11 @@ static void put(char **buf, size_t *n, size_t *cap, const void *b, size_t k)
 {
     if (!buf)
         return;
-    if (*n + k + 1 > *cap) {
-        size_t nc = (*cap ? *cap * 2 : 64) + k;
+    if (!*buf || k >= *cap - *n) { /* no buffer yet, or no room for k bytes and the NUL */
+        size_t nc;
+        if (k > SIZE_MAX / 4 || *cap > SIZE_MAX / 4)
+            abort();
+        nc = (*cap ? *cap * 2 : 64) + k;
         char *nb = realloc(*buf, nc);
         if (!nb)
             abort();

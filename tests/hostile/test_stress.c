@@ -362,7 +362,7 @@ static pid_t spawn_long_lived(struct holder *h)
 static void stress(void **state)
 {
     const char *env = getenv("LSN_STRESS_SECONDS");
-    double seconds = env && *env ? atof(env) : 10.0;
+    double seconds = 10.0;
     struct holder hold[LONG_LIVED];
     int evp[2], i, st;
     pid_t mgr, me = getpid();
@@ -372,14 +372,30 @@ static void stress(void **state)
     FILE *f;
     (void)state;
 
+    if (env && *env) {
+        char *end;
+        errno = 0;
+        seconds = strtod(env, &end);
+        if (errno != 0 || *end != '\0' || !(seconds >= 0 && seconds <= 1e6)) {
+            fail_msg("LSN_STRESS_SECONDS=\"%s\": want a number of seconds from 0 to 1e6", env);
+            return; /* not reached: fail_msg ends the test */
+        }
+    }
     f = fopen("/proc/sys/kernel/pid_max", "re");
-    pid_cap = 4194305;
+    pid_cap = 4194305; /* PID_MAX_LIMIT + 1, if pid_max cannot be read */
     if (f) {
-        if (fscanf(f, "%ld", &pid_cap) == 1)
-            pid_cap++;
+        char line[32], *end;
+        if (fgets(line, sizeof line, f)) {
+            long max;
+            errno = 0;
+            max = strtol(line, &end, 10);
+            if (errno == 0 && end != line && (*end == '\n' || *end == '\0') && max > 0 &&
+                max < 4194305)
+                pid_cap = max + 1;
+        }
         fclose(f);
     }
-    lives = calloc((size_t)pid_cap, sizeof *lives);
+    lives = calloc((size_t)pid_cap, sizeof(struct life *)); /* one list head per pid */
     assert_non_null(lives);
 
     {

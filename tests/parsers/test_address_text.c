@@ -30,7 +30,7 @@ static void ipv6_text(const uint8_t a[16], char out[LSN_IPV6_TEXT_SIZE])
 
 static void groups_to_bytes(const uint16_t g[8], uint8_t a[16])
 {
-    for (int i = 0; i < 8; i++) {
+    for (size_t i = 0; i < 8; i++) {
         a[2 * i] = (uint8_t)(g[i] >> 8);
         a[2 * i + 1] = (uint8_t)(g[i] & 0xFF);
     }

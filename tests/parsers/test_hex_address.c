@@ -187,7 +187,7 @@ static void test_hex_rejects_every_non_hex_byte_at_every_position(void **state)
             continue;
         for (size_t pos = 0; pos < 8; pos++) {
             char v4[8];
-            memcpy(v4, "0100007F", 8);
+            memcpy(v4, "0100007F", sizeof v4); /* no NUL: the parser gets the length */
             v4[pos] = (char)b;
             uint8_t a4[4];
             memset(a4, 0xAA, sizeof a4);
@@ -197,7 +197,7 @@ static void test_hex_rejects_every_non_hex_byte_at_every_position(void **state)
         }
         for (size_t pos = 0; pos < 32; pos++) {
             char v6[32];
-            memcpy(v6, "0000000000000000FFFF00000100007F", 32);
+            memcpy(v6, "0000000000000000FFFF00000100007F", sizeof v6);
             v6[pos] = (char)b;
             uint8_t a6[16];
             memset(a6, 0xAA, sizeof a6);
@@ -206,7 +206,7 @@ static void test_hex_rejects_every_non_hex_byte_at_every_position(void **state)
         }
         for (size_t pos = 0; pos < 4; pos++) {
             char p[4];
-            memcpy(p, "01BB", 4);
+            memcpy(p, "01BB", sizeof p);
             p[pos] = (char)b;
             uint16_t port = 7;
             assert_int_equal(lsn_hex_port(p, 4, &port), LSN_HEX_BAD_DIGIT);
@@ -267,7 +267,7 @@ static void test_host_order_decodes_native_words(void **state)
 
     const uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
     char t6[33];
-    for (int i = 0; i < 4; i++) {
+    for (size_t i = 0; i < 4; i++) {
         uint32_t wi;
         memcpy(&wi, a6 + 4 * i, 4);
         snprintf(t6 + 8 * i, 9, "%08X", (unsigned)wi);
@@ -280,7 +280,7 @@ static void test_host_order_decodes_native_words(void **state)
 /* Text written for random bytes in one order decodes back to the same bytes. */
 static void put_word(char *dst, const uint8_t *b, enum lsn_byte_order order)
 {
-    for (int i = 0; i < 4; i++) {
+    for (size_t i = 0; i < 4; i++) {
         uint8_t v = order == LSN_ORDER_BIG ? b[i] : b[3 - i];
         dst[2 * i] = HEXU[v >> 4];
         dst[2 * i + 1] = HEXU[v & 15];
@@ -299,7 +299,7 @@ static void test_random_addresses_round_trip_in_both_orders(void **state)
         }
         for (int o = LSN_ORDER_LITTLE; o <= LSN_ORDER_BIG; o++) {
             char text[32];
-            for (int w = 0; w < 4; w++)
+            for (size_t w = 0; w < 4; w++)
                 put_word(text + 8 * w, a + 4 * w, (enum lsn_byte_order)o);
             if (n & 1)
                 for (int i = 0; i < 32; i++)

@@ -177,7 +177,7 @@ static void deep_nesting(void **state)
     static char buf[2 * 300 + 1];
     static struct lsn_jsonr_token tokens[600];
     size_t n, where;
-    for (unsigned d = 1; d <= 300; d++) {
+    for (size_t d = 1; d <= 300; d++) {
         memset(buf, '[', d);
         memset(buf + d, ']', d);
         enum lsn_jsonr_status st = lsn_json_read(buf, 2 * d, tokens, 600, 0, &n, &where);

@@ -221,7 +221,7 @@ static size_t ref_replace(const unsigned char *s, size_t n, unsigned char *out)
             o += (size_t)r;
             i += (size_t)r;
         } else {
-            memcpy(out + o, FFFD, 3);
+            memcpy(out + o, FFFD, sizeof FFFD - 1);
             o += 3;
             i += (size_t)-r;
         }

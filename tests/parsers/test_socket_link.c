@@ -147,7 +147,7 @@ static void test_socket_link_inode_values_match_strtoull(void **state)
             digits[0] = '1';
         digits[nd] = '\0';
         char buf[64];
-        memcpy(buf, "socket:[", 8);
+        memcpy(buf, "socket:[", sizeof "socket:[" - 1);
         memcpy(buf + 8, digits, nd);
         buf[8 + nd] = ']';
         uint64_t inode = 5;
