@@ -4,8 +4,10 @@
  *
  * lsn_json_string properties (abort() when one breaks):
  *  - the output is one JSON string: quotes, only the escapes the contract
- *    names (\" \\ \b \f \n \r \t, \u00XX for the other controls and 0x7F),
- *    no raw control byte or 0x7F, and its raw bytes are valid UTF-8;
+ *    names (\" \\ \b \f \n \r \t, \u00XX for the other controls and 0x7F,
+ *    \u0080..\u009f for the C1 controls, \uXXXX for U+061C, U+200E/F,
+ *    U+2028..U+202E, U+2066..U+2069), none of those raw, and its raw bytes
+ *    are valid UTF-8;
  *  - decoded, it equals the input with each invalid UTF-8 sequence replaced
  *    by one U+FFFD per maximal subpart. The reference for that is written
  *    differently from the parser: a generic bit-pattern decoder checked by
@@ -16,7 +18,7 @@
  *
  * lsn_terminal_text properties: the output is valid UTF-8 without control
  * bytes, 0x7F, C1 controls or the bidi/line-separator characters
- * (U+200E/F, U+2028..U+202E, U+2066..U+2069), len * 4 + 1 suffices, and undoing its escapes
+ * (U+061C, U+200E/F, U+2028..U+202E, U+2066..U+2069), len * 4 + 1 suffices, and undoing its escapes
  * (\\ \n \t \r \xHH \uXXXX) gives back the input bytes exactly.
  */
 #include <stddef.h>
@@ -146,6 +148,14 @@ static size_t expected_code_points(const uint8_t *s, size_t n, uint32_t *out)
     return count;
 }
 
+/* What neither output may hold raw: C1 controls and the characters that
+ * reorder or break a line. */
+static int terminal_unsafe(uint32_t cp)
+{
+    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || (cp >= 0x200E && cp <= 0x200F) ||
+           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 static int hex4(const uint8_t *p, uint32_t *v)
 {
     *v = 0;
@@ -178,7 +188,7 @@ static size_t decode_json(const uint8_t *o, size_t n, uint32_t *out)
         if (c != '\\') {
             uint32_t cp;
             size_t len = decode_valid(o + i, n - 1 - i, &cp);
-            if (!len)
+            if (!len || terminal_unsafe(cp))
                 abort();
             out[count++] = cp;
             i += len;
@@ -198,9 +208,10 @@ static size_t decode_json(const uint8_t *o, size_t n, uint32_t *out)
         uint32_t v;
         if (e != 'u' || i + 6 > n - 1 || hex4(o + i + 2, &v) != 0)
             abort();
-        /* Only controls without a short form, and DEL, use \u00XX. */
+        /* Only controls without a short form, DEL, and the terminal-unsafe
+         * characters use \uXXXX. */
         int has_short = v == '\b' || v == '\f' || v == '\n' || v == '\r' || v == '\t';
-        if (!((v < 0x20 && !has_short) || v == 0x7F))
+        if (!((v < 0x20 && !has_short) || v == 0x7F || terminal_unsafe(v)))
             abort();
         out[count++] = v;
         i += 6;
@@ -271,11 +282,8 @@ static void check_terminal(const uint8_t *data, size_t size)
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t n = decode_valid(o + i, len - i, &cp);
-        if (!n || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
-            abort();
-        /* Characters that reorder or break a line are never written raw. */
-        if ((cp >= 0x200E && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
-            (cp >= 0x2066 && cp <= 0x2069))
+        /* No control, and no character that reorders or breaks a line. */
+        if (!n || cp < 0x20 || cp == 0x7F || terminal_unsafe(cp))
             abort();
         if (cp != '\\') {
             if (nback + n > size)

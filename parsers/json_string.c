@@ -52,6 +52,26 @@ static enum lsn_json_status done(struct out *o, size_t *out_len)
     return LSN_JSON_OK;
 }
 
+/* Code point of a valid sequence of n bytes. */
+static uint32_t code_point(const unsigned char *s, size_t n)
+{
+    if (n == 1)
+        return s[0];
+    uint32_t cp = s[0] & (0x7Fu >> n);
+    for (size_t i = 1; i < n; i++)
+        cp = cp << 6 | (s[i] & 0x3Fu);
+    return cp;
+}
+
+/* Invisible characters that reorder or break lines on a terminal: the
+ * Arabic letter mark, LRM/RLM, the line and paragraph separators, the bidi
+ * embeddings and overrides, and the bidi isolates. */
+static int is_format_control(uint32_t cp)
+{
+    return cp == 0x061C || (cp >= 0x200E && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
 enum lsn_json_status lsn_json_string(const char *src, size_t len, char *dst, size_t cap,
                                      size_t *out_len)
 {
@@ -83,6 +103,13 @@ enum lsn_json_status lsn_json_string(const char *src, size_t len, char *dst, siz
                 put(&o, e, 2);
             else
                 put_escape(&o, 'u', b, 4);
+        } else if (n > 1 && ((s[i] == 0xC2 && s[i + 1] <= 0x9F) ||
+                             is_format_control(code_point(s + i, n)))) {
+            /* C1 controls (U+0080..U+009F: CSI is U+009B) and the bidi and
+             * line-breaking format characters: valid JSON raw, but a
+             * consumer that prints the string to a terminal would act on
+             * them. \uXXXX keeps the value and the document byte-stable. */
+            put_escape(&o, 'u', code_point(s + i, n), 4);
         } else {
             put(&o, src + i, n);
         }
@@ -90,24 +117,6 @@ enum lsn_json_status lsn_json_string(const char *src, size_t len, char *dst, siz
     }
     put(&o, "\"", 1);
     return done(&o, out_len);
-}
-
-/* Code point of a valid sequence of n bytes. */
-static uint32_t code_point(const unsigned char *s, size_t n)
-{
-    if (n == 1)
-        return s[0];
-    uint32_t cp = s[0] & (0x7Fu >> n);
-    for (size_t i = 1; i < n; i++)
-        cp = cp << 6 | (s[i] & 0x3Fu);
-    return cp;
-}
-
-/* Invisible characters that reorder or break lines on a terminal. */
-static int is_format_control(uint32_t cp)
-{
-    return (cp >= 0x200E && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
-           (cp >= 0x2066 && cp <= 0x2069);
 }
 
 enum lsn_json_status lsn_terminal_text(const char *src, size_t len, char *dst, size_t cap,

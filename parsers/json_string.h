@@ -2,7 +2,11 @@
  *
  * Used for comm and exe, which any process or file name controls. Writes the
  * surrounding quotes. Escapes '"' and '\\', every control byte < 0x20 and 0x7F
- * (\b \f \n \r \t, else \u00XX), and replaces each invalid UTF-8 sequence by
+ * (\b \f \n \r \t, else \u00XX), the C1 controls U+0080..U+009F (\u0080..
+ * \u009f) and the invisible characters that reorder or break a line (U+061C,
+ * U+200E/F, U+2028..U+202E, U+2066..U+2069, as \uXXXX), so that no string
+ * of the output, printed raw, can drive a terminal; and replaces each
+ * invalid UTF-8 sequence by
  * U+FFFD per maximal subpart (Unicode 3.9 / WHATWG practice, as Python's
  * errors="replace"): overlongs, surrogates (ED A0..BF) and code points above
  * U+10FFFF are invalid.
@@ -19,7 +23,8 @@ extern "C" {
 #endif
 
 /* Worst-case output size for len input bytes: every byte may become 6 bytes
- * ("\u0001") or 3 bytes (U+FFFD), plus two quotes and a NUL. */
+ * ("\u0001"; a 2-byte C1 control or a 3-byte format character also 6) or 3
+ * bytes (U+FFFD), plus two quotes and a NUL. */
 #define LSN_JSON_STRING_SIZE(len) ((len)*6u + 3u)
 
 enum lsn_json_status {
@@ -37,7 +42,8 @@ enum lsn_json_status lsn_json_string(const char *src, size_t len, char *dst, siz
  * written "\\", newline, tab and carriage return "\n" "\t" "\r"; every other
  * control byte, 0x7F, each byte of an invalid UTF-8 sequence and each byte of
  * a C1 control (U+0080..U+009F) is written "\xHH"; the invisible characters
- * that reorder or break a line (U+200E/F, U+2028..U+202E, U+2066..U+2069) are
+ * that reorder or break a line (U+061C, U+200E/F, U+2028..U+202E,
+ * U+2066..U+2069) are
  * written "\uXXXX". Other valid UTF-8 is kept. So a hostile name cannot reach
  * a terminal as an escape sequence. Same buffer rules as lsn_json_string;
  * cap >= len * 4 + 1 always suffices. */

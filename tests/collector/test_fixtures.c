@@ -468,7 +468,7 @@ static void hostile_names(void **state)
                "{\"port\":2222,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"
                "\"127.0.0.1\",\"pid\":32,\"comm\":\"two\\nlines\\t\\u0001\",\"exe\":"
                "\"/opt/caf\xc3\xa9/\xef\xbf\xbd(\xef\xbf\xbd/\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
-               "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xc2\x85\"}" TAIL,
+               "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\\u0085\"}" TAIL, /* NEL, C1 */
                "", NULL, NULL);
     expect_run(&t, 0,
                "PORT  FAMILY  ADDRESS    PID  COMM                    EXE\n"
@@ -748,8 +748,9 @@ static void usage(void **state)
     run_cli(&r, "-h", (char *)NULL);
     assert_int_equal(r.status, 0);
     assert_memory_equal(r.out, usage_line, sizeof usage_line - 1);
-    assert_non_null(strstr(r.out, "\nlisteners snapshot DIR [--proc SOURCE] [--archive FILE] [--mode MODE] "
-                                  "[--all-netns] [--help] [--no-sandbox] [--version]\n"));
+    assert_non_null(
+        strstr(r.out, "\nlisteners snapshot DIR [--proc SOURCE] [--archive FILE] [--mode MODE] "
+                      "[--all-netns] [--help] [--no-sandbox] [--version]\n"));
     run_free(&r);
     run_cli(&r, "--", "--pretty", (char *)NULL); /* after --, an operand */
     assert_int_equal(r.status, 2);
@@ -760,9 +761,10 @@ static void usage(void **state)
     run_free(&r);
     run_cli(&r, "snapshot", "--pretty", "/nonexistent/x", (char *)NULL); /* not snapshot's */
     assert_int_equal(r.status, 2);
-    assert_string_equal(r.err, "listeners: snapshot: unknown option '--pretty'\n"
-                               "usage: listeners snapshot DIR [--proc SOURCE] [--archive FILE] [--mode MODE] "
-                               "[--all-netns] [--help] [--no-sandbox] [--version]\n");
+    assert_string_equal(
+        r.err, "listeners: snapshot: unknown option '--pretty'\n"
+               "usage: listeners snapshot DIR [--proc SOURCE] [--archive FILE] [--mode MODE] "
+               "[--all-netns] [--help] [--no-sandbox] [--version]\n");
     run_free(&r);
     run_cli(&r, "diff", "a.json", (char *)NULL);
     assert_int_equal(r.status, 2);

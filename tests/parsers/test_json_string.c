@@ -61,9 +61,24 @@ static const struct json_row ROWS[] = {
     {S("caf\xC3\xA9"), "\"caf\xC3\xA9\""},
     {S("\xE2\x82\xAC"), "\"\xE2\x82\xAC\""},
     {S("\xF0\x9D\x84\x9E"), "\"\xF0\x9D\x84\x9E\""},
-    {S("\xC2\x80"), "\"\xC2\x80\""},
-    {S("\xC2\x9B"), "\"\xC2\x9B\""},
+    {S("\xC2\xA0"), "\"\xC2\xA0\""}, /* U+00A0, just past the C1 controls */
     {S("\xDF\xBF"), "\"\xDF\xBF\""},
+    /* C1 controls and the characters that reorder or break a line: \uXXXX,
+     * so a consumer printing the string raw gets no CSI and no bidi override */
+    {S("\xC2\x80"), "\"\\u0080\""},
+    {S("\xC2\x9B[2J"), "\"\\u009b[2J\""}, /* CSI: clear screen */
+    {S("\xC2\x9F"), "\"\\u009f\""},
+    {S("\xD8\x9C"), "\"\\u061c\""}, /* Arabic letter mark */
+    {S("a\xE2\x80\x8E"
+       "b\xE2\x80\x8F"),
+     "\"a\\u200eb\\u200f\""},                              /* LRM, RLM */
+    {S("\xE2\x80\xA8\xE2\x80\xA9"), "\"\\u2028\\u2029\""}, /* line, paragraph separators */
+    {S("evil\xE2\x80\xAE"
+       "exe.txt"),
+     "\"evil\\u202eexe.txt\""}, /* RLO */
+    {S("\xE2\x80\xAA\xE2\x80\xAD"), "\"\\u202a\\u202d\""},
+    {S("\xE2\x81\xA6\xE2\x81\xA9"), "\"\\u2066\\u2069\""},           /* isolates */
+    {S("\xE2\x80\x8D\xE2\x81\xAA"), "\"\xE2\x80\x8D\xE2\x81\xAA\""}, /* ZWJ, U+206A: kept */
     {S("\xE0\xA0\x80"), "\"\xE0\xA0\x80\""},
     {S("\xED\x9F\xBF"), "\"\xED\x9F\xBF\""},
     {S("\xEE\x80\x80"), "\"\xEE\x80\x80\""},
@@ -251,7 +266,9 @@ static int hexval(char c)
     return -1;
 }
 
-/* A strict JSON string decoder for the writer's output (escapes produce bytes < 0x80 only). */
+/* A strict JSON string decoder for the writer's output: \uXXXX only for the
+ * controls, DEL, the C1 controls and the format characters, written back as
+ * UTF-8. */
 static size_t json_decode(const char *j, size_t n, unsigned char *out)
 {
     assert_true(n >= 2);
@@ -285,8 +302,19 @@ static size_t json_decode(const char *j, size_t n, unsigned char *out)
                 assert_true(h >= 0);
                 v = v * 16 + h;
             }
-            assert_true(v < 0x20 || v == 0x7F); /* only controls are escaped */
-            out[o++] = (unsigned char)v;
+            assert_true(v < 0x20 || v == 0x7F || (v >= 0x80 && v <= 0x9F) || v == 0x061C ||
+                        (v >= 0x200E && v <= 0x200F) || (v >= 0x2028 && v <= 0x202E) ||
+                        (v >= 0x2066 && v <= 0x2069));
+            if (v < 0x80) {
+                out[o++] = (unsigned char)v;
+            } else if (v < 0x800) {
+                out[o++] = (unsigned char)(0xC0 | v >> 6);
+                out[o++] = (unsigned char)(0x80 | (v & 0x3F));
+            } else {
+                out[o++] = (unsigned char)(0xE0 | v >> 12);
+                out[o++] = (unsigned char)(0x80 | (v >> 6 & 0x3F));
+                out[o++] = (unsigned char)(0x80 | (v & 0x3F));
+            }
             i += 4;
             break;
         }
@@ -374,6 +402,11 @@ static void test_terminal_text_escapes_controls_and_keeps_utf8(void **state)
          "31m"},
         {S("\xC2\x80"), "\\xc2\\x80"},
         {S("\xC2\xA0"), "\xC2\xA0"},
+        {S("\xD8\x9C"), "\\u061c"}, /* Arabic letter mark: reorders like LRM/RLM */
+        {S("a\xE2\x80\xAE"
+           "b"),
+         "a\\u202e"
+         "b"},
         {S("a\\b"), "a\\\\b"}, /* backslash doubled, as the header says */
         {S("\x7f"), "\\x7f"},
         {S("\x01"), "\\x01"},
