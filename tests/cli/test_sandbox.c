@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -110,6 +111,40 @@ static int writes_only_to_stdout_and_stderr(int fd)
     if (write(1, "", 0) != 0 || write(2, "", 0) != 0)
         return 2;
     return 0;
+}
+
+/* After a compromise the process must not reach other processes or fds
+ * through fcntl: F_SETOWN + F_SETSIG + O_ASYNC would send any signal (as
+ * root: SIGKILL to anyone), F_DUPFD (or dup*) onto 1 or 2 after close(1)
+ * would make "write to stdout" write to any inherited writable fd. Only
+ * F_GETFD, F_SETFD and F_GETFL are allowed; fds 1 and 2 cannot be closed. */
+static int no_fcntl_signals_or_dups(int fd)
+{
+    int r = 0;
+    r |= refused(fcntl(fd, F_SETOWN, 1));
+    r |= refused(fcntl(fd, F_SETSIG, SIGKILL)) << 1;
+    r |= refused(fcntl(fd, F_SETFL, O_ASYNC | O_NONBLOCK)) << 2;
+    r |= refused(fcntl(fd, F_DUPFD, 0)) << 3;
+    r |= refused(fcntl(fd, F_DUPFD_CLOEXEC, 0)) << 4;
+    r |= refused(fcntl(fd, F_SETLEASE, F_WRLCK)) << 5;
+    r |= refused(dup(fd)) << 6;
+    r |= refused(dup2(fd, 1)) << 7;
+    r |= refused(dup3(fd, 2, O_CLOEXEC)) << 8;
+    if (fcntl(fd, F_GETFL) < 0 || fcntl(fd, F_GETFD) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) != 0)
+        r |= 1 << 9; /* what glibc's and musl's fdopendir use */
+    return r;
+}
+
+static int keeps_stdout_and_stderr(int fd)
+{
+    (void)fd;
+    int r = refused(close(1)) | refused(close(2)) << 1;
+    if (write(1, "", 0) != 0 || write(2, "", 0) != 0) /* still the same fds */
+        r |= 1 << 2;
+    int o = open("/proc/self/comm", O_RDONLY | O_CLOEXEC); /* other fds still close */
+    if (o < 0 || close(o) != 0)
+        r |= 1 << 3;
+    return r;
 }
 
 static int maps_no_executable_memory(int fd)
@@ -238,6 +273,16 @@ static void test_sandbox_refuses_writes_to_other_fds(void **state)
     (void)state;
     expect_held(writes_only_to_stdout_and_stderr);
 }
+static void test_sandbox_refuses_fcntl_signals_and_dups(void **state)
+{
+    (void)state;
+    expect_held(no_fcntl_signals_or_dups);
+}
+static void test_sandbox_keeps_stdout_and_stderr_open(void **state)
+{
+    (void)state;
+    expect_held(keeps_stdout_and_stderr);
+}
 static void test_sandbox_refuses_executable_memory(void **state)
 {
     (void)state;
@@ -258,6 +303,8 @@ int main(void)
         cmocka_unit_test(test_sandbox_refuses_opening_for_writing_or_creating),
         cmocka_unit_test(test_sandbox_refuses_writes_to_other_fds),
         cmocka_unit_test(test_sandbox_refuses_executable_memory),
+        cmocka_unit_test(test_sandbox_refuses_fcntl_signals_and_dups),
+        cmocka_unit_test(test_sandbox_keeps_stdout_and_stderr_open),
         cmocka_unit_test(test_sandbox_allows_procfs_reads),
         cmocka_unit_test(test_sandbox_snapshot_writes_only_under_its_dir),
     };
