@@ -54,6 +54,10 @@ static const char help_text_commands[] =
     "when it is the sole holder. pid, comm and exe are null when no holder could be\n"
     "read (another user's process without root, another pid namespace, the kernel).\n"
     "\n"
+    "A process that cannot be read is reported on stderr as PATH: reason (lack of\n"
+    "permission once, with the remedy); one that exited while it was read is only\n"
+    "counted (--stats).\n"
+    "\n"
     "Exit status: 0 success (malformed table lines are skipped and reported on\n"
     "stderr as FILE:LINE: reason); 1 when DIR/net/tcp is missing or unreadable;\n"
     "2 usage error. Without --proc on a system without procfs the output is\n"
@@ -61,6 +65,7 @@ static const char help_text_commands[] =
 
 struct diag_counts {
     uint64_t malformed, table, process;
+    int told_permission; /* the EACCES/EPERM hint was printed */
 };
 
 static void on_diag(void *ctx, const struct lsn_diag *d)
@@ -77,7 +82,28 @@ static void on_diag(void *ctx, const struct lsn_diag *d)
                 d->error ? strerror(d->error) : "");
         break;
     case LSN_DIAG_PROCESS:
-        n->process++; /* counted; --stats shows the totals */
+        n->process++; /* --stats shows the totals */
+        /* A process that exited while it was read is the ordinary race:
+         * counted, not printed. Permission is said once, with the remedy.
+         * Anything else is printed: it may be a hostile tree or a signal
+         * (an exe path too long to read, a comm that is not a file). */
+        if (d->error == ENOENT || d->error == ESRCH)
+            break;
+        if (d->error == EACCES || d->error == EPERM) {
+            if (!n->told_permission)
+                fprintf(stderr,
+                        "listeners: %s: %s: %s (and maybe more processes): their sockets "
+                        "show pid null; run as root, or with CAP_DAC_READ_SEARCH and "
+                        "CAP_SYS_PTRACE\n",
+                        d->path, d->message, strerror(d->error));
+            n->told_permission = 1;
+            break;
+        }
+        fprintf(stderr, "listeners: %s: %s%s%s\n", d->path, d->message, d->error ? ": " : "",
+                d->error ? strerror(d->error) : "");
+        break;
+    case LSN_DIAG_NETNS_LINK: /* one per pid, in readdir order: --stats counts them */
+        n->process++;
         break;
     case LSN_DIAG_NAMESPACE:
         n->table++;
@@ -216,7 +242,7 @@ int main(int argc, char **argv)
         {lsn_snapshot_help, NULL},
         {lsn_diff_help, NULL},
     };
-    struct diag_counts counts = {0, 0, 0};
+    struct diag_counts counts = {0, 0, 0, 0};
     struct lsn_options opts;
     struct lsn_result result;
     struct lsn_args args;

@@ -114,10 +114,13 @@ struct lsn_listener {
 
 enum lsn_diag_kind {
     LSN_DIAG_MALFORMED_LINE = 0, /* a table line was skipped; path, line, message */
-    LSN_DIAG_TABLE,    /* net/tcp6 (or the proc dir) could not be read; path, error/message */
-    LSN_DIAG_PROCESS,  /* one process could not be read fully; path, pid, error, message */
-    LSN_DIAG_NAMESPACE /* LSN_OPT_ALL_NETNS: a namespace was skipped (its tables) or the host
-                          namespace is unknown (netns 0); path, netns, pid, error, message */
+    LSN_DIAG_TABLE,     /* net/tcp6 (or the proc dir) could not be read; path, error/message */
+    LSN_DIAG_PROCESS,   /* one process could not be read fully; path, pid, error, message */
+    LSN_DIAG_NAMESPACE, /* LSN_OPT_ALL_NETNS: a namespace was skipped (its tables) or the host
+                           namespace is unknown (netns 0); path, netns, pid, error, message */
+    LSN_DIAG_NETNS_LINK /* LSN_OPT_ALL_NETNS: one pid's ns/net link could not be read or is not
+                           net:[inode] (its tables are not read, its fds still count); path,
+                           pid, error, message. Counted in stats.netns_no_link. */
 };
 
 /* A diagnostic. Pointers are valid only during the callback. */

@@ -65,8 +65,8 @@ static enum lsn_status ns_scan(const struct lsn_run *run, uint64_t host_netns,
         inode = lsn_proc_netns(run->proc, run->proc->fd, rel, &err, NULL);
         if (inode == 0) {
             run->stats->netns_no_link++;
-            lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, 0, rel), 0,
-                     err, pid, host_netns,
+            lsn_emit(run, LSN_DIAG_NETNS_LINK, lsn_proc_path(path, sizeof path, run->root, 0, rel),
+                     0, err, pid, host_netns,
                      err ? "cannot read the ns/net link" : "ns/net link is not net:[inode]");
             continue;
         }

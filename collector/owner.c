@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int lsn_owner_better(int32_t cur, int32_t pid)
 {
@@ -23,6 +24,24 @@ struct names {
     int has_comm, has_exe;
 };
 
+/* Why the exe link could not be read, in words. ENAMETOOLONG: the path is
+ * longer than the kernel will print (a path near PATH_MAX, or one that
+ * " (deleted)" pushed past it); the link still leads to the file, so stat
+ * through it says whether that file is deleted, the signal the suffix would
+ * have carried. */
+static const char *exe_error(int pidfd, int err)
+{
+    struct stat st;
+    if (err == EINVAL)
+        return "exe is not a symbolic link";
+    if (err != ENAMETOOLONG)
+        return "cannot read exe link";
+    if (fstatat(pidfd, "exe", &st, 0) != 0)
+        return "exe link is longer than PATH_MAX (its file could not be stat'ed)";
+    return st.st_nlink == 0 ? "exe link is longer than PATH_MAX; its file is DELETED"
+                            : "exe link is longer than PATH_MAX; its file exists";
+}
+
 /* Reads comm and exe into *nm and exe_buf. 0, or the errno that says the
  * process has exited (ENOENT, ESRCH). Other errors give a diagnostic and a
  * null comm or exe. */
@@ -35,9 +54,9 @@ static int read_names(const struct lsn_run *run, int pidfd, int32_t pid, struct 
     int err = lsn_proc_read_comm(run->proc, pidfd, nm->comm, &nm->comm_len, &why);
     if (err == ENOENT || err == ESRCH)
         return err;
-    if (err)
+    if (err) /* ELOOP and EINVAL (not a regular file): the message says it all */
         lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "comm"), 0,
-                 err, pid, 0, why);
+                 err == ELOOP || err == EINVAL ? 0 : err, pid, 0, why);
     else
         nm->has_comm = 1;
 
@@ -47,7 +66,7 @@ static int read_names(const struct lsn_run *run, int pidfd, int32_t pid, struct 
         if (err == ENOENT || err == ESRCH)
             return err;
         lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "exe"), 0,
-                 err, pid, 0, "cannot read exe link");
+                 err == EINVAL || err == ENAMETOOLONG ? 0 : err, pid, 0, exe_error(pidfd, err));
     } else if (got == 0 || got > LSN_EXE_MAX) {
         lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "exe"), 0,
                  0, pid, 0, got ? "exe link is longer than 4095 bytes" : "exe link is empty");

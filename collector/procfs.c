@@ -264,8 +264,11 @@ int lsn_proc_read_comm(const struct lsn_proc_root *root, int pidfd, char out[LSN
     size_t have = 0;
     int fd = lsn_proc_open_beneath(root, pidfd, "comm", O_RDONLY | O_NONBLOCK | O_NOCTTY), err = 0;
     *why = "cannot open comm";
-    if (fd < 0)
+    if (fd < 0) {
+        if (errno == ELOOP)
+            *why = "comm is a symbolic link, not followed";
         return errno;
+    }
     if (fstat(fd, &sb) != 0) {
         err = errno;
         *why = "cannot stat comm";

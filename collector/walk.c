@@ -49,10 +49,13 @@ static void visit(struct walk *w, int32_t pid)
     st->pids_visited++;
     st->last_pid = pid;
     pidfd = lsn_proc_open_pid(run->proc, pid);
-    if (pidfd < 0) {
+    if (pidfd < 0) { /* ELOOP: a link in a tree, named as such, not by libc's text */
+        err = errno;
         st->pids_unreadable++;
         lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, NULL), 0,
-                 errno, pid, 0, "cannot open process directory");
+                 err == ELOOP ? 0 : err, pid, 0,
+                 err == ELOOP ? "process directory is a symbolic link, not followed"
+                              : "cannot open process directory");
         return;
     }
     w->ncand = 0;
@@ -62,7 +65,9 @@ static void visit(struct walk *w, int32_t pid)
     if (err) {
         st->pids_unreadable++;
         lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "fd"), 0,
-                 err, pid, 0, "cannot open fd directory");
+                 err == ELOOP ? 0 : err, pid, 0,
+                 err == ELOOP ? "fd directory is a symbolic link, not followed"
+                              : "cannot open fd directory");
     } else if (w->ncand) {
         w->status = lsn_owner_claim(run, w->rows, pidfd, pid, w->cand, w->ncand, w->exe_buf);
     }

@@ -323,7 +323,8 @@ static void hostile_namespaces(void **state)
                         NS(4026532003, "false") TAIL,
                "listeners: namespace 4026532001 skipped: %R/20/net/tcp: not a regular file\n"
                "listeners: namespace 4026532002 skipped: %R/30/net/tcp: not a regular file\n"
-               "%R/40/net/tcp:2: local address is not 8 hex digits\n",
+               "%R/40/net/tcp:2: local address is not 8 hex digits\n"
+               "listeners: %R/50: cannot open process directory: Not a directory\n",
                "--all-netns", NULL, NULL);
     tb_destroy(&t);
 }
