@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int ok = lsn_parse_ns_link((const char *)data, size, "net", &ns), ref_ok = 0;
         if (size >= 5 && memcmp(data, "net:[", 5) == 0 && size - 5 < 4096) {
             uint8_t buf[4096 + 8];
-            memcpy(buf, "socket:[", 8);
+            memcpy(buf, "socket:[", sizeof "socket:[" - 1); /* bytes, not a string */
             memcpy(buf + 8, data + 5, size - 5);
             ref_ok = reference(buf, size + 3, &ref_ns) == LSN_LINK_SOCKET && ref_ns != 0;
             if (!ref_ok)
