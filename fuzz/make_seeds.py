@@ -358,82 +358,12 @@ for label, data, note in [
 js.write()
 
 # ---------------------------------------------------------------- collector
-col = Target("collector",
-    "Each file is a synthesized /proc tree: sections separated by `\\n--\\n`: "
-    "net/tcp, net/tcp6, then one section per process (pids 1, 2, 10, 99, 100, "
-    "1000, 31337, 4194303 in order) whose fields, separated by byte 0x01, are "
-    "the comm file, the exe link target and the fd link targets. Tables are "
-    "real captures (excerpts up to 40 lines); fd links, comm and exe bytes "
-    "come from the `fdlink-*`, `comm-*` and `exelink-*` captures, with "
-    "`socket:[N]` targets pointing at inodes of the table's 0A lines "
-    "(composed here, so each file is `real-` data arranged by hand).")
+# fuzz/make_collector_seeds.py writes corpus/collector_fuzzer/ (its input
+# format is the harness's own).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_collector_seeds  # noqa: E402
 
-def listen_inodes(table):
-    out = []
-    for l in lines(table):
-        t = l.split()
-        if len(t) >= 10 and t[3] == b"0A" and t[9] != b"0":
-            out.append(t[9])
-    return out
-
-comm_py = read("comm-thismachine-6.18-python3.bin")
-comm_long = read("comm-thismachine-6.18-truncated-to-15-chars.bin")
-exe_del = lines(read("exelink-thismachine-6.18-deleted-binary.txt"))[0].rstrip(b"\n")
-fd_misc = [l.rstrip(b"\n") for l in lines(read("fdlink-thismachine-6.18-readlink-targets.txt"))]
-fd_nl = read("fdlink-thismachine-6.18-deleted-name-with-newline.bin")
-
-def head(data, n=40):
-    return b"".join(lines(data)[:n])
-
-def proc(comm, exe, links):
-    return b"\x01".join([comm, exe] + links)
-
-pairs = [
-    ("tcp-thismachine-6.18.44-x86_64-excerpt-all-states.txt", "tcp6-thismachine-6.18.44-x86_64-excerpt-all-states.txt"),
-    ("tcp-rhel5-2.6.18-128.el5-x86_64-webpage-procdump.txt", "tcp6-rhel5-2.6.18-128.el5-x86_64-webpage-procdump.txt"),
-    ("tcp-ubuntu-2020-x86_64-kptr-hidden-nctu-hw1.txt", "tcp6-ubuntu-2020-x86_64-kptr-hidden-nctu-hw1.txt"),
-    ("tcp-android-emulator-goldfish-2.6.29-32bit-arc-image.txt", "tcp6-android-emulator-goldfish-2.6.29-32bit-arc-image.txt"),
-    ("tcp-jc-fixture-x86_64-listen-closewait-timewait-finwait1.txt", "tcp6-jc-fixture-x86_64-global-v6-timewait.txt"),
-    ("tcp-bigendian-mips32-comtrend-router-busybox-2015.txt", None),
-    ("tcp-x86_64-5.8dev-hashed-ptr-lkml-bpf-iter.txt", "tcp6-x86_64-5.8dev-hashed-ptr-listen-tmwhen1-lkml-bpf-iter.txt"),
-    ("tcp-thismachine-6.18.44-x86_64-full.txt", "tcp6-thismachine-6.18.44-x86_64-full.txt"),
-]
-for a, b in pairs:
-    t4 = head(read(a))
-    t6 = head(read(b)) if b else None
-    inodes = listen_inodes(t4) + (listen_inodes(t6) if t6 else [])
-    socks = [b"socket:[" + i + b"]" for i in inodes]
-    procs = [
-        proc(b"systemd\n", b"/usr/lib/systemd/systemd", socks[:2] + fd_misc[:2]),
-        proc(comm_py, b"/usr/bin/python3.11", socks[1::2] + fd_misc[2:6]),
-        proc(comm_long, exe_del, socks[::3] + [fd_nl]),
-    ]
-    sections = [t4] + ([t6] if t6 is not None else []) + (procs if t6 is not None else [])
-    src = "`%s`%s" % (a, (" + `%s`" % b) if b else "")
-    col.add("real", a.rsplit(".", 1)[0], b"\n--\n".join(sections), src,
-            "%d listening inodes, %d processes" % (len(inodes), len(procs) if t6 is not None else 0))
-t4 = head(read(pairs[0][0]))
-t6 = head(read(pairs[0][1]))
-ino = listen_inodes(t4)
-for label, data, note in [
-    ("empty-tcp", b"", "empty net/tcp, no tcp6"),
-    ("header-only", lines(t4)[0] + b"\n--\n" + lines(t6)[0], "headers only"),
-    ("udp-as-tcp", read("udp-thismachine-6.18.44-x86_64-full.txt") + b"\n--\n" +
-     read("udp6-thismachine-6.18.44-x86_64-full.txt"), "udp tables: every line malformed"),
-    ("duplicate-inode", t4 + t4 + b"\n--\n" + t6 + b"\n--\n" +
-     proc(b"a\n", b"/a", [b"socket:[" + ino[0] + b"]"]), "every 0A line twice"),
-    ("pid1-only", t4 + b"\n--\n" + t6 + b"\n--\n" +
-     proc(b"init\n", b"/sbin/init", [b"socket:[" + i + b"]" for i in ino]), "pid 1 sole holder"),
-    ("no-exe", t4 + b"\n--\n" + t6 + b"\n--\n" + proc(b"x\n", b"", []) + b"\n--\n" +
-     proc(b"kthread\n", b"", [b"socket:[" + i + b"]" for i in ino]) + b"\n--\n" +
-     proc(b"late\n", b"/late", [b"socket:[" + i + b"]" for i in ino]), "holder without exe looks exited"),
-    ("hostile-names", t4 + b"\n--\n" + t6 + b"\n--\n" + proc(b"x\n", b"/x", []) + b"\n--\n" +
-     proc(b"\x1b[31m\"evil\\\xff\xc0\x80\n", b"/tmp/\xed\xa0\x80 (deleted)",
-          [b"socket:[" + ino[0] + b"]", b"socket:[0" + ino[1] + b"]", b"/tmp/socket:[" + ino[1] + b"]"]),
-     "control bytes and invalid UTF-8 in comm/exe; near-miss links"),
-]:
-    col.add("hand", label, data, "hand-composed from `%s` + `%s`" % pairs[0] if "udp" not in label else "`udp-thismachine-6.18.44-x86_64-full.txt` + `udp6-thismachine-6.18.44-x86_64-full.txt`", note)
-col.write()
+col = make_collector_seeds.main(SRC)
 
 for t in (tcp, sock, hexa, split, js, col):
     print("%-14s %d seeds" % (t.name, len(t.rows)))
