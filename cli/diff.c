@@ -10,10 +10,8 @@
 #include "options.h"
 #include "procfs.h"
 #include "sandbox.h"
-#include "socket_link.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>

@@ -9,7 +9,6 @@
 #include "sandbox.h"
 #include "tar.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
