@@ -18,16 +18,14 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fails=0
 
-tcp_line() { # sl local_hex_ip port_hex state inode
-  printf '%4d: %s:%04X 00000000:0000 %s 00000000:00000000 00:00000000 00000000     0        0 %s 1 0000000000000000 100 0 0 10 0\n' "$@"
-}
-hdr='  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode'
+# shellcheck source=tests/proc_tree.sh
+. "$(dirname "$0")/../proc_tree.sh"
 F=$T/fixture
 mkdir -p "$F/net" "$F/self/ns" "$F/1/fd" "$F/100/fd" "$F/100/ns" "$F/200/fd" "$F/200/ns" \
   "$F/300/fd" "$F/400/fd" "$F/400/ns" "$F/400/net"
-{ echo "$hdr"; tcp_line 0 0100007F 22 0A 5; tcp_line 1 00000000 80 0A 6; tcp_line 2 00000000 9 0A 7; } >"$F/net/tcp"
-echo "$hdr" >"$F/net/tcp6"
-{ echo "$hdr"; tcp_line 0 0100007F 8080 0A 8; } >"$F/400/net/tcp"
+{ lsn_tcp_header; lsn_tcp_listen 0100007F 22 5 0; lsn_tcp_listen 00000000 80 6 1; lsn_tcp_listen 00000000 9 7 2; } >"$F/net/tcp"
+lsn_tcp_header >"$F/net/tcp6"
+{ lsn_tcp_header; lsn_tcp_listen 0100007F 8080 8; } >"$F/400/net/tcp"
 ln -s 'net:[4026531840]' "$F/self/ns/net"
 for p in 1 100 200 300; do mkdir -p "$F/$p/ns"; ln -s 'net:[4026531840]' "$F/$p/ns/net"; done
 ln -s 'net:[4026532001]' "$F/400/ns/net"

@@ -17,9 +17,9 @@ trap 'rm -rf "$T"' EXIT
 fails=0 skips=0
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi; }
 tree=$T/tree
-mkdir -p "$tree/net" "$tree/100/fd"
-printf '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 555 1 0000000000000000 100 0 0 10 0\n' >"$tree/net/tcp"
-ln -s 'socket:[555]' "$tree/100/fd/3"; printf 'sshd\n' >"$tree/100/comm"; ln -s /usr/sbin/secret-path "$tree/100/exe"
+# shellcheck source=tests/proc_tree.sh
+. "$(dirname "$0")/../proc_tree.sh"
+lsn_one_listener_tree "$tree" 100 555
 
 # 2. modes
 (umask 000; "$L" snapshot "$T/s1" --proc "$tree" --archive "$T/s1.tar" >/dev/null 2>"$T/err")

@@ -24,12 +24,9 @@ cmake -S "$src/examples" -B "$work/agent-pc" -DCMAKE_C_COMPILER="$cc" -DAGENT_FI
 cmake --build "$work/agent-pc" >/dev/null
 
 tree=$work/proc
-mkdir -p "$tree/net" "$tree/42/fd"
-printf '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' >"$tree/net/tcp"
-printf '   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 1 0000000000000000 100 0 0 10 0\n' >>"$tree/net/tcp"
-ln -s 'socket:[12345]' "$tree/42/fd/3"
-printf 'sshd\n' >"$tree/42/comm"
-ln -s /usr/sbin/sshd "$tree/42/exe"
+# shellcheck source=tests/proc_tree.sh
+. "$src/tests/proc_tree.sh"
+lsn_one_listener_tree "$tree" 42 12345
 
 want='+ ipv4 0.0.0.0:22 inode 12345 pid 42 comm "sshd"'
 for how in agent agent-pc; do

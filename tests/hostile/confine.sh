@@ -18,12 +18,12 @@ trap 'umount "$T/t-mount/100" 2>/dev/null; rm -rf "$T"' EXIT
 fails=0 skips=0
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi; }
 
-hdr='  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode'
-line() { printf '   0: 00000000:%04X 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 %s 1 0000000000000000 100 0 0 10 0\n' "$1" "$2"; }
+# shellcheck source=tests/proc_tree.sh
+. "$(dirname "$0")/../proc_tree.sh"
 # A secret outside every tree, and a table and a process directory outside.
 mkdir -p "$T/outside/net" "$T/outside/proc9/fd" "$T/outside/fds"
 printf 'SECRET-comm-bytes\n' >"$T/outside/secret"
-{ echo "$hdr"; line 31337 777; } >"$T/outside/net/tcp"
+{ lsn_tcp_header; lsn_tcp_listen 00000000 31337 777; } >"$T/outside/net/tcp"
 cp "$T/outside/net/tcp" "$T/outside/table"
 ln -s 'socket:[555]' "$T/outside/proc9/fd/3"; printf 'SECRET-proc\n' >"$T/outside/proc9/comm"
 ln -s /usr/bin/secret "$T/outside/proc9/exe"
@@ -32,11 +32,7 @@ ln -s 'socket:[555]' "$T/outside/fds/3"
 # base NAME: a tree with one listener (port 22, inode 555) held by pid 100.
 base() {
   local t=$T/t-$1
-  mkdir -p "$t/net" "$t/100/fd"
-  { echo "$hdr"; line 22 555; } >"$t/net/tcp"
-  ln -s 'socket:[555]' "$t/100/fd/3"
-  printf 'sshd\n' >"$t/100/comm"
-  ln -s /usr/sbin/sshd "$t/100/exe"
+  lsn_one_listener_tree "$t" 100 555
   echo "$t"
 }
 run() { "$L" --proc "$1" >"$T/out" 2>"$T/err"; echo $? >"$T/rc"; }
