@@ -33,6 +33,10 @@ static const char help_text[] =
     "                  after exe (outside the trait; a NETNS column in tables, the\n"
     "                  host's marked (host)); a namespace whose tables cannot be read\n"
     "                  is reported on stderr and skipped\n"
+    "  --max-table-size BYTES\n"
+    "                  read at most BYTES of each table (a number, or with a K, M or\n"
+    "                  G suffix; default 256M): a larger table gives the rows before\n"
+    "                  the cut, \"partial\":true and exit status 3\n"
     "  --no-sandbox    do not install the seccomp filter that, on Linux, limits the\n"
     "                  process to read-only opens, reads and writes to stdout and\n"
     "                  stderr once the options are parsed (on by default)\n"
@@ -60,8 +64,10 @@ static const char help_text_commands[] =
     "\n"
     "Exit status: 0 success (malformed table lines are skipped and reported on\n"
     "stderr as FILE:LINE: reason); 1 when DIR/net/tcp is missing or unreadable;\n"
-    "2 usage error. Without --proc on a system without procfs the output is\n"
-    "{\"listeners\":null}.\n";
+    "2 usage error; 3 partial output: the rows printed are right but some are\n"
+    "missing (a table over --max-table-size, or out of memory), the JSON ends\n"
+    "with \"partial\":true after the array and stderr says why. Without --proc\n"
+    "on a system without procfs the output is {\"listeners\":null}.\n";
 
 struct diag_counts {
     uint64_t malformed, table, process;
@@ -141,7 +147,10 @@ static void print_table_stats(const char *root, const char *name, const struct l
             "stats: %s%s%s: %" PRIu64 " lines read, %" PRIu64 " bytes, %" PRIu64
             " listening, %" PRIu64 " duplicates, %" PRIu64 " malformed, %s\n",
             root, sep, name, t->lines, t->bytes, t->listening, t->duplicates, t->malformed, tm);
-    if (t->stopped_early)
+    if (t->truncated)
+        fprintf(stderr, "stats: %s%s%s: cut at the size cap after %" PRIu64 " bytes\n", root, sep,
+                name, t->bytes);
+    else if (t->stopped_early)
         fprintf(stderr,
                 "stats: %s%s%s: stopped at line %" PRIu64
                 ", the first past the listening section\n",
@@ -207,9 +216,9 @@ static void print_stats(const char *root, const struct lsn_result *r, const stru
         fprintf(stderr,
                 "stats: netns: %" PRIu64 " namespaces, %" PRIu64 " others read, %" PRIu64
                 " skipped, %" PRIu64 " listeners from them, %" PRIu64
-                " pids without a ns/net link, %s\n",
+                " pids without a ns/net link, %" PRIu64 " tables cut at the size cap, %s\n",
                 s->netns_found, s->netns_read, s->netns_skipped, s->netns_listening,
-                s->netns_no_link, tns);
+                s->netns_no_link, s->netns_truncated, tns);
     }
     if (s->stopped_early)
         fprintf(stderr,
@@ -247,6 +256,7 @@ int main(int argc, char **argv)
     struct lsn_result result;
     struct lsn_args args;
     const char *proc, *format;
+    unsigned partial;
     int rc;
 
     if (setvbuf(stdout, stdout_buffer, _IOFBF, sizeof stdout_buffer) != 0)
@@ -280,6 +290,7 @@ int main(int argc, char **argv)
     opts.diag = on_diag;
     opts.diag_ctx = &counts;
     opts.flags = args.all_netns ? LSN_OPT_ALL_NETNS : 0u;
+    opts.max_table_bytes = args.max_table_bytes;
     lsn_collect(&opts, &result);
     if (args.stats) {
         print_stats(proc ? proc : "/proc", &result, &counts);
@@ -304,11 +315,22 @@ int main(int argc, char **argv)
     } else {
         rc = lsn_write_json(&result, args.pretty, to_stdout, NULL);
     }
+    partial = result.status == LSN_PARTIAL ? result.partial : 0u;
     lsn_result_free(&result);
     if (rc != 0 || fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "listeners: cannot write the output%s%s\n", rc < 0 ? "" : ": ",
                 rc < 0 ? "out of memory" : strerror(errno));
         return 1;
+    }
+    if (partial) { /* never silent: the rows above are not all of them */
+        int cap = (partial & LSN_PARTIAL_SIZE_CAP) != 0, mem = (partial & LSN_PARTIAL_NOMEM) != 0;
+        fprintf(stderr, "listeners: the output is partial (exit status 3): %s%s%s\n",
+                cap ? "a table is larger than the size cap (--max-table-size), its lines past "
+                      "the cap are missing"
+                    : "",
+                cap && mem ? "; " : "",
+                mem ? "out of memory, the rest of the tables or of the owners is missing" : "");
+        return 3;
     }
     return 0;
 }

@@ -25,6 +25,7 @@ enum {
     OPT_ARCHIVE,
     OPT_MODE,
     OPT_ALL_NETNS,
+    OPT_MAX_TABLE_SIZE,
     OPT_NO_SANDBOX
 };
 
@@ -42,6 +43,7 @@ static const struct option_spec {
     {"archive", OPT_ARCHIVE, SNAP, {NULL, "FILE", NULL}},
     {"mode", OPT_MODE, SNAP, {NULL, "MODE", NULL}},
     {"all-netns", OPT_ALL_NETNS, LIST | SNAP, {NULL, NULL, NULL}},
+    {"max-table-size", OPT_MAX_TABLE_SIZE, LIST, {"BYTES", NULL, NULL}},
     {"help", 'h', ALL, {NULL, NULL, NULL}},
     {"no-sandbox", OPT_NO_SANDBOX, ALL, {NULL, NULL, NULL}},
     {"version", 'V', ALL, {NULL, NULL, NULL}},
@@ -92,6 +94,30 @@ static enum lsn_parse help(enum lsn_command c, const char *const text[2])
         fputs(text[1], stdout);
     }
     return fflush(stdout) == 0 ? LSN_PARSE_DONE : LSN_PARSE_USAGE;
+}
+
+/* "4096", "64K", "256M", "1G": 0 with *bytes, -1 for anything else or a
+ * size outside 4 KiB..1 TiB. */
+static int parse_size(const char *s, unsigned long long *bytes)
+{
+    unsigned long long v = 0, unit = 1;
+    size_t n = strspn(s, "0123456789");
+    if (n == 0 || n > 13)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (unsigned long long)(s[i] - '0');
+    if (s[n] == 'K' && !s[n + 1])
+        unit = 1ull << 10;
+    else if (s[n] == 'M' && !s[n + 1])
+        unit = 1ull << 20;
+    else if (s[n] == 'G' && !s[n + 1])
+        unit = 1ull << 30;
+    else if (s[n])
+        return -1;
+    if (v > (1ull << 40) / unit || v * unit < 4096)
+        return -1;
+    *bytes = v * unit;
+    return 0;
 }
 
 /* The checks that need more than one option or an operand. */
@@ -186,6 +212,13 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
         case OPT_PRETTY: a->pretty = 1; break;
         case OPT_STATS: a->stats = 1; break;
         case OPT_ALL_NETNS: a->all_netns = 1; break;
+        case OPT_MAX_TABLE_SIZE:
+            if (parse_size(optarg, &a->max_table_bytes) != 0)
+                return lsn_usage_error(c,
+                                       "--max-table-size takes a number of bytes from 4096 to "
+                                       "1T, with an optional K, M or G suffix, not",
+                                       optarg);
+            break;
         case OPT_NO_SANDBOX: a->no_sandbox = 1; break;
         case ':': return lsn_usage_error(c, "missing argument for", argv[optind - 1]);
         default: /* '?': unknown, or an argument given to a flag (--pretty=x) */

@@ -24,7 +24,8 @@ struct lsn_args {
     const char *archive; /* --archive (snapshot) */
     const char *mode;    /* --mode (snapshot): octal file mode, NULL: 0600 */
     int pretty, stats, all_netns, no_sandbox;
-    const char *operand[2]; /* snapshot: DIR; diff: OURS.json, THEIRS.json */
+    unsigned long long max_table_bytes; /* --max-table-size; 0: the library's default */
+    const char *operand[2];             /* snapshot: DIR; diff: OURS.json, THEIRS.json */
 };
 
 enum lsn_parse {

@@ -87,8 +87,10 @@ static enum lsn_status read_tables(const struct lsn_run *run, struct lsn_rows *r
         if (open_as)
             st = lsn_read_table(run, rows, &origin, run->proc->fd, open_as, host[i].name,
                                 host[i].family, host[i].need, ts, &why, &err);
-        if (st == LSN_ERR_NOMEM)
-            return fail(result, st, LSN_REASON_NOMEM, ENOMEM, NULL);
+        if (st == LSN_ERR_NOMEM) { /* keep what was read: partial */
+            result->partial |= LSN_PARTIAL_NOMEM;
+            return LSN_OK;
+        }
         if (st != LSN_OK) {
             char path[LSN_PROC_PATH_CAP];
             return fail(result, st, why, err,
@@ -96,7 +98,7 @@ static enum lsn_status read_tables(const struct lsn_run *run, struct lsn_rows *r
         }
     }
     if (all && lsn_read_namespaces(run, rows, result->host_netns) != LSN_OK)
-        return fail(result, LSN_ERR_NOMEM, LSN_REASON_NOMEM, ENOMEM, NULL);
+        result->partial |= LSN_PARTIAL_NOMEM;
     return LSN_OK;
 }
 
@@ -138,11 +140,12 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
         goto done;
     result->stats.listeners = rows.n;
     result->stats.matchable = rows.unowned;
-    /* 2 and 3. walk and owners */
-    if (lsn_walk(&run, &rows) != LSN_OK) {
-        fail(result, LSN_ERR_NOMEM, LSN_REASON_NOMEM, ENOMEM, NULL);
-        goto done;
-    }
+    if (result->stats.tcp.truncated || result->stats.tcp6.truncated ||
+        result->stats.netns_truncated)
+        result->partial |= LSN_PARTIAL_SIZE_CAP;
+    /* 2 and 3. walk and owners: out of memory leaves later owners null */
+    if (lsn_walk(&run, &rows) != LSN_OK)
+        result->partial |= LSN_PARTIAL_NOMEM;
     /* 4. order */
     t1 = lsn_now_ns();
     lsn_rows_sort(&rows);
@@ -151,9 +154,9 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
     result->count = rows.n;
     rows.v = NULL;
     rows.n = 0;
-    result->status = LSN_OK;
+    result->status = result->partial ? LSN_PARTIAL : LSN_OK;
 done:
-    if (result->status != LSN_OK)
+    if (result->status != LSN_OK && result->status != LSN_PARTIAL)
         result->stats.attributed = 0;
     lsn_proc_root_close(&proc);
     lsn_rows_free(&rows);

@@ -17,7 +17,14 @@
  *  - Memory grows with the number of listeners only. Tables are read through
  *    a fixed 4 KiB line buffer and a fixed 4 KiB read buffer; fd directories
  *    are streamed; the pid walk holds at most 1024 pids at a time (see
- *    "Walk order" below), never the whole process list.
+ *    "Walk order" below), never the whole process list. Per listener: a
+ *    64-byte row (the array grows by a quarter past 65,536 rows), 24 to 48
+ *    bytes of inode index and 8 bytes during the walk and the sort; comm and
+ *    exe are stored once per owner. Measured: bench/memory.sh.
+ *  - Never silent, never nothing: a table larger than the size cap, or
+ *    running out of memory part way, gives the rows read so far as
+ *    LSN_PARTIAL (result->partial says why), not an error and not a quiet
+ *    success.
  *  - Pure procfs reads: no subprocess, no network, no name service.
  *
  * Walk order. Owners must be the lowest holder pid other than 1, and the walk
@@ -90,26 +97,27 @@
 extern "C" {
 #endif
 
-#define LSN_COMM_MAX 64                         /* bytes of comm read at most */
-#define LSN_EXE_MAX 4095                        /* longest exe kept (PATH_MAX - 1) */
-#define LSN_DEFAULT_MAX_TABLE_BYTES (64u << 20) /* a table larger than this is an error */
+#define LSN_COMM_MAX 64                          /* bytes of comm read at most */
+#define LSN_EXE_MAX 4095                         /* longest exe kept (PATH_MAX - 1) */
+#define LSN_DEFAULT_MAX_TABLE_BYTES (256u << 20) /* a table is read up to this (LSN_PARTIAL) */
 
-/* One listening socket. */
+/* One listening socket: 64 bytes on LP64 (memory per listener matters: a
+ * user may open 500,000 of them; see "Memory" below). comm and exe are
+ * owned by the result and shared by the rows of one owner: read them, do not
+ * free or change them. */
 struct lsn_listener {
-    /* Fields in the order that packs the struct (no padding but the tail). */
-    uint64_t inode; /* socket inode (0: the line had none; never matched) */
-    uint64_t netns; /* LSN_OPT_ALL_NETNS: the namespace's inode (0: unknown) */
-    char *exe;      /* NULL: exe is null; else exe_len raw bytes + NUL, owned by the result
-                       and shared by the rows of one owner: read it, do not free or change it */
-    size_t exe_len;
-    size_t comm_len;
-    int32_t pid;                 /* owner, or -1 when no holder was found (JSON null) */
-    enum lsn_family family;      /* IPV4 for rows of net/tcp, IPV6 for net/tcp6 */
-    int has_comm;                /* 0: comm is null */
-    int netns_host;              /* LSN_OPT_ALL_NETNS: 1 for a row of the host's tables */
-    uint16_t port;               /* host order */
-    uint8_t bind_address[16];    /* network order; IPv4 uses the first 4 bytes */
-    char comm[LSN_COMM_MAX + 1]; /* comm_len raw bytes (may hold NULs) + NUL */
+    uint64_t inode;         /* socket inode (0: the line had none; never matched) */
+    uint64_t netns;         /* LSN_OPT_ALL_NETNS: the namespace's inode (0: unknown) */
+    const char *comm;       /* NULL: comm is null; else comm_len raw bytes (may hold NULs) + NUL */
+    const char *exe;        /* NULL: exe is null; else exe_len raw bytes + NUL */
+    int32_t pid;            /* owner, or -1 when no holder was found (JSON null) */
+    enum lsn_family family; /* IPV4 for rows of net/tcp, IPV6 for net/tcp6 */
+    uint16_t port;          /* host order */
+    uint16_t comm_len;      /* at most LSN_COMM_MAX */
+    uint16_t exe_len;       /* at most LSN_EXE_MAX */
+    uint8_t netns_host;     /* LSN_OPT_ALL_NETNS: 1 for a row of the host's tables */
+    uint8_t reserved;       /* 0 */
+    uint8_t bind_address[16]; /* network order; IPv4 uses the first 4 bytes */
 };
 
 enum lsn_diag_kind {
@@ -161,6 +169,8 @@ struct lsn_table_stats {
     int stopped_early;   /* 1: the read stopped at the end of the listening section */
     uint64_t stop_line;  /* line number of the first line past that section (0: none) */
     int short_eof;       /* 1: a short procfs read was taken as the end (no EOF read) */
+    int truncated;       /* 1: the table was larger than the size cap: the rows past it are
+                            missing (LSN_PARTIAL_SIZE_CAP) */
     uint64_t nanoseconds;
 };
 
@@ -188,6 +198,7 @@ struct lsn_stats {
     uint64_t netns_skipped;     /* other namespaces skipped (tables unreadable) */
     uint64_t netns_listening;   /* rows from other namespaces' tables */
     uint64_t netns_no_link;     /* pids whose ns/net link was missing or malformed */
+    uint64_t netns_truncated;   /* other namespaces' tables cut at the size cap */
     uint64_t netns_nanoseconds; /* the namespace pass and the other namespaces' tables */
 };
 
@@ -195,8 +206,20 @@ enum lsn_status {
     LSN_OK = 0,
     LSN_UNSUPPORTED, /* not Linux and no proc_root: no procfs to read (JSON null) */
     LSN_ERR_TABLE,   /* net/tcp (or the proc root) missing or unreadable */
-    LSN_ERR_NOMEM
+    LSN_ERR_NOMEM,   /* kept for the ABI, no longer returned: out of memory gives
+                        LSN_PARTIAL with LSN_PARTIAL_NOMEM */
+    LSN_PARTIAL      /* rows, but not all of them: see result->partial */
 };
+
+/* Why a result is LSN_PARTIAL (bits of result->partial). The rows it has
+ * are right; some are missing, or some owners are. */
+#define LSN_PARTIAL_SIZE_CAP                                                                       \
+    1u /* a table was larger than max_table_bytes: its lines past                                  \
+          the cap are not rows (stats: truncated, a LSN_DIAG_TABLE or                              \
+          LSN_DIAG_NAMESPACE diagnostic names it) */
+#define LSN_PARTIAL_NOMEM                                                                          \
+    2u /* out of memory: the tables (or namespaces) after it were not                              \
+          read, or the walk stopped and later owners are null */
 
 /* Why a call failed (LSN_ERR_*, LSN_UNSUPPORTED): branch on this, never on
  * the text. lsn_reason_text gives the short English text, which is also
@@ -227,6 +250,7 @@ struct lsn_result {
     struct lsn_listener *listeners; /* count rows in contract order, owned */
     size_t count;
     struct lsn_stats stats;
+    unsigned partial;    /* LSN_PARTIAL: LSN_PARTIAL_* bits; else 0 */
     int all_netns;       /* collected with LSN_OPT_ALL_NETNS: the writers add netns */
     uint64_t host_netns; /* its host namespace inode (0: unknown) */
 };
@@ -247,16 +271,20 @@ typedef int (*lsn_sink_fn)(void *ctx, const char *buf, size_t len);
 
 /* The contract's JSON: compact on one line (pretty = 0) or indented with two
  * spaces (pretty = 1), same content, a final '\n'. A LSN_UNSUPPORTED result
- * gives {"listeners":null}. Call only for LSN_OK and LSN_UNSUPPORTED. A
- * result of LSN_OPT_ALL_NETNS adds two keys after "exe", an extension
- * outside the trait: "netns":<inode or null>,"netns_host":true|false. */
+ * gives {"listeners":null}. Call only for LSN_OK, LSN_PARTIAL and
+ * LSN_UNSUPPORTED. A result of LSN_OPT_ALL_NETNS adds two keys after "exe",
+ * an extension outside the trait: "netns":<inode or null>,"netns_host":
+ * true|false. A LSN_PARTIAL result has the rows it has and one more key
+ * after the array, outside the trait: {"listeners":{"listeners":[...],
+ * "partial":true}}, so that no consumer takes it for the whole picture. */
 int lsn_write_json(const struct lsn_result *result, int pretty, lsn_sink_fn sink, void *ctx);
 
 /* Aligned columns PORT FAMILY ADDRESS PID COMM EXE for people; null is "-";
  * with LSN_OPT_ALL_NETNS a NETNS column after ADDRESS (the inode, "?" when
  * unknown, "(host)" after the host's);
  * comm and exe with every control byte, backslash and invalid UTF-8 escaped
- * (lsn_terminal_text). A LSN_UNSUPPORTED result writes nothing. */
+ * (lsn_terminal_text). A LSN_UNSUPPORTED result writes nothing; a
+ * LSN_PARTIAL one its rows (the caller says that it is partial). */
 int lsn_write_table(const struct lsn_result *result, lsn_sink_fn sink, void *ctx);
 
 /* "ipv4" or "ipv6". */

@@ -106,11 +106,13 @@ static enum lsn_status read_namespace(const struct lsn_run *run, struct lsn_rows
     memset(&ts, 0, sizeof ts);
     rc = lsn_read_table(run, rows, origin, pidfd, "net/tcp", rel, LSN_FAMILY_IPV4,
                         LSN_TABLE_NAMESPACE, &ts, &why, &err);
+    st->netns_truncated += (uint64_t)ts.truncated;
     if (rc == LSN_OK) {
         memcpy(rel + k, "/net/tcp6", sizeof "/net/tcp6");
         memset(&ts, 0, sizeof ts);
         rc = lsn_read_table(run, rows, origin, pidfd, "net/tcp6", rel, LSN_FAMILY_IPV6,
                             LSN_TABLE_OPTIONAL, &ts, &why, &err);
+        st->netns_truncated += (uint64_t)ts.truncated;
     }
     close(pidfd);
     if (rc == LSN_ERR_NOMEM)

@@ -82,7 +82,8 @@ enum lsn_status lsn_owner_claim(const struct lsn_run *run, struct lsn_rows *rows
 {
     struct lsn_stats *st = run->stats;
     struct names nm;
-    char *exe = NULL;
+    char *comm = NULL, *exe = NULL;
+    int held = 0; /* a row holds comm and exe (else they are freed here) */
     uint64_t t0 = lsn_now_ns();
     size_t i;
     int err;
@@ -101,10 +102,19 @@ enum lsn_status lsn_owner_claim(const struct lsn_run *run, struct lsn_rows *rows
         struct lsn_listener *l = &rows->v[cand[i]];
         if (!lsn_owner_better(l->pid, pid))
             continue;
-        if (nm.has_exe && !exe) { /* one copy for all the rows this pid gets */
-            exe = lsn_exe_copy(exe_buf, nm.exe_len);
-            if (!exe)
+        /* one copy of each text for all the rows this pid gets */
+        if (nm.has_comm && !comm) {
+            comm = lsn_text_copy(nm.comm, nm.comm_len);
+            if (!comm)
                 return LSN_ERR_NOMEM;
+        }
+        if (nm.has_exe && !exe) {
+            exe = lsn_text_copy(exe_buf, nm.exe_len);
+            if (!exe) {
+                if (!held)
+                    lsn_text_release(comm);
+                return LSN_ERR_NOMEM;
+            }
         }
         if (l->pid < 0)
             rows->unowned--;
@@ -112,15 +122,15 @@ enum lsn_status lsn_owner_claim(const struct lsn_run *run, struct lsn_rows *rows
             st->attributed--;
         st->attributed++;
         l->pid = pid;
-        l->has_comm = nm.has_comm;
-        l->comm_len = nm.has_comm ? nm.comm_len : 0;
-        memcpy(l->comm, nm.comm, nm.has_comm ? nm.comm_len + 1 : 1);
-        if (!nm.has_comm)
-            l->comm[0] = '\0';
-        lsn_exe_release(l->exe);
+        lsn_text_release(l->comm);
+        lsn_text_release(l->exe);
+        l->comm = comm;
+        l->comm_len = (uint16_t)(comm ? nm.comm_len : 0);
         l->exe = exe;
-        l->exe_len = exe ? nm.exe_len : 0;
-        lsn_exe_hold(exe);
+        l->exe_len = (uint16_t)(exe ? nm.exe_len : 0);
+        lsn_text_hold(comm);
+        lsn_text_hold(exe);
+        held = 1;
     }
     return LSN_OK;
 }

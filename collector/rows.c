@@ -66,14 +66,72 @@ void lsn_map_free(struct lsn_inode_map *m)
     memset(m, 0, sizeof *m);
 }
 
-/* ---- rows ---- */
+/* ---- rows and their inode index ---- */
+
+static size_t index_home(const struct lsn_rows *rows, uint64_t inode)
+{
+    uint64_t h = inode * 0x9E3779B97F4A7C15u;
+    return (size_t)(h >> 29) & (rows->index_cap - 1);
+}
+
+/* The slot of inode: its row's, or the empty one where it would go. */
+static size_t index_slot(const struct lsn_rows *rows, uint64_t inode)
+{
+    size_t mask = rows->index_cap - 1, i = index_home(rows, inode);
+    while (rows->index[i] && rows->v[rows->index[i] - 1].inode != inode)
+        i = (i + 1) & mask;
+    return i;
+}
+
+int lsn_rows_find(const struct lsn_rows *rows, uint64_t inode, uint32_t *row)
+{
+    size_t i;
+    if (!rows->index_cap || inode == 0)
+        return 0;
+    i = index_slot(rows, inode);
+    if (!rows->index[i])
+        return 0;
+    *row = rows->index[i] - 1;
+    return 1;
+}
+
+/* Indexes rows v[0..n-1] into the (zeroed) slots. */
+static void index_fill(struct lsn_rows *rows)
+{
+    size_t i;
+    rows->indexed = 0;
+    for (i = 0; i < rows->n; i++) {
+        if (rows->v[i].inode != 0) {
+            rows->index[index_slot(rows, rows->v[i].inode)] = (uint32_t)i + 1;
+            rows->indexed++;
+        }
+    }
+}
+
+/* Rebuilds the index with cap slots. -1 out of memory (the old one kept). */
+static int index_rebuild(struct lsn_rows *rows, size_t cap)
+{
+    uint32_t *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return -1;
+    free(rows->index);
+    rows->index = slots;
+    rows->index_cap = cap;
+    index_fill(rows);
+    return 0;
+}
 
 int lsn_rows_add(struct lsn_rows *rows, uint16_t port, enum lsn_family family,
                  const uint8_t address[16], uint64_t inode, uint64_t netns, int netns_host)
 {
     struct lsn_listener *l;
     if (rows->n == rows->cap) {
-        size_t ncap = rows->cap ? rows->cap * 2 : 16;
+        /* Doubling while small, then a quarter more: at 500,000 rows the
+         * slack is at most 25% (8 MB), not 100%. Large blocks grow by
+         * mremap, without a copy. */
+        size_t ncap = rows->cap < 16      ? 16
+                      : rows->cap < 65536 ? rows->cap * 2
+                                          : rows->cap + rows->cap / 4;
         struct lsn_listener *nv;
         if (ncap > UINT32_MAX)
             return -1;
@@ -84,13 +142,15 @@ int lsn_rows_add(struct lsn_rows *rows, uint16_t port, enum lsn_family family,
         rows->cap = ncap;
     }
     if (inode != 0) {
-        int added;
-        uint32_t *row = lsn_map_put(&rows->by_inode, inode, &added);
-        if (!row)
+        size_t slot;
+        if ((rows->indexed + 1) * 2 > rows->index_cap &&
+            index_rebuild(rows, rows->index_cap ? rows->index_cap * 2 : 64) != 0)
             return -1;
-        if (!added)
+        slot = index_slot(rows, inode);
+        if (rows->index[slot])
             return 0;
-        *row = (uint32_t)rows->n;
+        rows->index[slot] = (uint32_t)rows->n + 1;
+        rows->indexed++;
         rows->unowned++;
     }
     l = &rows->v[rows->n];
@@ -100,9 +160,10 @@ int lsn_rows_add(struct lsn_rows *rows, uint16_t port, enum lsn_family family,
     memcpy(l->bind_address, address, 16);
     l->inode = inode;
     l->pid = -1;
+    l->comm = NULL;
     l->exe = NULL;
     l->netns = netns;
-    l->netns_host = netns_host;
+    l->netns_host = netns_host != 0;
     rows->n++;
     return 1;
 }
@@ -114,14 +175,9 @@ void lsn_rows_rollback(struct lsn_rows *rows, size_t n0)
         if (rows->v[i].inode != 0)
             rows->unowned--;
     rows->n = n0;
-    if (rows->by_inode.cap) { /* same capacity: putting back cannot fail */
-        struct lsn_inode_map *m = &rows->by_inode;
-        int added;
-        memset(m->keys, 0, m->cap * sizeof *m->keys);
-        m->n = 0;
-        for (i = 0; i < rows->n; i++)
-            if (rows->v[i].inode != 0)
-                *lsn_map_put(m, rows->v[i].inode, &added) = (uint32_t)i;
+    if (rows->index_cap) { /* the same slots again: nothing to allocate */
+        memset(rows->index, 0, rows->index_cap * sizeof *rows->index);
+        index_fill(rows);
     }
 }
 
@@ -212,44 +268,46 @@ void lsn_rows_sort(struct lsn_rows *rows)
     }
 }
 
-/* ---- shared exe texts ---- */
+/* ---- shared comm and exe texts ---- */
 
 /* The number of rows that point at text, then the bytes and a NUL. */
-struct shared_exe {
+struct shared_text {
     size_t rows;
     char text[];
 };
 
-static struct shared_exe *exe_of(char *text)
+static struct shared_text *text_of(const char *text)
 {
-    return (struct shared_exe *)(void *)(text - offsetof(struct shared_exe, text));
+    /* The text is ours (lsn_text_copy): casting const away is safe. */
+    return (struct shared_text *)(void *)((char *)(uintptr_t)text -
+                                          offsetof(struct shared_text, text));
 }
 
-char *lsn_exe_copy(const char *text, size_t len)
+char *lsn_text_copy(const char *text, size_t len)
 {
-    struct shared_exe *e = malloc(sizeof *e + len + 1);
+    struct shared_text *e = malloc(sizeof *e + len + 1);
     if (!e)
         return NULL;
     e->rows = 0;
     memcpy(e->text, text, len);
     e->text[len] = '\0';
-    /* Not a leak: e is recovered from its text by exe_of (offsetof). */
+    /* Not a leak: e is recovered from its text by text_of (offsetof). */
     // cppcheck-suppress memleak
     return e->text;
 }
 
-void lsn_exe_hold(char *text)
+void lsn_text_hold(const char *text)
 {
     if (text)
-        exe_of(text)->rows++;
+        text_of(text)->rows++;
 }
 
-void lsn_exe_release(char *text)
+void lsn_text_release(const char *text)
 {
-    struct shared_exe *e;
+    struct shared_text *e;
     if (!text)
         return;
-    e = exe_of(text);
+    e = text_of(text);
     if (e->rows <= 1)
         free(e);
     else
@@ -259,14 +317,16 @@ void lsn_exe_release(char *text)
 void lsn_rows_release(struct lsn_listener *v, size_t n)
 {
     size_t i;
-    for (i = 0; i < n; i++)
-        lsn_exe_release(v[i].exe);
+    for (i = 0; i < n; i++) {
+        lsn_text_release(v[i].comm);
+        lsn_text_release(v[i].exe);
+    }
     free(v);
 }
 
 void lsn_rows_free(struct lsn_rows *rows)
 {
     lsn_rows_release(rows->v, rows->n);
-    lsn_map_free(&rows->by_inode);
+    free(rows->index);
     memset(rows, 0, sizeof *rows);
 }

@@ -2,8 +2,8 @@
  *
  * Rows in the order their table lines came, one per socket inode (a line
  * whose inode is already a row is a duplicate), an index from inode to row,
- * and the count of rows that have an inode and no owner yet. An owner's exe
- * text is shared by the rows it owns (counted). */
+ * and the count of rows that have an inode and no owner yet. An owner's comm
+ * and exe texts are shared by the rows it owns (counted). */
 #ifndef LISTENERS_ROWS_H
 #define LISTENERS_ROWS_H
 
@@ -28,12 +28,20 @@ uint32_t *lsn_map_find(const struct lsn_inode_map *m, uint64_t inode);
 uint32_t *lsn_map_put(struct lsn_inode_map *m, uint64_t inode, int *added);
 void lsn_map_free(struct lsn_inode_map *m);
 
+/* The rows, and an index from socket inode to row: open addressing over
+ * row numbers (row + 1; 0 empty), compared through v[row].inode, so a slot
+ * is 4 bytes, not the 12 of a lsn_inode_map: 8 to 16 bytes per listener. */
 struct lsn_rows {
     struct lsn_listener *v;
     size_t n, cap;
-    struct lsn_inode_map by_inode; /* socket inode -> row index */
-    size_t unowned;                /* rows with an inode and no owner yet */
+    uint32_t *index;
+    size_t indexed, index_cap; /* rows in the index; 0 or a power of two >= 2 * indexed */
+    size_t unowned;            /* rows with an inode and no owner yet */
 };
+
+/* The row of nonzero socket inode: 1 and *row, or 0 when it has none. Valid
+ * until the rows are sorted. */
+int lsn_rows_find(const struct lsn_rows *rows, uint64_t inode, uint32_t *row);
 
 /* Adds a listening socket. 1 added, 0 duplicate (its inode is a row), -1
  * out of memory. The row has no owner (pid -1). */
@@ -47,13 +55,13 @@ void lsn_rows_rollback(struct lsn_rows *rows, size_t n0);
 /* Sorts the rows into the contract's order (port, family, address, inode). */
 void lsn_rows_sort(struct lsn_rows *rows);
 
-/* A counted copy of an exe text for the rows of one owner: len bytes and a
- * NUL, held by no row yet; NULL when out of memory. Each row that takes it
- * calls lsn_exe_hold (at least one must); lsn_exe_release drops one hold
- * and frees the copy with the last. NULL is fine for both. */
-char *lsn_exe_copy(const char *text, size_t len);
-void lsn_exe_hold(char *text);
-void lsn_exe_release(char *text);
+/* A counted copy of a comm or exe text for the rows of one owner: len bytes
+ * and a NUL, held by no row yet; NULL when out of memory. Each row that
+ * takes it calls lsn_text_hold (at least one must); lsn_text_release drops
+ * one hold and frees the copy with the last. NULL is fine for both. */
+char *lsn_text_copy(const char *text, size_t len);
+void lsn_text_hold(const char *text);
+void lsn_text_release(const char *text);
 
 /* Releases rows v[0..n-1] and the array. */
 void lsn_rows_release(struct lsn_listener *v, size_t n);

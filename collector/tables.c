@@ -133,12 +133,14 @@ static enum lsn_status read_lines(const struct table *t, int fd, enum lsn_reason
         }
         if (got == 0)
             break;
-        ts->bytes += (uint64_t)got;
-        if (ts->bytes > cap) {
-            *err = EFBIG;
-            *why = LSN_REASON_TOO_LARGE;
-            return LSN_ERR_TABLE;
+        if (ts->bytes + (uint64_t)got > cap) {
+            /* Never silent, never nothing: the rows of the lines read so far
+             * stay, the line cut at the cap is not one, and the result is
+             * LSN_PARTIAL (collect.c). */
+            ts->truncated = 1;
+            return LSN_OK;
         }
+        ts->bytes += (uint64_t)got;
         lsn_splitter_feed(&s, chunk, (size_t)got);
         int dr = drain(t, &s, LSN_SPLIT_NEED_MORE);
         if (dr < 0)
@@ -188,6 +190,9 @@ enum lsn_status lsn_read_table(const struct lsn_run *run, struct lsn_rows *rows,
         close(fd);
     }
     ts->nanoseconds = lsn_now_ns() - t0;
+    if (st == LSN_OK && ts->truncated)
+        lsn_emit(run, LSN_DIAG_TABLE, path, 0, EFBIG, origin->member, origin->netns,
+                 "table is larger than the size cap: the lines past it are missing");
     if (st != LSN_ERR_TABLE || need == LSN_TABLE_REQUIRED)
         return st;
     if (need == LSN_TABLE_NAMESPACE) {

@@ -28,14 +28,14 @@ struct walk {
 static int on_socket(void *ctx, const char *fd_name, const char *link, uint64_t inode)
 {
     struct walk *w = ctx;
-    const uint32_t *row = lsn_map_find(&w->rows->by_inode, inode);
+    uint32_t row;
     (void)fd_name;
     (void)link;
-    if (!row || w->mark[*row] == w->pid)
+    if (!lsn_rows_find(w->rows, inode, &row) || w->mark[row] == w->pid)
         return 0;
-    w->mark[*row] = w->pid;
-    if (lsn_owner_better(w->rows->v[*row].pid, w->pid))
-        w->cand[w->ncand++] = *row;
+    w->mark[row] = w->pid;
+    if (lsn_owner_better(w->rows->v[row].pid, w->pid))
+        w->cand[w->ncand++] = row;
     return 0;
 }
 

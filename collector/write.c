@@ -160,7 +160,7 @@ int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, voi
 
     if (start(&o, sink, ctx) != 0)
         return -1;
-    if (r->status != LSN_OK) {
+    if (r->status != LSN_OK && r->status != LSN_PARTIAL) {
         puts_(&o, pretty ? "{\n  \"listeners\": null\n}\n" : "{\"listeners\":null}\n");
         return finish(&o);
     }
@@ -190,7 +190,7 @@ int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, voi
         else
             put_u64(&o, (uint64_t)l->pid);
         put_fragment(&o, &f->comm);
-        if (l->pid >= 0 && l->has_comm)
+        if (l->pid >= 0 && l->comm)
             put_json_text(&o, &comm, cap, l->comm, l->comm_len);
         else
             put(&o, "null", 4);
@@ -211,9 +211,12 @@ int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, voi
         put_fragment(&o, &f->close);
     }
     if (pretty)
-        puts_(&o, r->count ? "\n    ]\n  }\n}\n" : "]\n  }\n}\n");
+        puts_(&o, r->count ? "\n    ]" : "]");
     else
-        puts_(&o, "]}}\n");
+        puts_(&o, "]");
+    if (r->status == LSN_PARTIAL) /* outside the trait: rows are missing */
+        puts_(&o, pretty ? ",\n    \"partial\": true" : ",\"partial\":true");
+    puts_(&o, pretty ? "\n  }\n}\n" : "}}\n");
     free(comm.text);
     return finish(&o);
 }
@@ -259,7 +262,7 @@ static void row_cells(const struct lsn_listener *l, struct cells *c)
 static size_t name_text(const struct lsn_listener *l, int exe, char *esc, size_t cap)
 {
     size_t n = 0;
-    if (l->pid < 0 || (exe ? !l->exe : !l->has_comm)) {
+    if (l->pid < 0 || (exe ? !l->exe : !l->comm)) {
         memcpy(esc, "-", 2);
         return 1;
     }
@@ -276,7 +279,7 @@ int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
     struct out o;
     char *esc;
 
-    if (r->status != LSN_OK)
+    if (r->status != LSN_OK && r->status != LSN_PARTIAL)
         return 0;
     esc_cap = longest_name(r) * 4 + 2;
     esc = malloc(esc_cap);

@@ -49,7 +49,7 @@ static void print_owner(const struct lsn_listener *l)
         printf(" pid null");
         return;
     }
-    if (!l->has_comm || lsn_json_string(l->comm, l->comm_len, comm, sizeof comm, NULL) != 0)
+    if (!l->comm || lsn_json_string(l->comm, l->comm_len, comm, sizeof comm, NULL) != 0)
         strcpy(comm, "null");
     printf(" pid %d comm %s", (int)l->pid, comm); /* comm escaped: it is untrusted */
 }

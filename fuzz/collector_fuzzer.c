@@ -59,11 +59,13 @@
  *
  * Properties (abort() when one breaks):
  *  - A and B: the status, reason, errno and error_path the model predicts
- *    (the host's net/tcp unreadable, over the size cap, the root unusable);
- *    on LSN_OK lsn_write_json writes exactly the model's JSON: one row per
+ *    (the host's net/tcp unreadable, the root unusable; LSN_PARTIAL with
+ *    LSN_PARTIAL_SIZE_CAP when any table read is over the size cap);
+ *    on LSN_OK and LSN_PARTIAL lsn_write_json writes exactly the model's
+ *    JSON ("partial":true after the array for LSN_PARTIAL): one row per
  *    0A line the harness parses (lsn_parse_tcp_line, host order, lines
- *    split at '\n', at most LSN_TCP_LINE_MAX), the part of an optional
- *    table read before the size cap, non-zero inodes deduplicated (first
+ *    split at '\n', at most LSN_TCP_LINE_MAX), of any table only the whole
+ *    lines read before the size cap, non-zero inodes deduplicated (first
  *    seen wins: host tcp, tcp6, then other namespaces by inode), rows sorted
  *    by port, family, address, inode (and namespace: ties are put in that
  *    order first); namespaces from ns/net links (lsn_parse_ns_link), each
@@ -76,7 +78,7 @@
  *    bytes; comm its first 64 bytes without one trailing '\n', null when it
  *    cannot be read as a regular file; exe verbatim, null when not a link;
  *  - the proc root /proc/self: LSN_ERR_TABLE, its "1/net/tcp" missing;
- *  - every run: status LSN_OK or LSN_ERR_TABLE (error_path under the proc
+ *  - every run: status LSN_OK, LSN_PARTIAL or LSN_ERR_TABLE (error_path under the proc
  *    root, message = lsn_reason_text); rows in contract order, non-zero
  *    inodes unique, pids -1 or a pid of the tree, stats agree with the rows;
  *    compact and pretty JSON read back (json_reader) with the trait shape
@@ -730,12 +732,13 @@ static void add_rows(struct rows *rows, struct span table, enum lsn_family famil
 }
 
 /* An optional table (tcp6): absent is fine, the rows read before an error
- * stay. */
-static void add_optional(struct rows *rows, const struct table *t, uint64_t cap, uint64_t netns,
-                         int host)
+ * stay. 1 when the size cap cut it (the result is partial). */
+static int add_optional(struct rows *rows, const struct table *t, uint64_t cap, uint64_t netns,
+                        int host)
 {
     struct outcome o = table_outcome(t, cap);
     add_rows(rows, o.text, LSN_FAMILY_IPV6, netns, host);
+    return o.why == LSN_REASON_TOO_LARGE;
 }
 
 /* What the collector sees of each process. Links in the tree are never
@@ -786,11 +789,12 @@ static enum lsn_status model(const struct tree *t, int all, struct rows *rows, s
 {
     uint64_t host = all ? t->host_netns : 0;
     struct outcome o = table_outcome(&t->tcp, t->cap);
+    int cut = o.why == LSN_REASON_TOO_LARGE; /* the rows before the cap stay: partial */
     *fail = o;
-    if (o.why != LSN_REASON_NONE)
+    if (o.why != LSN_REASON_NONE && !cut)
         return LSN_ERR_TABLE;
     add_rows(rows, o.text, LSN_FAMILY_IPV4, host, all);
-    add_optional(rows, &t->tcp6, t->cap, host, all);
+    cut |= add_optional(rows, &t->tcp6, t->cap, host, all);
 
     if (all) {
         /* members by namespace, lowest pid first */
@@ -809,10 +813,11 @@ static enum lsn_status model(const struct tree *t, int all, struct rows *rows, s
             if (p->net_kind != 1)
                 continue; /* net/tcp: ENOENT, ENOTDIR, a link (not followed) */
             o = table_outcome(tcp, t->cap);
-            if (o.why != LSN_REASON_NONE)
+            if (o.why != LSN_REASON_NONE && o.why != LSN_REASON_TOO_LARGE)
                 continue;
+            cut |= o.why == LSN_REASON_TOO_LARGE;
             add_rows(rows, o.text, LSN_FAMILY_IPV4, p->netns, 0);
-            add_optional(rows, tcp6, t->cap, p->netns, 0);
+            cut |= add_optional(rows, tcp6, t->cap, p->netns, 0);
         }
     }
 
@@ -828,7 +833,7 @@ static enum lsn_status model(const struct tree *t, int all, struct rows *rows, s
                 rows->v[r].owner = p;
         }
     }
-    return LSN_OK;
+    return cut ? LSN_PARTIAL : LSN_OK;
 }
 
 static int key_cmp(uint16_t port1, enum lsn_family f1, const uint8_t *a1, uint64_t i1,
@@ -869,7 +874,7 @@ static void put_json_string(struct buf *b, const uint8_t *s, size_t n)
     free(tmp);
 }
 
-static void model_json(struct buf *want, const struct rows *rows, int all)
+static void model_json(struct buf *want, const struct rows *rows, int all, int partial)
 {
     puts_(want, "{\"listeners\":{\"listeners\":[");
     for (size_t r = 0; r < rows->n; r++) {
@@ -916,7 +921,7 @@ static void model_json(struct buf *want, const struct rows *rows, int all)
         }
         puts_(want, "}");
     }
-    puts_(want, "]}}\n");
+    puts_(want, partial ? "],\"partial\":true}}\n" : "]}}\n");
 }
 
 /* ---- checks of any result ---- */
@@ -973,8 +978,10 @@ static void check_result(const struct tree *t, const struct lsn_result *r, int a
             abort();
         return;
     }
-    if (r->status != LSN_OK || r->error_path || r->reason != LSN_REASON_NONE || r->error ||
-        r->all_netns != all || (!all && r->host_netns) || (r->count && !r->listeners))
+    if ((r->status != LSN_OK && r->status != LSN_PARTIAL) ||
+        r->partial != (r->status == LSN_PARTIAL ? LSN_PARTIAL_SIZE_CAP : 0u) || r->error_path ||
+        r->reason != LSN_REASON_NONE || r->error || r->all_netns != all ||
+        (!all && r->host_netns) || (r->count && !r->listeners))
         abort();
     inodes = malloc((r->count + 1) * sizeof *inodes);
     if (!inodes)
@@ -985,12 +992,13 @@ static void check_result(const struct tree *t, const struct lsn_result *r, int a
             abort();
         if (l->pid != -1 && !tree_pid(t, l->pid))
             abort();
-        if (l->pid < 0 && (l->has_comm || l->exe))
+        if (l->pid < 0 && (l->comm || l->exe))
             abort();
         if (l->inode == 0 && l->pid != -1)
             abort();
-        if (l->comm_len > LSN_COMM_MAX || l->comm[l->comm_len] != '\0' ||
-            (!l->has_comm && l->comm_len))
+        if (l->comm ? l->comm_len > LSN_COMM_MAX || l->comm[l->comm_len] != '\0' : l->comm_len != 0)
+            abort();
+        if (l->reserved != 0 || l->netns_host > 1)
             abort();
         if (l->exe && (l->exe_len == 0 || l->exe_len > LSN_EXE_MAX || l->exe[l->exe_len] != '\0' ||
                        memchr(l->exe, 0, l->exe_len)))
@@ -1067,7 +1075,8 @@ static void check_json(const struct lsn_result *r, const struct buf *compact,
         abort();
     if (n1 < 5 || !tok_is(s, &t[0], LSN_JSONR_OBJECT, NULL) || t[0].size != 1 ||
         !tok_is(s, &t[1], LSN_JSONR_STRING, "listeners") ||
-        !tok_is(s, &t[2], LSN_JSONR_OBJECT, NULL) || t[2].size != 1 ||
+        !tok_is(s, &t[2], LSN_JSONR_OBJECT, NULL) ||
+        t[2].size != (r->status == LSN_PARTIAL ? 2u : 1u) ||
         !tok_is(s, &t[3], LSN_JSONR_STRING, "listeners") ||
         !tok_is(s, &t[4], LSN_JSONR_ARRAY, NULL) || t[4].size != r->count)
         abort();
@@ -1097,8 +1106,7 @@ static void check_json(const struct lsn_result *r, const struct buf *compact,
         if (l->pid < 0 ? !tok_is(s, VAL(4), LSN_JSONR_NULL, NULL)
                        : !tok_is(s, VAL(4), LSN_JSONR_NUMBER, num))
             abort();
-        if (!tok_is(s, VAL(5), l->pid >= 0 && l->has_comm ? LSN_JSONR_STRING : LSN_JSONR_NULL,
-                    NULL) ||
+        if (!tok_is(s, VAL(5), l->pid >= 0 && l->comm ? LSN_JSONR_STRING : LSN_JSONR_NULL, NULL) ||
             !tok_is(s, VAL(6), l->pid >= 0 && l->exe ? LSN_JSONR_STRING : LSN_JSONR_NULL, NULL))
             abort();
         if (r->all_netns) {
@@ -1112,6 +1120,12 @@ static void check_json(const struct lsn_result *r, const struct buf *compact,
         if (next != i + 1 + 2 * nkeys)
             abort();
         i = next;
+    }
+    if (r->status == LSN_PARTIAL) { /* outside the trait, after the array */
+        if (i + 2 > n1 || !tok_is(s, &t[i], LSN_JSONR_STRING, "partial") ||
+            !tok_is(s, &t[i + 1], LSN_JSONR_TRUE, NULL))
+            abort();
+        i += 2;
     }
     if (i != n1)
         abort();
@@ -1220,7 +1234,7 @@ static void run_model(const struct tree *t, int all)
             abort();
         if (rows.n > 1)
             qsort(rows.v, rows.n, sizeof *rows.v, row_cmp);
-        model_json(&want_json, &rows, all);
+        model_json(&want_json, &rows, all, want == LSN_PARTIAL);
         canonical_ties(&res);
         got = write_all(&res);
         if (got.n != want_json.n || memcmp(got.p, want_json.p, got.n) != 0)
@@ -1255,7 +1269,7 @@ static void run_changing(const struct tree *t)
     if (lsn_collect(&opts, &res) != res.status)
         abort();
     check_result(t, &res, (t->h[0] & 4) != 0);
-    if (res.status == LSN_OK) {
+    if (res.status == LSN_OK || res.status == LSN_PARTIAL) {
         struct buf got = write_all(&res);
         free(got.p);
     }
@@ -1348,7 +1362,7 @@ static void run_live(const struct tree *t)
     const struct lsn_listener *l = &res.listeners[0];
     if (res.count != 1 || l->port != live.port || l->family != LSN_FAMILY_IPV4 ||
         memcmp(l->bind_address, loopback, 16) != 0 || l->inode != live.inode ||
-        l->pid != (int32_t)getpid() || !l->has_comm || l->comm_len != comm_len ||
+        l->pid != (int32_t)getpid() || !l->comm || l->comm_len != comm_len ||
         memcmp(l->comm, comm, comm_len) != 0 || !l->exe || l->exe_len != (size_t)exe_len ||
         memcmp(l->exe, exe, l->exe_len) != 0)
         abort();

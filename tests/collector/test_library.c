@@ -144,13 +144,36 @@ static void rows_and_diags(void **state)
     assert_int_equal(open_fds(), fds);
 }
 
-/* A table over the size cap is an error naming the file, not a long read. */
+/* The diagnostics of a call: kind, errno and path of the first eight. */
+struct diag_log {
+    size_t n;
+    enum lsn_diag_kind kind[8];
+    int error[8];
+    char path[8][512];
+};
+
+static void log_diag(void *ctx, const struct lsn_diag *d)
+{
+    struct diag_log *log = ctx;
+    if (log->n < 8) {
+        log->kind[log->n] = d->kind;
+        log->error[log->n] = d->error;
+        snprintf(log->path[log->n], sizeof log->path[0], "%s", d->path);
+    }
+    log->n++;
+}
+
+/* A table over the size cap is read up to the cap, not to its end: the
+ * rows of the whole lines before the cut, LSN_PARTIAL, a diagnostic naming
+ * the file. */
 static void table_cap(void **state)
 {
     struct tb t;
     struct lsn_options o;
     struct lsn_result r;
+    struct diag_log log;
     char path[512];
+    size_t k;
     int i, fds = open_fds();
     (void)state;
     tb_init(&t);
@@ -158,16 +181,28 @@ static void table_cap(void **state)
         tb_tcp(&t, "127.0.0.1", (uint16_t)(1000 + i), 0x0A, 10 + (uint64_t)i);
     tb_tables(&t);
     memset(&o, 0, sizeof o);
+    memset(&log, 0, sizeof log);
     o.proc_root = t.root;
     o.max_table_bytes = 4096;
-    assert_int_equal(lsn_collect(&o, &r), LSN_ERR_TABLE);
-    assert_int_equal(r.error, EFBIG);
-    assert_int_equal(r.reason, LSN_REASON_TOO_LARGE);
-    assert_string_equal(r.error_message, lsn_reason_text(LSN_REASON_TOO_LARGE));
+    o.diag = log_diag;
+    o.diag_ctx = &log;
+    assert_int_equal(lsn_collect(&o, &r), LSN_PARTIAL);
+    assert_int_equal(r.partial, LSN_PARTIAL_SIZE_CAP);
+    assert_int_equal(r.reason, LSN_REASON_NONE);
+    assert_null(r.error_path);
+    assert_true(r.stats.tcp.truncated);
+    assert_int_equal(r.stats.tcp.bytes, 4096);
+    /* the header and 26 lines of 150 bytes fit in 4096; the 27th is cut */
+    assert_int_equal(r.count, 26);
+    for (k = 0; k < r.count; k++) {
+        assert_int_equal(r.listeners[k].port, 1000 + k);
+        assert_int_equal(r.listeners[k].inode, 10 + k);
+    }
     snprintf(path, sizeof path, "%s/net/tcp", t.root);
-    assert_string_equal(r.error_path, path);
-    assert_int_equal(r.count, 0);
-    assert_null(r.listeners);
+    assert_int_equal(log.n, 1);
+    assert_int_equal(log.kind[0], LSN_DIAG_TABLE);
+    assert_int_equal(log.error[0], EFBIG);
+    assert_string_equal(log.path[0], path);
     lsn_result_free(&r);
     /* Missing net/tcp: the reason callers branch on, not the text. */
     snprintf(path, sizeof path, "%s/net/tcp", t.root);
@@ -379,7 +414,7 @@ static void json_names_of_alternating_owners(void **state)
         {-1, NULL, NULL},   {13, NULL, NULL},   {14, "a\"", "/x/\x01"}, {10, "aa", "/x/a"},
     };
     struct lsn_listener v[sizeof rows / sizeof rows[0]];
-    char exes[sizeof rows / sizeof rows[0]][8];
+    char exes[sizeof rows / sizeof rows[0]][8], comms[sizeof rows / sizeof rows[0]][8];
     struct lsn_result r;
     struct job out = {NULL, NULL, 0};
     size_t i;
@@ -390,17 +425,19 @@ static void json_names_of_alternating_owners(void **state)
         v[i].port = (uint16_t)(i + 1);
         v[i].family = LSN_FAMILY_IPV4;
         v[i].pid = rows[i].pid;
-        if (rows[i].comm) {
-            v[i].has_comm = 1;
-            v[i].comm_len = strlen(rows[i].comm);
-            memcpy(v[i].comm, rows[i].comm, v[i].comm_len + 1);
+        if (rows[i].comm) { /* each row its own copy, as for exe */
+            size_t len = strlen(rows[i].comm);
+            assert_true(len < sizeof comms[i]);
+            memcpy(comms[i], rows[i].comm, len + 1);
+            v[i].comm = comms[i];
+            v[i].comm_len = (uint16_t)len;
         }
         if (rows[i].exe) { /* each row its own copy, as lsn_collect gives them */
             size_t len = strlen(rows[i].exe);
             assert_true(len < sizeof exes[i]);
             memcpy(exes[i], rows[i].exe, len + 1);
             v[i].exe = exes[i];
-            v[i].exe_len = len;
+            v[i].exe_len = (uint16_t)len;
         }
     }
     r.status = LSN_OK;

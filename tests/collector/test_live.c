@@ -284,7 +284,7 @@ static void library_rows(void **state)
             continue; /* not reached: fail() ends the test */
         }
         assert_int_equal(l->pid, m->owner);
-        assert_int_equal(l->has_comm, 1);
+        assert_non_null(l->comm);
         assert_int_equal(l->comm_len, m->comm_len);
         assert_memory_equal(l->comm, m->comm, m->comm_len);
         assert_non_null(l->exe);

@@ -444,18 +444,47 @@ static void lines_400k(void **state)
     tb_destroy(&t);
 }
 
+/* Exit 3: the rows before the size cap (nrows of them, -1: any number), the
+ * document ending "partial":true, stderr naming path and saying why. */
+static void expect_partial(const struct hrun *r, const char *path, long nrows)
+{
+    static const char tail[] = ",\"partial\":true}}\n";
+    char line[700];
+    long rows = 0;
+    const char *p;
+    if (r->status != 3)
+        fail_msg("exit %d, expected 3 (partial) naming %s; stderr: %.400s", r->status, path,
+                 r->err);
+    if (r->out_len < sizeof tail - 1 ||
+        memcmp(r->out + r->out_len - (sizeof tail - 1), tail, sizeof tail - 1) != 0)
+        fail_msg("stdout does not end with %s", tail);
+    for (p = r->out; (p = memmem(p, r->out_len - (size_t)(p - r->out), "\"port\":", 7)); p += 7)
+        rows++;
+    if (nrows >= 0 && rows != nrows)
+        fail_msg("%ld rows, expected %ld", rows, nrows);
+    snprintf(line, sizeof line, "listeners: %s: table is larger than the size cap", path);
+    if (!strstr(r->err, line) ||
+        !strstr(r->err, "listeners: the output is partial (exit status 3)"))
+        fail_msg("stderr should name %s and say the output is partial: %.400s", path, r->err);
+}
+
 static void lines_over_cap(void **state)
 {
     struct tb t;
     struct hrun r;
     uint64_t bytes;
+    char *argv[] = {(char *)LISTENERS_CLI,      (char *)"--proc", NULL,
+                    (char *)"--max-table-size", (char *)"16M",    NULL};
     (void)state;
     tb_init(&t);
-    bytes = write_listening(&t, 450000);
-    assert_true(bytes > LSN_DEFAULT_MAX_TABLE_BYTES);
-    run_tree(&r, t.root, NULL);
-    expect_error(&r, tree_path(&t, "net/tcp"), "table is larger than the size cap");
-    record("450,000 listening lines (67.5 MB > cap)", &r, "error naming net/tcp: size cap");
+    bytes = write_listening(&t, 150000);
+    assert_true(bytes > (16u << 20));
+    argv[2] = t.root;
+    hrun_argv(&r, argv);
+    /* 16 MiB of 150-byte lines after a 150-byte header */
+    expect_partial(&r, tree_path(&t, "net/tcp"), (16l << 20) / 150 - 1);
+    record("150,000 listening lines (22.5 MB > --max-table-size 16M)", &r,
+           "the rows before the cap, \"partial\":true, exit 3");
     hrun_free(&r);
     tb_destroy(&t);
 }
@@ -475,8 +504,8 @@ static void tcp_sparse_huge(void **state)
         assert_int_equal(ftruncate(fd, (off_t)1 << 32), 0);
     close(fd);
     run_tree(&r, t.root, NULL);
-    expect_error(&r, tree_path(&t, "net/tcp"), "table is larger than the size cap");
-    record("net/tcp sparse 1 TiB of NULs", &r, "error naming net/tcp: size cap");
+    expect_partial(&r, tree_path(&t, "net/tcp"), 0);
+    record("net/tcp sparse 1 TiB of NULs", &r, "no rows, \"partial\":true, exit 3: size cap");
     hrun_free(&r);
     tb_destroy(&t);
 }
