@@ -32,6 +32,22 @@
  * ever replaced by a lower pid (pid 1 by any other), so even an out-of-order
  * directory gives the owners of a full walk; it only loses the early stop.
  *
+ * Threads. <pid>/fd is the thread-group leader's fd table. A thread that
+ * called unshare(CLONE_FILES) (or was cloned without CLONE_FILES) has its
+ * own, and a leader that exited while other threads live (a zombie leader)
+ * has none: their sockets are only in <pid>/task/<tid>/fd. So when rows are
+ * left without an owner after the walk, and only then, the task walk reads
+ * <pid>/task/<tid>/fd of every thread but the leader (tid == pid), pids in
+ * the same order, pid 1 last, for those rows only (an owner found in a
+ * <pid>/fd stays), with the same early stop. A socket found there is the
+ * process's: the owner is the thread-group id, comm and exe are read
+ * through <pid>; when <pid>/exe answers ENOENT or ESRCH but comm was read
+ * (a zombie leader has no mm, so no exe link) exe is read through the
+ * holding thread's task/<tid> directory instead, same program. The leader's
+ * table is read again for every thread that shares it: the task walk costs
+ * one readlinkat per fd per thread (tasks_visited, task_walk_nanoseconds).
+ * A tree without task/ (a snapshot) has no threads to read.
+ *
  * Network namespaces (LSN_OPT_ALL_NETNS). <proc>/net/tcp{,6} show only the
  * reader's network namespace. With the option the collector also reads, for
  * every other network namespace that has a process, the tables of one member:
@@ -189,6 +205,13 @@ struct lsn_stats {
     uint64_t netns_listening;   /* rows from other namespaces' tables */
     uint64_t netns_no_link;     /* pids whose ns/net link was missing or malformed */
     uint64_t netns_nanoseconds; /* the namespace pass and the other namespaces' tables */
+    /* The task walk (see "Threads"): only when rows had no owner after the walk */
+    int task_walk;                  /* 1: it ran */
+    int task_stopped_early;         /* 1: it stopped once those rows all had an owner */
+    uint64_t task_pids_visited;     /* pids whose task/ it opened */
+    uint64_t tasks_visited;         /* threads (the leaders left out) whose fd/ it tried */
+    uint64_t task_attributed;       /* rows it gave an owner */
+    uint64_t task_walk_nanoseconds; /* part of walk_nanoseconds */
 };
 
 enum lsn_status {
