@@ -75,7 +75,16 @@
  *     procfs). A namespace whose net/tcp cannot be read, or whose table
  *     fails part way, is reported (LSN_DIAG_NAMESPACE, with its inode and
  *     member pid) and skipped: its rows are dropped, never fatal. A tcp6
- *     error is a diagnostic only, as for the host.
+ *     error is a diagnostic only, as for the host. The member is opened by
+ *     number after the scan, so its pid may have been reused since (or it
+ *     called setns): its ns/net is read again through that held directory
+ *     fd, the process the tables come from, before and after its tables
+ *     are read, and a namespace whose member is not in it both times is
+ *     reported and skipped the same way, never labelled with another
+ *     namespace's rows. No fd is held from the scan to the read (one per
+ *     namespace could be thousands against RLIMIT_NOFILE); the cost of the
+ *     race is a reported skip. Left: a member that leaves and re-enters
+ *     the namespace between the two checks (setns twice, its own doing).
  *  4. One walk attributes every row, whatever its namespace, by socket
  *     inode (sockfs inode numbers are global, and a socket passed to or
  *     inherited by a process of another namespace is still held by it),
@@ -85,7 +94,8 @@
  * carries its namespace's inode and whether that is the host's.
  * Blind spots: a namespace with no process (kept alive by a bind mount such
  * as /run/netns/NAME, or by a socket fd held elsewhere) is not found, nor a
- * thread that entered a namespace its thread group leader is not in.
+ * thread that entered a namespace its thread group leader is not in (the
+ * scan reads <pid>/ns/net, the leader's).
  *
  * Errors of one process (ENOENT, ESRCH, EACCES, ENOTDIR, ELOOP, ENAMETOOLONG,
  * a non-regular comm, ...) affect that process only. A holder whose comm or
