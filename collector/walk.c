@@ -120,7 +120,7 @@ static void visit_tasks(struct walk *w, int32_t pid)
         if (tid == pid)
             continue;
         st->tasks_visited++;
-        memcpy(rel, "task/", 5);
+        memcpy(rel, "task/", sizeof "task/");
         lsn_decimal(rel + 5, (uint32_t)tid);
         tidfd = lsn_proc_open_task(run->proc, &tasks, tid);
         err = tidfd < 0 ? errno

@@ -24,18 +24,18 @@ check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails
 
 # run AS MODE: starts the holder as AS, collects as AS, checks the row.
 run() {
-  local as=$1 mode=$2 pre=() port tid out i
+  local as=$1 mode=$2 pre=() port tid out
   [ "$as" = root ] || pre=(setpriv --reuid="$as" --regid=nogroup --clear-groups)
   : >"$T/port"
   "${pre[@]}" "$T/thread_holder" "$mode" >"$T/port" 2>"$T/holder.err" &
   KID=$!
-  for i in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.05; done
+  for _ in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.05; done
   read -r port tid <"$T/port"
   if [ -z "${port:-}" ]; then
     echo "FAIL $as $mode: the holder did not start: $(cat "$T/holder.err")"; fails=$((fails + 1)); return
   fi
   if [ "$mode" = zombie ]; then # wait for the leader to be a zombie
-    for i in $(seq 1 100); do grep -q '^State:.*Z' "/proc/$KID/status" 2>/dev/null && break; sleep 0.05; done
+    for _ in $(seq 1 100); do grep -q '^State:.*Z' "/proc/$KID/status" 2>/dev/null && break; sleep 0.05; done
     check "$as $mode: the leader $KID is a zombie, thread $tid holds the socket" \
       'grep -q "^State:.*Z" "/proc/$KID/status" && [ -d "/proc/$KID/task/$tid" ]'
   fi
