@@ -220,6 +220,15 @@ static void print_stats(const char *root, const struct lsn_result *r, const stru
                 s->netns_found, s->netns_read, s->netns_skipped, s->netns_listening,
                 s->netns_no_link, s->netns_truncated, tns);
     }
+    if (s->task_walk) {
+        char tt[32];
+        ms(tt, sizeof tt, s->task_walk_nanoseconds);
+        fprintf(stderr,
+                "stats: tasks: %" PRIu64 " pids, %" PRIu64 " threads' fd tables read, %" PRIu64
+                " listeners attributed, %s, %s\n",
+                s->task_pids_visited, s->tasks_visited, s->task_attributed,
+                s->task_stopped_early ? "stopped early" : "every pid", tt);
+    }
     if (s->stopped_early)
         fprintf(stderr,
                 "stats: walk: stopped early after pid %" PRId32 ": every listener has an owner\n",

@@ -6,7 +6,8 @@
  *   1. tables.c   the listening sockets of net/tcp and net/tcp6
  *      netns.c    --all-netns: the other namespaces' tables
  *   2. walk.c     one walk of <pid>/fd/ in pid order, until every row has
- *                 an owner
+ *                 an owner; then, only for rows still without one, the
+ *                 task walk of <pid>/task/<tid>/fd/ (threads' own tables)
  *   3. owner.c    the owner rule, and the owner's comm and exe
  *   4. rows.c     the contract's order
  * procfs.c is the one layer that reads the proc tree; rows.c holds the rows. */
@@ -61,7 +62,9 @@ uint64_t lsn_host_netns(const struct lsn_run *run);
 enum lsn_status lsn_read_namespaces(const struct lsn_run *run, struct lsn_rows *rows,
                                     uint64_t host_netns);
 
-/* 2 and 3. Attributes the rows; see walk.c and owner.c. */
+/* 2 and 3. Attributes the rows: the walk of <pid>/fd, then, for rows still
+ * without an owner, the task walk of <pid>/task/<tid>/fd; see walk.c and
+ * owner.c. */
 enum lsn_status lsn_walk(const struct lsn_run *run, struct lsn_rows *rows);
 
 /* The owner rule: may pid take a row now owned by cur (-1: none)? */
@@ -69,8 +72,11 @@ int lsn_owner_better(int32_t cur, int32_t pid);
 
 /* Reads pid's comm and exe through pidfd and makes it the owner of the rows
  * rows->v[cand[0..ncand-1]] it may take (lsn_owner_better); exe_buf holds
- * LSN_EXE_MAX + 1 bytes. */
+ * LSN_EXE_MAX + 1 bytes. taskfd: -1, or the task/<tid> directory of the
+ * thread whose own fd table held them (the task walk), whose exe stands in
+ * when the leader's is gone (owner.c). */
 enum lsn_status lsn_owner_claim(const struct lsn_run *run, struct lsn_rows *rows, int pidfd,
-                                int32_t pid, const uint32_t *cand, size_t ncand, char *exe_buf);
+                                int taskfd, int32_t pid, const uint32_t *cand, size_t ncand,
+                                char *exe_buf);
 
 #endif

@@ -39,6 +39,22 @@
  * ever replaced by a lower pid (pid 1 by any other), so even an out-of-order
  * directory gives the owners of a full walk; it only loses the early stop.
  *
+ * Threads. <pid>/fd is the thread-group leader's fd table. A thread that
+ * called unshare(CLONE_FILES) (or was cloned without CLONE_FILES) has its
+ * own, and a leader that exited while other threads live (a zombie leader)
+ * has none: their sockets are only in <pid>/task/<tid>/fd. So when rows are
+ * left without an owner after the walk, and only then, the task walk reads
+ * <pid>/task/<tid>/fd of every thread but the leader (tid == pid), pids in
+ * the same order, pid 1 last, for those rows only (an owner found in a
+ * <pid>/fd stays), with the same early stop. A socket found there is the
+ * process's: the owner is the thread-group id, comm and exe are read
+ * through <pid>; when <pid>/exe answers ENOENT or ESRCH but comm was read
+ * (a zombie leader has no mm, so no exe link) exe is read through the
+ * holding thread's task/<tid> directory instead, same program. The leader's
+ * table is read again for every thread that shares it: the task walk costs
+ * one readlinkat per fd per thread (tasks_visited, task_walk_nanoseconds).
+ * A tree without task/ (a snapshot) has no threads to read.
+ *
  * Network namespaces (LSN_OPT_ALL_NETNS). <proc>/net/tcp{,6} show only the
  * reader's network namespace. With the option the collector also reads, for
  * every other network namespace that has a process, the tables of one member:
@@ -66,7 +82,16 @@
  *     procfs). A namespace whose net/tcp cannot be read, or whose table
  *     fails part way, is reported (LSN_DIAG_NAMESPACE, with its inode and
  *     member pid) and skipped: its rows are dropped, never fatal. A tcp6
- *     error is a diagnostic only, as for the host.
+ *     error is a diagnostic only, as for the host. The member is opened by
+ *     number after the scan, so its pid may have been reused since (or it
+ *     called setns): its ns/net is read again through that held directory
+ *     fd, the process the tables come from, before and after its tables
+ *     are read, and a namespace whose member is not in it both times is
+ *     reported and skipped the same way, never labelled with another
+ *     namespace's rows. No fd is held from the scan to the read (one per
+ *     namespace could be thousands against RLIMIT_NOFILE); the cost of the
+ *     race is a reported skip. Left: a member that leaves and re-enters
+ *     the namespace between the two checks (setns twice, its own doing).
  *  4. One walk attributes every row, whatever its namespace, by socket
  *     inode (sockfs inode numbers are global, and a socket passed to or
  *     inherited by a process of another namespace is still held by it),
@@ -76,7 +101,8 @@
  * carries its namespace's inode and whether that is the host's.
  * Blind spots: a namespace with no process (kept alive by a bind mount such
  * as /run/netns/NAME, or by a socket fd held elsewhere) is not found, nor a
- * thread that entered a namespace its thread group leader is not in.
+ * thread that entered a namespace its thread group leader is not in (the
+ * scan reads <pid>/ns/net, the leader's).
  *
  * Errors of one process (ENOENT, ESRCH, EACCES, ENOTDIR, ELOOP, ENAMETOOLONG,
  * a non-regular comm, ...) affect that process only. A holder whose comm or
@@ -200,6 +226,13 @@ struct lsn_stats {
     uint64_t netns_no_link;     /* pids whose ns/net link was missing or malformed */
     uint64_t netns_truncated;   /* other namespaces' tables cut at the size cap */
     uint64_t netns_nanoseconds; /* the namespace pass and the other namespaces' tables */
+    /* The task walk (see "Threads"): only when rows had no owner after the walk */
+    int task_walk;                  /* 1: it ran */
+    int task_stopped_early;         /* 1: it stopped once those rows all had an owner */
+    uint64_t task_pids_visited;     /* pids whose task/ it opened */
+    uint64_t tasks_visited;         /* threads (the leaders left out) whose fd/ it tried */
+    uint64_t task_attributed;       /* rows it gave an owner */
+    uint64_t task_walk_nanoseconds; /* part of walk_nanoseconds */
 };
 
 enum lsn_status {

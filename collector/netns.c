@@ -79,8 +79,32 @@ static enum lsn_status ns_scan(const struct lsn_run *run, uint64_t host_netns,
     return LSN_OK;
 }
 
+/* Is the process behind pidfd still in the namespace? Its ns/net read
+ * through the held directory fd, so through the process the tables are
+ * read from, not through its number. 1, or 0 after a diagnostic. */
+static int still_member(const struct lsn_run *run, int pidfd, const struct lsn_origin *origin,
+                        const char *when)
+{
+    char path[LSN_PROC_PATH_CAP];
+    int err;
+    uint64_t now = lsn_proc_netns(run->proc, pidfd, "ns/net", &err, NULL);
+    if (now == origin->netns)
+        return 1;
+    run->stats->netns_skipped++;
+    lsn_emit(run, LSN_DIAG_NAMESPACE,
+             lsn_proc_path(path, sizeof path, run->root, origin->member, "ns/net"), 0, err,
+             origin->member, origin->netns,
+             now   ? when
+             : err ? "cannot read the member's ns/net link"
+                   : "the member's ns/net link is not net:[inode]");
+    return 0;
+}
+
 /* Reads one other namespace's tables through its member's directory fd. A
- * namespace whose net/tcp fails is skipped: its rows are dropped. */
+ * namespace whose net/tcp fails is skipped: its rows are dropped. So is a
+ * namespace whose member is no longer in it, before or after the read (its
+ * pid was reused since the scan, or it called setns): the tables would be
+ * another namespace's under this one's inode. */
 static enum lsn_status read_namespace(const struct lsn_run *run, struct lsn_rows *rows,
                                       const struct lsn_origin *origin)
 {
@@ -102,6 +126,12 @@ static enum lsn_status read_namespace(const struct lsn_run *run, struct lsn_rows
                  "cannot open the member's process directory");
         return LSN_OK;
     }
+    if (!still_member(run, pidfd, origin,
+                      "the member is in another namespace than the scan saw (pid reused, or "
+                      "setns): tables not read")) {
+        close(pidfd);
+        return LSN_OK;
+    }
     memcpy(rel + k, "/net/tcp", sizeof "/net/tcp");
     memset(&ts, 0, sizeof ts);
     rc = lsn_read_table(run, rows, origin, pidfd, "net/tcp", rel, LSN_FAMILY_IPV4,
@@ -114,12 +144,17 @@ static enum lsn_status read_namespace(const struct lsn_run *run, struct lsn_rows
                             LSN_TABLE_OPTIONAL, &ts, &why, &err);
         st->netns_truncated += (uint64_t)ts.truncated;
     }
+    if (rc == LSN_OK &&
+        !still_member(run, pidfd, origin,
+                      "the member left the namespace while its tables were read: rows dropped"))
+        rc = LSN_ERR_TABLE; /* counted and reported */
+    else if (rc == LSN_ERR_TABLE)
+        st->netns_skipped++;
     close(pidfd);
     if (rc == LSN_ERR_NOMEM)
         return rc;
     if (rc == LSN_ERR_TABLE) {
         lsn_rows_rollback(rows, n0);
-        st->netns_skipped++;
         return LSN_OK;
     }
     st->netns_read++;

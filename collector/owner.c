@@ -44,9 +44,13 @@ static const char *exe_error(int pidfd, int err)
 
 /* Reads comm and exe into *nm and exe_buf. 0, or the errno that says the
  * process has exited (ENOENT, ESRCH). Other errors give a diagnostic and a
- * null comm or exe. */
-static int read_names(const struct lsn_run *run, int pidfd, int32_t pid, struct names *nm,
-                      char *exe_buf)
+ * null comm or exe. taskfd (-1: none) is the task/<tid> directory of the
+ * thread that holds the sockets: when <pid>/exe answers ENOENT or ESRCH
+ * while comm was read, the thread-group leader has exited and left other
+ * threads (a zombie leader has no mm, so no exe link), and exe is that
+ * thread's, which runs the same program. */
+static int read_names(const struct lsn_run *run, int pidfd, int taskfd, int32_t pid,
+                      struct names *nm, char *exe_buf)
 {
     char path[LSN_PROC_PATH_CAP];
     const char *why = NULL;
@@ -61,6 +65,10 @@ static int read_names(const struct lsn_run *run, int pidfd, int32_t pid, struct 
         nm->has_comm = 1;
 
     got = lsn_proc_read_exe(pidfd, exe_buf, LSN_EXE_MAX + 1);
+    if (got < 0 && (errno == ENOENT || errno == ESRCH) && taskfd >= 0) {
+        pidfd = taskfd; /* the leader is gone, the holding thread is not */
+        got = lsn_proc_read_exe(pidfd, exe_buf, LSN_EXE_MAX + 1);
+    }
     if (got < 0) {
         err = errno;
         if (err == ENOENT || err == ESRCH)
@@ -78,7 +86,8 @@ static int read_names(const struct lsn_run *run, int pidfd, int32_t pid, struct 
 }
 
 enum lsn_status lsn_owner_claim(const struct lsn_run *run, struct lsn_rows *rows, int pidfd,
-                                int32_t pid, const uint32_t *cand, size_t ncand, char *exe_buf)
+                                int taskfd, int32_t pid, const uint32_t *cand, size_t ncand,
+                                char *exe_buf)
 {
     struct lsn_stats *st = run->stats;
     struct names nm;
@@ -89,7 +98,7 @@ enum lsn_status lsn_owner_claim(const struct lsn_run *run, struct lsn_rows *rows
     int err;
 
     memset(&nm, 0, sizeof nm);
-    err = read_names(run, pidfd, pid, &nm, exe_buf);
+    err = read_names(run, pidfd, taskfd, pid, &nm, exe_buf);
     st->names_nanoseconds += lsn_now_ns() - t0;
     if (err) {
         char path[LSN_PROC_PATH_CAP];

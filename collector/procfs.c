@@ -222,6 +222,27 @@ void lsn_proc_pids_close(struct lsn_proc_pids *it)
     it->dir = NULL;
 }
 
+int lsn_proc_tasks_open(const struct lsn_proc_root *root, int pidfd, struct lsn_proc_pids *it)
+{
+    int fd = lsn_proc_open_beneath(root, pidfd, "task", O_RDONLY | O_DIRECTORY);
+    it->dir = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!it->dir) {
+        int err = errno;
+        if (fd >= 0)
+            close(fd);
+        return err;
+    }
+    return 0;
+}
+
+int lsn_proc_open_task(const struct lsn_proc_root *root, const struct lsn_proc_pids *tasks,
+                       int32_t tid)
+{
+    char name[16];
+    lsn_decimal(name, (uint32_t)tid);
+    return lsn_proc_open_beneath(root, dirfd(tasks->dir), name, O_RDONLY | O_DIRECTORY);
+}
+
 int lsn_proc_each_socket(const struct lsn_proc_root *root, int pidfd, lsn_proc_socket_fn fn,
                          void *ctx, uint64_t *links_read, uint64_t *sockets)
 {

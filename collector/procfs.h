@@ -85,6 +85,16 @@ int32_t lsn_proc_pids_next(struct lsn_proc_pids *it);
 void lsn_proc_pids_rewind(struct lsn_proc_pids *it);
 void lsn_proc_pids_close(struct lsn_proc_pids *it);
 
+/* The tasks (threads) of a process: the tid directories of <pidfd>/task, in
+ * readdir order, through the same iterator (lsn_proc_pids_next gives tids).
+ * 0 or the errno of opening task/. */
+int lsn_proc_tasks_open(const struct lsn_proc_root *root, int pidfd, struct lsn_proc_pids *it);
+
+/* task/<tid> of an iterator of lsn_proc_tasks_open as a directory fd, or -1
+ * with errno. */
+int lsn_proc_open_task(const struct lsn_proc_root *root, const struct lsn_proc_pids *tasks,
+                       int32_t tid);
+
 /* One socket fd of a process: the fd's name in fd/, its link text
  * (socket:[inode], NUL-terminated) and the inode. Return nonzero to stop. */
 typedef int (*lsn_proc_socket_fn)(void *ctx, const char *fd_name, const char *link, uint64_t inode);

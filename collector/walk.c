@@ -1,13 +1,18 @@
 /* walk.c - Method step 2: one walk of <pid>/fd/ in ascending pid order, pid
  * 1 last, until every row with an inode has an owner (listeners.h, "Walk
- * order"). */
+ * order"); then, only if rows are left without one, the task walk: the same
+ * pass over <pid>/task/<tid>/fd/, the tables of threads that do not share
+ * the leader's (listeners.h, "Threads"). */
 #define _POSIX_C_SOURCE 200809L
 
 #include "internal.h"
 #include "procfs.h"
 
+#include "decimal.h"
+
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* Pids held at once by a batched walk. */
@@ -17,9 +22,11 @@
 struct walk {
     const struct lsn_run *run;
     struct lsn_rows *rows;
-    uint32_t *cand; /* rows the visited pid may own (capacity rows->n) */
-    int32_t *mark;  /* per row: the last pid that listed it as a candidate */
-    char *exe_buf;  /* LSN_EXE_MAX + 1 bytes */
+    uint32_t *cand;      /* rows the visited pid may own (capacity rows->n) */
+    int32_t *mark;       /* per row: the last pid that listed it as a candidate */
+    char *exe_buf;       /* LSN_EXE_MAX + 1 bytes */
+    unsigned char *open; /* task walk: per row, 1 if it had no owner when it began */
+    int *stopped;        /* where the pass says it stopped early */
     size_t ncand;
     int32_t pid; /* the pid being visited */
     enum lsn_status status;
@@ -31,7 +38,8 @@ static int on_socket(void *ctx, const char *fd_name, const char *link, uint64_t 
     uint32_t row;
     (void)fd_name;
     (void)link;
-    if (!lsn_rows_find(w->rows, inode, &row) || w->mark[row] == w->pid)
+    if (!lsn_rows_find(w->rows, inode, &row) || w->mark[row] == w->pid ||
+        (w->open && !w->open[row]))
         return 0;
     w->mark[row] = w->pid;
     if (lsn_owner_better(w->rows->v[row].pid, w->pid))
@@ -69,9 +77,88 @@ static void visit(struct walk *w, int32_t pid)
                  err == ELOOP ? "fd directory is a symbolic link, not followed"
                               : "cannot open fd directory");
     } else if (w->ncand) {
-        w->status = lsn_owner_claim(run, w->rows, pidfd, pid, w->cand, w->ncand, w->exe_buf);
+        w->status = lsn_owner_claim(run, w->rows, pidfd, -1, pid, w->cand, w->ncand, w->exe_buf);
     }
     close(pidfd);
+}
+
+/* The task walk's visit: the fd tables of pid's threads other than the
+ * leader (whose table is <pid>/fd, already read; a zombie leader has none).
+ * The sockets found are the process's: pid, the thread-group id, becomes
+ * the owner, its comm and exe read through <pid> (exe through the holding
+ * thread when the leader's is gone, owner.c). Errors the first walk already
+ * gave for <pid> are not given again; a process or thread that is gone is
+ * the ordinary race, a tree without task/ (a snapshot) has no threads. */
+static void visit_tasks(struct walk *w, int32_t pid)
+{
+    const struct lsn_run *run = w->run;
+    struct lsn_stats *st = run->stats;
+    char path[LSN_PROC_PATH_CAP], rel[48];
+    struct lsn_proc_pids tasks;
+    int pidfd, holder = -1, err;
+    int32_t tid;
+
+    pidfd = lsn_proc_open_pid(run->proc, pid);
+    if (pidfd < 0)
+        return;
+    st->task_pids_visited++;
+    err = lsn_proc_tasks_open(run->proc, pidfd, &tasks);
+    if (err) {
+        if (err != ENOENT && err != ESRCH)
+            lsn_emit(run, LSN_DIAG_PROCESS,
+                     lsn_proc_path(path, sizeof path, run->root, pid, "task"), 0,
+                     err == ELOOP ? 0 : err, pid, 0,
+                     err == ELOOP ? "task directory is a symbolic link, not followed"
+                                  : "cannot open task directory");
+        close(pidfd);
+        return;
+    }
+    w->ncand = 0;
+    w->pid = pid;
+    while ((tid = lsn_proc_pids_next(&tasks)) > 0) {
+        size_t before = w->ncand;
+        int tidfd;
+        if (tid == pid)
+            continue;
+        st->tasks_visited++;
+        memcpy(rel, "task/", sizeof "task/");
+        lsn_decimal(rel + 5, (uint32_t)tid);
+        tidfd = lsn_proc_open_task(run->proc, &tasks, tid);
+        err = tidfd < 0 ? errno
+                        : lsn_proc_each_socket(run->proc, tidfd, on_socket, w, &st->fd_links_read,
+                                               &st->socket_links);
+        if (err && err != ENOENT && err != ESRCH) {
+            const char *why = "cannot open task directory";
+            if (tidfd >= 0) {
+                memcpy(rel + strlen(rel), "/fd", sizeof "/fd");
+                why = err == ELOOP ? "fd directory is a symbolic link, not followed"
+                                   : "cannot open fd directory";
+            } else if (err == ELOOP) {
+                why = "task directory is a symbolic link, not followed";
+            }
+            lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, rel),
+                     0, err == ELOOP ? 0 : err, pid, 0, why);
+        }
+        if (tidfd >= 0 && holder < 0 && w->ncand > before)
+            holder = tidfd; /* the first thread that holds one: its exe may stand in */
+        else if (tidfd >= 0)
+            close(tidfd);
+    }
+    lsn_proc_pids_close(&tasks);
+    if (w->ncand)
+        w->status =
+            lsn_owner_claim(run, w->rows, pidfd, holder, pid, w->cand, w->ncand, w->exe_buf);
+    if (holder >= 0)
+        close(holder);
+    close(pidfd);
+}
+
+static void visit_any(struct walk *w, int32_t pid)
+{
+    if (w->open)
+        visit_tasks(w, pid);
+    else
+        visit(w, pid);
 }
 
 /* A live procfs root: readdir yields pids in ascending order, one pass. */
@@ -90,12 +177,12 @@ static void walk_streamed(struct walk *w, struct lsn_proc_pids *it, int *saw1)
         if (pid <= prev)
             ordered = 0; /* not procfs order after all: no early stop */
         if (ordered && w->rows->unowned == 0) {
-            st->stopped_early = 1;
+            *w->stopped = 1;
             return;
         }
         if (pid > prev)
             prev = pid;
-        visit(w, pid);
+        visit_any(w, pid);
     }
 }
 
@@ -172,28 +259,78 @@ static void walk_batched(struct walk *w, struct lsn_proc_pids *it, int *saw1)
         }
         for (i = 0; i < nb; i++) {
             if (w->rows->unowned == 0 || w->status != LSN_OK) {
-                st->stopped_early = w->rows->unowned == 0;
+                *w->stopped = w->rows->unowned == 0;
                 return;
             }
-            visit(w, heap[i]);
+            visit_any(w, heap[i]);
         }
         if (!more || nb == 0)
             return;
         last = heap[nb - 1];
         if (w->rows->unowned == 0) {
-            st->stopped_early = 1;
+            *w->stopped = 1;
             return;
         }
     }
 }
 
+/* One pass of the walk (visit or visit_tasks per pid), pid 1 last. */
+static void walk_pass(struct walk *w)
+{
+    const struct lsn_run *run = w->run;
+    struct lsn_stats *st = run->stats;
+    struct lsn_proc_pids it;
+    int saw1 = 0, err = lsn_proc_pids_open(run->proc, &it);
+
+    if (err) {
+        lsn_emit(run, LSN_DIAG_TABLE, run->root, 0, err, -1, 0, "cannot read the proc directory");
+        return;
+    }
+    st->streamed = run->proc->procfs;
+    if (st->streamed)
+        walk_streamed(w, &it, &saw1);
+    else
+        walk_batched(w, &it, &saw1);
+    lsn_proc_pids_close(&it);
+    if (!*w->stopped && saw1 && w->status == LSN_OK) {
+        if (w->rows->unowned > 0)
+            visit_any(w, 1);
+        else
+            *w->stopped = 1; /* pid 1 not needed */
+    }
+}
+
+/* The task walk, for the rows the first walk left without an owner: only
+ * they may be taken (an owner found in a <pid>/fd stays), so the pass may
+ * stop as soon as they all have one, with the same order argument. */
+static void task_walk(struct walk *w)
+{
+    struct lsn_stats *st = w->run->stats;
+    uint64_t t0 = lsn_now_ns(), before = w->rows->unowned;
+    size_t i;
+
+    w->open = malloc(w->rows->n);
+    if (!w->open) {
+        w->status = LSN_ERR_NOMEM;
+        return;
+    }
+    for (i = 0; i < w->rows->n; i++)
+        w->open[i] = w->rows->v[i].pid < 0;
+    memset(w->mark, 0, w->rows->n * sizeof *w->mark);
+    st->task_walk = 1;
+    w->stopped = &st->task_stopped_early;
+    walk_pass(w);
+    st->task_attributed = before - w->rows->unowned;
+    free(w->open);
+    w->open = NULL;
+    st->task_walk_nanoseconds = lsn_now_ns() - t0;
+}
+
 enum lsn_status lsn_walk(const struct lsn_run *run, struct lsn_rows *rows)
 {
     struct lsn_stats *st = run->stats;
-    struct lsn_proc_pids it;
-    struct walk w = {run, rows, NULL, NULL, NULL, 0, 0, LSN_OK};
+    struct walk w = {run, rows, NULL, NULL, NULL, NULL, &st->stopped_early, 0, 0, LSN_OK};
     uint64_t t0 = lsn_now_ns();
-    int saw1 = 0, err;
 
     if (rows->unowned == 0) {
         st->walk_nanoseconds = lsn_now_ns() - t0;
@@ -206,23 +343,9 @@ enum lsn_status lsn_walk(const struct lsn_run *run, struct lsn_rows *rows)
         w.status = LSN_ERR_NOMEM;
         goto out;
     }
-    err = lsn_proc_pids_open(run->proc, &it);
-    if (err) {
-        lsn_emit(run, LSN_DIAG_TABLE, run->root, 0, err, -1, 0, "cannot read the proc directory");
-        goto out;
-    }
-    st->streamed = run->proc->procfs;
-    if (st->streamed)
-        walk_streamed(&w, &it, &saw1);
-    else
-        walk_batched(&w, &it, &saw1);
-    lsn_proc_pids_close(&it);
-    if (!st->stopped_early && saw1 && w.status == LSN_OK) {
-        if (rows->unowned > 0)
-            visit(&w, 1);
-        else
-            st->stopped_early = 1; /* pid 1 not needed */
-    }
+    walk_pass(&w);
+    if (w.status == LSN_OK && rows->unowned > 0)
+        task_walk(&w);
 out:
     st->walk_nanoseconds = lsn_now_ns() - t0;
     free(w.cand);
