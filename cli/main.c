@@ -25,9 +25,9 @@ static const char help_text[] =
     "                  control bytes, backslashes and invalid UTF-8 in COMM and EXE\n"
     "                  are shown escaped (\\xHH); '-' stands for null\n"
     "  --pretty        indented JSON with the same content (JSON only)\n"
-    "  --stats         print to stderr what the run did: lines read per table,\n"
-    "                  listeners, pids visited, fd links read, whether and where the\n"
-    "                  walk stopped early, time per step\n"
+    "  --stats         print to stderr what the run did: lines, read() calls and\n"
+    "                  passes per table, listeners, pids visited, fd links read,\n"
+    "                  whether and where the walk stopped early, time per step\n"
     "  --all-netns     also read every other network namespace that has a process\n"
     "                  (containers): each row gains \"netns\":INODE,\"netns_host\":BOOL\n"
     "                  after exe (outside the trait; a NETNS column in tables, the\n"
@@ -160,6 +160,11 @@ static void print_table_stats(const char *root, const char *name, const struct l
                 t->stop_allowed ? "no line past the listening section"
                                 : "not procfs: early stop off",
                 t->short_eof ? "; a short read ended it" : "");
+    fprintf(stderr,
+            "stats: %s%s%s: %" PRIu64 " read%s in %" PRIu64 " pass%s (at most %d), %" PRIu64
+            " listening added after the first\n",
+            root, sep, name, t->reads, t->reads == 1 ? "" : "s", t->passes,
+            t->passes == 1 ? "" : "es", LSN_TABLE_MAX_PASSES, t->added_on_reread);
 }
 
 /* --stats: whether the kernel has this process under a seccomp filter, as

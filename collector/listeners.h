@@ -183,20 +183,33 @@ struct lsn_options {
 /* Read every network namespace that has a process (see "Network namespaces"). */
 #define LSN_OPT_ALL_NETNS 1u
 
-/* Per table. */
+/* Most passes over one table. On live procfs a table that took more than
+ * one read() is read again, and again while a pass adds a row, and the rows
+ * are the union of the passes: between two read() calls the kernel resumes
+ * at (hash bucket, offset in it), so sockets closed ahead of a listener in
+ * its bucket make that listener skipped by that pass (collector/tables.c,
+ * "Split reads"). */
+#define LSN_TABLE_MAX_PASSES 4
+
+/* Per table. Counts of every pass: lines, bytes, reads, malformed. Of the
+ * first pass only: listening, duplicates and the early stop's fields. */
 struct lsn_table_stats {
     int read;       /* 1 when the table was read (tcp6 may be absent) */
     uint64_t lines; /* lines read, header included */
     uint64_t bytes;
-    uint64_t listening;  /* 0A lines */
-    uint64_t duplicates; /* 0A lines whose inode was already seen */
+    uint64_t listening;  /* 0A lines of the first pass */
+    uint64_t duplicates; /* 0A lines of the first pass whose inode was already seen */
     uint64_t malformed;  /* lines skipped with a diagnostic */
-    int stop_allowed;    /* 1: live procfs, the early stop was armed (see collect.c) */
-    int stopped_early;   /* 1: the read stopped at the end of the listening section */
+    int stop_allowed;    /* 1: live procfs, the early stop was armed (see tables.c) */
+    int stopped_early;   /* 1: the first pass stopped at the end of the listening section */
     uint64_t stop_line;  /* line number of the first line past that section (0: none) */
     int short_eof;       /* 1: a short procfs read was taken as the end (no EOF read) */
     int truncated;       /* 1: the table was larger than the size cap: the rows past it are
                             missing (LSN_PARTIAL_SIZE_CAP) */
+    uint64_t reads;      /* read() calls, every pass (a last one that returned 0 too) */
+    uint64_t passes;     /* passes over the table: 1, up to LSN_TABLE_MAX_PASSES (0: not read) */
+    uint64_t added_on_reread; /* rows the passes after the first added: sockets the first
+                                 missed, or made after it read their bucket */
     uint64_t nanoseconds;
 };
 
