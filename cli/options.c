@@ -25,6 +25,7 @@ enum {
     OPT_ARCHIVE,
     OPT_MODE,
     OPT_ALL_NETNS,
+    OPT_VERIFY_EXE,
     OPT_NO_SANDBOX
 };
 
@@ -42,6 +43,7 @@ static const struct option_spec {
     {"archive", OPT_ARCHIVE, SNAP, {NULL, "FILE", NULL}},
     {"mode", OPT_MODE, SNAP, {NULL, "MODE", NULL}},
     {"all-netns", OPT_ALL_NETNS, LIST | SNAP, {NULL, NULL, NULL}},
+    {"verify-exe", OPT_VERIFY_EXE, LIST, {NULL, NULL, NULL}},
     {"help", 'h', ALL, {NULL, NULL, NULL}},
     {"no-sandbox", OPT_NO_SANDBOX, ALL, {NULL, NULL, NULL}},
     {"version", 'V', ALL, {NULL, NULL, NULL}},
@@ -186,6 +188,7 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
         case OPT_PRETTY: a->pretty = 1; break;
         case OPT_STATS: a->stats = 1; break;
         case OPT_ALL_NETNS: a->all_netns = 1; break;
+        case OPT_VERIFY_EXE: a->verify_exe = 1; break;
         case OPT_NO_SANDBOX: a->no_sandbox = 1; break;
         case ':': return lsn_usage_error(c, "missing argument for", argv[optind - 1]);
         default: /* '?': unknown, or an argument given to a flag (--pretty=x) */

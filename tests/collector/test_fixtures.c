@@ -713,8 +713,8 @@ static void usage(void **state)
 {
     struct run r;
     static const char usage_line[] = "usage: listeners [--proc DIR] [--format json|table] "
-                                     "[--pretty] [--stats] [--all-netns] [--help] "
-                                     "[--no-sandbox] [--version]\n";
+                                     "[--pretty] [--stats] [--all-netns] [--verify-exe] "
+                                     "[--help] [--no-sandbox] [--version]\n";
     (void)state;
     run_cli(&r, "--version", (char *)NULL);
     assert_int_equal(r.status, 0);
@@ -732,7 +732,7 @@ static void usage(void **state)
     assert_string_equal(r.err, "listeners: unknown option '--bogus'\n"
                                "usage: listeners [--proc "
                                "DIR] [--format json|table] [--pretty] [--stats] [--all-netns] "
-                               "[--help] [--no-sandbox] [--version]\n");
+                               "[--verify-exe] [--help] [--no-sandbox] [--version]\n");
     run_free(&r);
     run_cli(&r, "--format", "xml", (char *)NULL);
     assert_int_equal(r.status, 2);
@@ -764,7 +764,8 @@ static void usage(void **state)
     assert_string_equal(r.err, "listeners: unexpected argument '--pretty'\n"
                                "usage: listeners "
                                "[--proc DIR] [--format json|table] [--pretty] [--stats] "
-                               "[--all-netns] [--help] [--no-sandbox] [--version]\n");
+                               "[--all-netns] [--verify-exe] [--help] [--no-sandbox] "
+                               "[--version]\n");
     run_free(&r);
     run_cli(&r, "snapshot", "--pretty", "/nonexistent/x", (char *)NULL); /* not snapshot's */
     assert_int_equal(r.status, 2);
