@@ -40,7 +40,7 @@ static const char help_text[] =
     "                  (outside the trait; before netns). false: the path names\n"
     "                  another file or none, or is marked (deleted), with the reason\n"
     "                  on stderr; null: cannot be told (no exe, a --proc tree that\n"
-    "                  is not a live procfs). A VERIFIED column (yes/NO/-) in tables\n"
+    "                  is not a live procfs); a VERIFIED column yes/NO/- in tables\n"
     "  --no-sandbox    do not install the seccomp filter that, on Linux, limits the\n"
     "                  process to read-only opens, reads and writes to stdout and\n"
     "                  stderr once the options are parsed (on by default)\n"
