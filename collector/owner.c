@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -53,20 +54,11 @@ static const char *exe_error(int pidfd, int err)
  * the reader's. */
 static int8_t exe_mismatch(const struct lsn_run *run, int pidfd, int32_t pid, const char *why)
 {
-    static const char other[] = "; the process is in another mount namespace";
-    static const char tag[] = " (exe_verified false)";
     char path[LSN_PROC_PATH_CAP], msg[200];
-    size_t n = strlen(why);
     int err = 0;
     uint64_t mnt = run->self_mntns ? lsn_proc_ns(run->proc, pidfd, "ns/mnt", "mnt", &err, NULL) : 0;
-    if (n > sizeof msg - sizeof other - sizeof tag) /* never for the texts below */
-        n = sizeof msg - sizeof other - sizeof tag;
-    memcpy(msg, why, n);
-    if (mnt && mnt != run->self_mntns) {
-        memcpy(msg + n, other, sizeof other - 1);
-        n += sizeof other - 1;
-    }
-    memcpy(msg + n, tag, sizeof tag);
+    snprintf(msg, sizeof msg, "%s%s (exe_verified false)", why,
+             mnt && mnt != run->self_mntns ? "; the process is in another mount namespace" : "");
     lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "exe"), 0, 0,
              pid, 0, msg);
     return LSN_EXE_MISMATCH;
@@ -199,7 +191,9 @@ enum lsn_status lsn_owner_claim(const struct lsn_run *run, struct lsn_rows *rows
         lsn_exe_release(l->exe);
         l->exe = exe;
         l->exe_len = exe ? nm.exe_len : 0;
-        l->exe_verified = exe ? nm.exe_verified : LSN_EXE_UNKNOWN;
+        l->exe_verified = LSN_EXE_UNKNOWN;
+        if (exe)
+            l->exe_verified = nm.exe_verified;
         lsn_exe_hold(exe);
     }
     return LSN_OK;

@@ -430,13 +430,13 @@ static void json_names_of_alternating_owners(void **state)
 static void json_exe_verified(void **state)
 {
     static const struct {
-        int32_t pid;
         const char *exe;
+        int32_t pid;
         int8_t verified;
     } rows[] = {
-        {10, "/x/a", LSN_EXE_VERIFIED}, {11, "/x/b", LSN_EXE_MISMATCH},
-        {12, "/x/c", LSN_EXE_UNKNOWN},  {13, NULL, LSN_EXE_VERIFIED},
-        {-1, NULL, LSN_EXE_MISMATCH},
+        {"/x/a", 10, LSN_EXE_VERIFIED}, {"/x/b", 11, LSN_EXE_MISMATCH},
+        {"/x/c", 12, LSN_EXE_UNKNOWN},  {NULL, 13, LSN_EXE_VERIFIED},
+        {NULL, -1, LSN_EXE_MISMATCH},
     };
     struct lsn_listener v[sizeof rows / sizeof rows[0]];
     char exes[sizeof rows / sizeof rows[0]][8];
