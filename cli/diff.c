@@ -24,6 +24,7 @@
 const char lsn_diff_help[] =
     "Compares two listeners-trait documents; exit 0 equal, 1 different, 2 bad input.\n"
     "Categories: missing, extra, owner, address, comm, exe, null.\n"
+    "Trait documents only: the keys of --all-netns and --verify-exe are bad input.\n"
     "  --proc SNAPSHOT  a snapshot taken when both documents were made: for owner\n"
     "                   differences, tell whether each pid holds the socket\n"
     "  --format json    the differences as JSON (default: text)\n";

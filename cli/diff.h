@@ -11,7 +11,8 @@
  * has exactly the seven keys port (0..65535), family ("ipv4"/"ipv6"),
  * protocol ("tcp"), bind_address (IPv4 or IPv6 text), pid (integer >= 0 or
  * null), comm and exe (string or null). Duplicate and unknown keys are bad
- * input.
+ * input: the extension keys of --all-netns (netns, netns_host) and
+ * --verify-exe (exe_verified) too, by design (a diff of traits).
  *
  * Matching: a row's key is (family, port, bind address as bytes); an IPv4
  * text in an ipv6 row stands for its IPv4-mapped address. When a key repeats

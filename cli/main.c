@@ -37,6 +37,14 @@ static const char help_text[] =
     "                  read at most BYTES of each table (a number, or with a K, M or\n"
     "                  G suffix; default 256M): a larger table gives the rows before\n"
     "                  the cut, \"partial\":true and exit status 3\n"
+    "  --verify-exe    check that each exe path, looked up here, is the file the\n"
+    "                  process runs (same device and inode; a process in its own\n"
+    "                  mount namespace can make its exe read any path): each row\n"
+    "                  gains \"exe_verified\":true|false|null right after exe\n"
+    "                  (outside the trait; before netns). false: the path names\n"
+    "                  another file or none, or is marked (deleted), with the reason\n"
+    "                  on stderr; null: cannot be told (no exe, a --proc tree that\n"
+    "                  is not a live procfs); a VERIFIED column yes/NO/- in tables\n"
     "  --no-sandbox    do not install the seccomp filter that, on Linux, limits the\n"
     "                  process to read-only opens, reads and writes to stdout and\n"
     "                  stderr once the options are parsed (on by default)\n"
@@ -303,7 +311,8 @@ int main(int argc, char **argv)
     opts.byte_order = LSN_ORDER_HOST;
     opts.diag = on_diag;
     opts.diag_ctx = &counts;
-    opts.flags = args.all_netns ? LSN_OPT_ALL_NETNS : 0u;
+    opts.flags =
+        (args.all_netns ? LSN_OPT_ALL_NETNS : 0u) | (args.verify_exe ? LSN_OPT_VERIFY_EXE : 0u);
     opts.max_table_bytes = args.max_table_bytes;
     lsn_collect(&opts, &result);
     if (args.stats) {

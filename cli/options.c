@@ -26,6 +26,7 @@ enum {
     OPT_MODE,
     OPT_ALL_NETNS,
     OPT_MAX_TABLE_SIZE,
+    OPT_VERIFY_EXE,
     OPT_NO_SANDBOX
 };
 
@@ -44,6 +45,7 @@ static const struct option_spec {
     {"mode", OPT_MODE, SNAP, {NULL, "MODE", NULL}},
     {"all-netns", OPT_ALL_NETNS, LIST | SNAP, {NULL, NULL, NULL}},
     {"max-table-size", OPT_MAX_TABLE_SIZE, LIST, {"BYTES", NULL, NULL}},
+    {"verify-exe", OPT_VERIFY_EXE, LIST, {NULL, NULL, NULL}},
     {"help", 'h', ALL, {NULL, NULL, NULL}},
     {"no-sandbox", OPT_NO_SANDBOX, ALL, {NULL, NULL, NULL}},
     {"version", 'V', ALL, {NULL, NULL, NULL}},
@@ -219,6 +221,7 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
                                        "1T, with an optional K, M or G suffix, not",
                                        optarg);
             break;
+        case OPT_VERIFY_EXE: a->verify_exe = 1; break;
         case OPT_NO_SANDBOX: a->no_sandbox = 1; break;
         case ':': return lsn_usage_error(c, "missing argument for", argv[optind - 1]);
         default: /* '?': unknown, or an argument given to a flag (--pretty=x) */

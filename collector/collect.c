@@ -120,6 +120,8 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
     run.proc = &proc;
     proc.fd = -1;
     run.stats = &result->stats;
+    run.verify_exe = 0;
+    run.self_mntns = 0;
 #ifndef __linux__
     if (!run.root) {
         result->status = LSN_UNSUPPORTED;
@@ -134,6 +136,18 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
     if (err) {
         fail(result, LSN_ERR_TABLE, LSN_REASON_OPEN_ROOT, err, run.root);
         goto done;
+    }
+    if (run.opts->flags & LSN_OPT_VERIFY_EXE) {
+        /* Paths are only looked up against a live procfs: a tree's exe
+         * texts are of another host or time (all unknown, nothing stat'ed). */
+        result->verify_exe = 1;
+        run.verify_exe = proc.procfs;
+        if (run.verify_exe) {
+            char name[64];
+            const char *rel = lsn_proc_host(&proc, "ns/mnt", name, sizeof name);
+            if (rel && proc.self_err == 0)
+                run.self_mntns = lsn_proc_ns(&proc, proc.fd, rel, "mnt", &err, NULL);
+        }
     }
     /* 1. tables */
     if (read_tables(&run, &rows, result) != LSN_OK)

@@ -27,6 +27,8 @@ struct lsn_run {
     const char *root;                 /* as given, for paths in messages */
     const struct lsn_proc_root *proc; /* the open root (procfs.h) */
     struct lsn_stats *stats;
+    int verify_exe;      /* LSN_OPT_VERIFY_EXE on a procfs root: owners' exe are checked */
+    uint64_t self_mntns; /* then the reader's mount namespace inode (0: unknown) */
 };
 
 /* Which tables rows and diagnostics come from (--all-netns). */

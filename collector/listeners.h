@@ -104,6 +104,44 @@
  * thread that entered a namespace its thread group leader is not in (the
  * scan reads <pid>/ns/net, the leader's).
  *
+ * Exe verification (LSN_OPT_VERIFY_EXE). The exe text is what the kernel
+ * prints for the running file, as seen from that process's mount namespace:
+ * a process in a mount namespace of its own (unshare -Urm, any unprivileged
+ * user where user namespaces are allowed) can bind-mount any binary over
+ * /usr/bin/sleep and run it, and its exe reads "/usr/bin/sleep". With the
+ * option, on a live procfs, each owner's exe is checked once:
+ *  1. stat through <pid>/exe (fstatat on the pid directory fd, following the
+ *     link): the dev and inode of the file that runs;
+ *  2. stat of the exe text as a path in the collector's own mount namespace
+ *     (fstatat(AT_FDCWD), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT: a stat, no
+ *     open; directories on the way are resolved as any lookup does, the last
+ *     component is not followed, as the kernel never prints a link there);
+ *  3. the exe link is read again: if its text changed (an exec in between),
+ *     the result is unknown.
+ * exe_verified is LSN_EXE_VERIFIED when both give the same st_dev and st_ino,
+ * LSN_EXE_MISMATCH when the path names another file, no file (ENOENT,
+ * ENOTDIR, ELOOP, ENAMETOOLONG), is not absolute, or ends in " (deleted)"
+ * (the kernel's mark of an unlinked file; a file really named so is
+ * refused too), and LSN_EXE_UNKNOWN when it cannot be told: exe null, the
+ * stat through the link or of the path failed otherwise (a diagnostic says
+ * why), the exe changed during the check, or the root is not a procfs mount
+ * (a fixture or a snapshot: paths of another host or time mean nothing
+ * here; nothing is stat'ed). Every MISMATCH gives a LSN_DIAG_PROCESS
+ * diagnostic (path <root>/<pid>/exe, error 0) that says which case it is
+ * and, when <pid>/ns/mnt and the reader's own ns/mnt (read as "mnt:[inode]")
+ * differ, that the process is in another mount namespace, which is what
+ * tells a container's binary (a path of its own root) from a spoof in the
+ * host's. The namespaces do not change the result: it only says whether the
+ * printed path, here, is the running file.
+ * What VERIFIED does not say: that the file is the one its name suggests
+ * (a bind mount in the reader's own namespace, made by root, moves dev:ino
+ * with it), nor that its bytes are those that were executed (a file
+ * rewritten in place keeps dev:ino). On overlayfs both stats see the
+ * overlay's file, so a container's path verifies only when the host sees
+ * the same overlay at the same path. The stats go to the filesystems on the
+ * path: a FUSE or NFS server that does not answer stalls the call (without
+ * the option no path outside the proc root is looked up).
+ *
  * Errors of one process (ENOENT, ESRCH, EACCES, ENOTDIR, ELOOP, ENAMETOOLONG,
  * a non-regular comm, ...) affect that process only. A holder whose comm or
  * exe answers ENOENT or ESRCH has exited (or is exiting): it is not an owner
@@ -142,7 +180,7 @@ struct lsn_listener {
     uint16_t comm_len;      /* at most LSN_COMM_MAX */
     uint16_t exe_len;       /* at most LSN_EXE_MAX */
     uint8_t netns_host;     /* LSN_OPT_ALL_NETNS: 1 for a row of the host's tables */
-    uint8_t reserved;       /* 0 */
+    int8_t exe_verified;    /* LSN_OPT_VERIFY_EXE: LSN_EXE_*, as the owner's exe */
     uint8_t bind_address[16]; /* network order; IPv4 uses the first 4 bytes */
 };
 
@@ -182,6 +220,14 @@ struct lsn_options {
 
 /* Read every network namespace that has a process (see "Network namespaces"). */
 #define LSN_OPT_ALL_NETNS 1u
+/* Check that each owner's exe path names the running file (see "Exe verification"). */
+#define LSN_OPT_VERIFY_EXE 2u
+
+/* Values of lsn_listener.exe_verified (JSON "exe_verified"). Zero is unknown,
+ * so rows without an owner or without the option read as unknown. */
+#define LSN_EXE_UNKNOWN 0     /* null: cannot be told, or not checked */
+#define LSN_EXE_VERIFIED 1    /* true: the path, here, is the file that runs */
+#define LSN_EXE_MISMATCH (-1) /* false: the path names another file or none */
 
 /* Most passes over one table. On live procfs a table that took more than
  * one read() is read again, and again while a pass adds a row, and the rows
@@ -299,6 +345,7 @@ struct lsn_result {
     unsigned partial;    /* LSN_PARTIAL: LSN_PARTIAL_* bits; else 0 */
     int all_netns;       /* collected with LSN_OPT_ALL_NETNS: the writers add netns */
     uint64_t host_netns; /* its host namespace inode (0: unknown) */
+    int verify_exe;      /* collected with LSN_OPT_VERIFY_EXE: the writers add exe_verified */
 };
 
 /* Collects the listeners. opts may be NULL (live /proc, host order, no
@@ -318,16 +365,20 @@ typedef int (*lsn_sink_fn)(void *ctx, const char *buf, size_t len);
 /* The contract's JSON: compact on one line (pretty = 0) or indented with two
  * spaces (pretty = 1), same content, a final '\n'. A LSN_UNSUPPORTED result
  * gives {"listeners":null}. Call only for LSN_OK, LSN_PARTIAL and
- * LSN_UNSUPPORTED. A result of LSN_OPT_ALL_NETNS adds two keys after "exe",
- * an extension outside the trait: "netns":<inode or null>,"netns_host":
- * true|false. A LSN_PARTIAL result has the rows it has and one more key
- * after the array, outside the trait: {"listeners":{"listeners":[...],
- * "partial":true}}, so that no consumer takes it for the whole picture. */
+ * LSN_UNSUPPORTED. A result of LSN_OPT_VERIFY_EXE adds
+ * "exe_verified":true|false|null right after "exe" (LSN_EXE_VERIFIED,
+ * LSN_EXE_MISMATCH, LSN_EXE_UNKNOWN; null for a row without an owner); one
+ * of LSN_OPT_ALL_NETNS then adds two keys, "netns":<inode or null>,
+ * "netns_host":true|false. Both are extensions outside the trait. A
+ * LSN_PARTIAL result has the rows it has and one more key after the array,
+ * outside the trait: {"listeners":{"listeners":[...],"partial":true}}, so
+ * that no consumer takes it for the whole picture. */
 int lsn_write_json(const struct lsn_result *result, int pretty, lsn_sink_fn sink, void *ctx);
 
 /* Aligned columns PORT FAMILY ADDRESS PID COMM EXE for people; null is "-";
  * with LSN_OPT_ALL_NETNS a NETNS column after ADDRESS (the inode, "?" when
- * unknown, "(host)" after the host's);
+ * unknown, "(host)" after the host's); with LSN_OPT_VERIFY_EXE a VERIFIED
+ * column before EXE ("yes", "NO", "-" for unknown);
  * comm and exe with every control byte, backslash and invalid UTF-8 escaped
  * (lsn_terminal_text). A LSN_UNSUPPORTED result writes nothing; a
  * LSN_PARTIAL one its rows (the caller says that it is partial). */

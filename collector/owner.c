@@ -1,12 +1,18 @@
 /* owner.c - Method step 3: the owner rule, and the owner's comm and exe. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* AT_NO_AUTOMOUNT */
 
 #include "internal.h"
 #include "procfs.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#ifndef AT_NO_AUTOMOUNT
+#define AT_NO_AUTOMOUNT 0
+#endif
 
 int lsn_owner_better(int32_t cur, int32_t pid)
 {
@@ -22,6 +28,7 @@ struct names {
     char comm[LSN_COMM_MAX + 1];
     size_t comm_len, exe_len;
     int has_comm, has_exe;
+    int8_t exe_verified; /* LSN_EXE_* */
 };
 
 /* Why the exe link could not be read, in words. ENAMETOOLONG: the path is
@@ -40,6 +47,68 @@ static const char *exe_error(int pidfd, int err)
         return "exe link is longer than PATH_MAX (its file could not be stat'ed)";
     return st.st_nlink == 0 ? "exe link is longer than PATH_MAX; its file is DELETED"
                             : "exe link is longer than PATH_MAX; its file exists";
+}
+
+/* LSN_OPT_VERIFY_EXE, false: a diagnostic that says why, and that the
+ * process is in another mount namespace when <pid>/ns/mnt is known and not
+ * the reader's. */
+static int8_t exe_mismatch(const struct lsn_run *run, int pidfd, int32_t pid, const char *why)
+{
+    char path[LSN_PROC_PATH_CAP], msg[200];
+    int err = 0;
+    uint64_t mnt = run->self_mntns ? lsn_proc_ns(run->proc, pidfd, "ns/mnt", "mnt", &err, NULL) : 0;
+    snprintf(msg, sizeof msg, "%s%s (exe_verified false)", why,
+             mnt && mnt != run->self_mntns ? "; the process is in another mount namespace" : "");
+    lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "exe"), 0, 0,
+             pid, 0, msg);
+    return LSN_EXE_MISMATCH;
+}
+
+/* LSN_OPT_VERIFY_EXE: is the exe text (exe_buf, len bytes, NUL added here),
+ * as a path in the reader's mount namespace, the file <pidfd>/exe leads to?
+ * See listeners.h, "Exe verification". */
+static int8_t verify_exe(const struct lsn_run *run, int pidfd, int32_t pid, char *exe_buf,
+                         size_t len)
+{
+    static const char deleted[] = " (deleted)";
+    char path[LSN_PROC_PATH_CAP], again[LSN_EXE_MAX + 1];
+    struct stat running, named;
+    ssize_t got;
+    int err;
+
+    exe_buf[len] = '\0';
+    if (fstatat(pidfd, "exe", &running, 0) != 0) {
+        err = errno;
+        lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "exe"), 0,
+                 err, pid, 0, "cannot stat the file exe leads to (exe_verified null)");
+        return LSN_EXE_UNKNOWN;
+    }
+    /* The text before the stat may be of another program if the process
+     * called execve in between: read it again (the stat of the path below
+     * is of the text, so only the link's side can move). */
+    got = lsn_proc_read_exe(pidfd, again, sizeof again);
+    if (got < 0 || (size_t)got != len || memcmp(again, exe_buf, len) != 0) {
+        lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "exe"), 0,
+                 got < 0 ? errno : 0, pid, 0,
+                 "exe changed while it was checked (exe_verified null)");
+        return LSN_EXE_UNKNOWN;
+    }
+    if (exe_buf[0] != '/')
+        return exe_mismatch(run, pidfd, pid, "exe is not an absolute path");
+    if (len >= sizeof deleted - 1 &&
+        memcmp(exe_buf + len - (sizeof deleted - 1), deleted, sizeof deleted - 1) == 0)
+        return exe_mismatch(run, pidfd, pid, "exe is marked (deleted)");
+    if (fstatat(AT_FDCWD, exe_buf, &named, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT) != 0) {
+        err = errno;
+        if (err == ENOENT || err == ENOTDIR || err == ELOOP || err == ENAMETOOLONG)
+            return exe_mismatch(run, pidfd, pid, "exe path names no file here");
+        lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "exe"), 0,
+                 err, pid, 0, "cannot stat the exe path (exe_verified null)");
+        return LSN_EXE_UNKNOWN;
+    }
+    if (named.st_dev != running.st_dev || named.st_ino != running.st_ino)
+        return exe_mismatch(run, pidfd, pid, "exe path names another file than the one running");
+    return LSN_EXE_VERIFIED;
 }
 
 /* Reads comm and exe into *nm and exe_buf. 0, or the errno that says the
@@ -81,6 +150,8 @@ static int read_names(const struct lsn_run *run, int pidfd, int taskfd, int32_t 
     } else {
         nm->has_exe = 1;
         nm->exe_len = (size_t)got;
+        if (run->verify_exe)
+            nm->exe_verified = verify_exe(run, pidfd, pid, exe_buf, nm->exe_len);
     }
     return 0;
 }
@@ -137,6 +208,9 @@ enum lsn_status lsn_owner_claim(const struct lsn_run *run, struct lsn_rows *rows
         l->comm_len = (uint16_t)(comm ? nm.comm_len : 0);
         l->exe = exe;
         l->exe_len = (uint16_t)(exe ? nm.exe_len : 0);
+        l->exe_verified = LSN_EXE_UNKNOWN;
+        if (exe)
+            l->exe_verified = nm.exe_verified;
         lsn_text_hold(comm);
         lsn_text_hold(exe);
         held = 1;

@@ -328,6 +328,12 @@ ssize_t lsn_proc_read_exe(int pidfd, char *buf, size_t cap)
 uint64_t lsn_proc_netns(const struct lsn_proc_root *root, int dirfd, const char *rel, int *err,
                         char text[LSN_PROC_LINK_MAX])
 {
+    return lsn_proc_ns(root, dirfd, rel, "net", err, text);
+}
+
+uint64_t lsn_proc_ns(const struct lsn_proc_root *root, int dirfd, const char *rel, const char *type,
+                     int *err, char text[LSN_PROC_LINK_MAX])
+{
     char link[LSN_PROC_LINK_MAX], parent[64];
     const char *slash = strrchr(rel, '/'), *name = slash ? slash + 1 : rel;
     uint64_t inode = 0;
@@ -355,7 +361,7 @@ uint64_t lsn_proc_netns(const struct lsn_proc_root *root, int dirfd, const char 
         close(pfd);
     if (got < 0)
         return 0;
-    if ((size_t)got >= sizeof link || lsn_parse_ns_link(link, (size_t)got, "net", &inode) != 0)
+    if ((size_t)got >= sizeof link || lsn_parse_ns_link(link, (size_t)got, type, &inode) != 0)
         return 0;
     if (text) {
         memcpy(text, link, (size_t)got);

@@ -123,6 +123,11 @@ ssize_t lsn_proc_read_exe(int pidfd, char *buf, size_t cap);
 uint64_t lsn_proc_netns(const struct lsn_proc_root *root, int dirfd, const char *rel, int *err,
                         char text[LSN_PROC_LINK_MAX]);
 
+/* The same for a namespace link of another type ("mnt" for "ns/mnt",
+ * "mnt:[N]"); lsn_proc_netns is lsn_proc_ns with "net". */
+uint64_t lsn_proc_ns(const struct lsn_proc_root *root, int dirfd, const char *rel, const char *type,
+                     int *err, char text[LSN_PROC_LINK_MAX]);
+
 /* Opens the table <dirfd>/<name> (beneath the root) for reading: a regular
  * file, opened O_NONBLOCK. Returns the fd, or -1 with *reason (LSN_REASON_OPEN,
  * LSN_REASON_STAT, LSN_REASON_NOT_REGULAR) and *err (the errno; 0 for

@@ -114,11 +114,12 @@ struct fragment {
         FRAGMENT(OPEN "\"port" COLON), ADDRESS_KEYS(SEP, COLON, "ipv4"),                           \
             ADDRESS_KEYS(SEP, COLON, "ipv6"), FRAGMENT("\"" SEP "\"pid" COLON),                    \
             FRAGMENT(SEP "\"comm" COLON), FRAGMENT(SEP "\"exe" COLON),                             \
-            FRAGMENT(SEP "\"netns" COLON), FRAGMENT(SEP "\"netns_host" COLON), FRAGMENT(CLOSE)     \
+            FRAGMENT(SEP "\"exe_verified" COLON), FRAGMENT(SEP "\"netns" COLON),                   \
+            FRAGMENT(SEP "\"netns_host" COLON), FRAGMENT(CLOSE)                                    \
     }
 
 struct json_layout {
-    struct fragment port, ipv4, ipv6, pid, comm, exe, netns, netns_host, close;
+    struct fragment port, ipv4, ipv6, pid, comm, exe, exe_verified, netns, netns_host, close;
 };
 
 static const struct json_layout compact_layout = LAYOUT("{", ",", "\":", "}");
@@ -199,7 +200,14 @@ int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, voi
             put_json_text(&o, &exe, cap, l->exe, l->exe_len);
         else
             put(&o, "null", 4);
-        if (r->all_netns) { /* the extension outside the trait */
+        if (r->verify_exe) { /* the extensions outside the trait */
+            put_fragment(&o, &f->exe_verified);
+            if (l->pid < 0 || !l->exe || l->exe_verified == LSN_EXE_UNKNOWN)
+                put(&o, "null", 4);
+            else
+                puts_(&o, l->exe_verified == LSN_EXE_VERIFIED ? "true" : "false");
+        }
+        if (r->all_netns) {
             put_fragment(&o, &f->netns);
             if (l->netns)
                 put_u64(&o, l->netns);
@@ -273,6 +281,14 @@ static size_t name_text(const struct lsn_listener *l, int exe, char *esc, size_t
     return n;
 }
 
+/* The VERIFIED cell (LSN_OPT_VERIFY_EXE): "yes", "NO", "-" (unknown). */
+static const char *verified_text(const struct lsn_listener *l)
+{
+    if (l->pid < 0 || !l->exe || l->exe_verified == LSN_EXE_UNKNOWN)
+        return "-";
+    return l->exe_verified == LSN_EXE_VERIFIED ? "yes" : "NO";
+}
+
 int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
 {
     size_t wport = 4, wfam = 6, waddr = 7, wpid = 3, wcomm = 4, wnetns = 5, i, esc_cap;
@@ -317,7 +333,7 @@ int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
     }
     puts_(&o, "PID  COMM");
     put_spaces(&o, wcomm - 4 + 2);
-    puts_(&o, "EXE\n");
+    puts_(&o, r->verify_exe ? "VERIFIED  EXE\n" : "EXE\n");
     for (i = 0; i < r->count && !o.rc; i++) {
         const struct lsn_listener *l = &r->listeners[i];
         struct cells c;
@@ -341,6 +357,11 @@ int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
         n = name_text(l, 0, esc, esc_cap);
         put(&o, esc, n);
         put_spaces(&o, wcomm - width(esc, n) + 2);
+        if (r->verify_exe) {
+            const char *v = verified_text(l);
+            puts_(&o, v);
+            put_spaces(&o, 8 - strlen(v) + 2);
+        }
         n = name_text(l, 1, esc, esc_cap);
         put(&o, esc, n);
         puts_(&o, "\n");

@@ -998,7 +998,8 @@ static void check_result(const struct tree *t, const struct lsn_result *r, int a
             abort();
         if (l->comm ? l->comm_len > LSN_COMM_MAX || l->comm[l->comm_len] != '\0' : l->comm_len != 0)
             abort();
-        if (l->reserved != 0 || l->netns_host > 1)
+        if (l->exe_verified != LSN_EXE_UNKNOWN ||
+            l->netns_host > 1) /* no LSN_OPT_VERIFY_EXE here */
             abort();
         if (l->exe && (l->exe_len == 0 || l->exe_len > LSN_EXE_MAX || l->exe[l->exe_len] != '\0' ||
                        memchr(l->exe, 0, l->exe_len)))

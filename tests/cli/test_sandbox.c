@@ -177,6 +177,26 @@ static int reads_procfs(int fd)
     return close(d) == 0 ? 0 : 3;
 }
 
+/* --verify-exe: stat through <pid>/exe and stat of the printed path in the
+ * reader's mount namespace (fstatat, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT;
+ * glibc and musl may use newfstatat or statx), no open. */
+static int stats_exe_and_its_path(int fd)
+{
+    (void)fd;
+    struct stat running, named;
+    char path[4096];
+    int d = open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d < 0 || fstatat(d, "exe", &running, 0) != 0)
+        return 1;
+    ssize_t n = readlinkat(d, "exe", path, sizeof path - 1);
+    if (n <= 0 || close(d) != 0)
+        return 2;
+    path[n] = '\0';
+    if (fstatat(AT_FDCWD, path, &named, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT) != 0)
+        return 3;
+    return named.st_dev == running.st_dev && named.st_ino == running.st_ino ? 0 : 4;
+}
+
 /* nftw callback for rm -rf: children first (FTW_DEPTH), links not followed (FTW_PHYS). */
 static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *at)
 {
@@ -294,6 +314,12 @@ static void test_sandbox_allows_procfs_reads(void **state)
     expect_held(reads_procfs);
 }
 
+static void test_sandbox_allows_stat_of_exe_and_its_path(void **state)
+{
+    (void)state;
+    expect_held(stats_exe_and_its_path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_sandbox_refuses_fcntl_signals_and_dups),
         cmocka_unit_test(test_sandbox_keeps_stdout_and_stderr_open),
         cmocka_unit_test(test_sandbox_allows_procfs_reads),
+        cmocka_unit_test(test_sandbox_allows_stat_of_exe_and_its_path),
         cmocka_unit_test(test_sandbox_snapshot_writes_only_under_its_dir),
     };
     return lsn_test_exit(cmocka_run_group_tests(tests, NULL, NULL));

@@ -170,6 +170,52 @@ static void basic_table(void **state)
     tb_destroy(&t);
 }
 
+/* --verify-exe on a tree: exe_verified is null on every row, right after exe.
+ * A tree's exe texts are of another host or time, so nothing is stat'ed:
+ * an exe that names a real file here (/bin/sh) is not true, one marked
+ * deleted is not false. */
+#define VERIFY_ROW(port, fam, addr, rest)                                                          \
+    "{\"port\":" #port ",\"family\":\"" fam "\",\"protocol\":\"tcp\",\"bind_address\":\"" addr     \
+    "\",\"pid\":" rest ",\"exe_verified\":null}"
+
+static void verify_exe_tree(void **state)
+{
+    struct tb t;
+    (void)state;
+    tb_init(&t);
+    tb_tcp(&t, "0.0.0.0", 22, 0x0A, 1001);
+    tb_tcp(&t, "127.0.0.1", 8080, 0x0A, 1003);
+    tb_tcp(&t, "127.0.0.1", 9090, 0x0A, 1005);
+    tb_tcp6(&t, "::1", 631, 0x0A, 1004);
+    tb_tables(&t);
+    tb_process(&t, 100, "sh", (size_t)-1, "/bin/sh", (size_t)-1);
+    tb_socket_fd(&t, 100, 3, 1001);
+    tb_process(&t, 200, "gone", (size_t)-1, "/usr/sbin/gone (deleted)", (size_t)-1);
+    tb_socket_fd(&t, 200, 3, 1003);
+    tb_process(&t, 300, "cupsd", (size_t)-1, NULL, 0);
+    tb_text(&t, "300/exe", "/usr/sbin/cupsd"); /* not a link: exe null */
+    tb_socket_fd(&t, 300, 3, 1004);
+    expect_run(
+        &t, 0,
+        HEAD                                                                                 //
+            VERIFY_ROW(22, "ipv4", "0.0.0.0", "100,\"comm\":\"sh\",\"exe\":\"/bin/sh\"") "," //
+        VERIFY_ROW(631, "ipv6", "::1", "300,\"comm\":\"cupsd\",\"exe\":null") ","            //
+        VERIFY_ROW(8080, "ipv4", "127.0.0.1",                                                //
+                   "200,\"comm\":\"gone\",\"exe\":\"/usr/sbin/gone (deleted)\"") ","         //
+        VERIFY_ROW(9090, "ipv4", "127.0.0.1", "null,\"comm\":null,\"exe\":null")             //
+        TAIL,
+        "listeners: %R/300/exe: exe is not a symbolic link\n", "--verify-exe", NULL);
+    expect_run(&t, 0,
+               "PORT  FAMILY  ADDRESS    PID  COMM   VERIFIED  EXE\n"
+               "  22  ipv4    0.0.0.0    100  sh     -         /bin/sh\n"
+               " 631  ipv6    ::1        300  cupsd  -         -\n"
+               "8080  ipv4    127.0.0.1  200  gone   -         /usr/sbin/gone (deleted)\n"
+               "9090  ipv4    127.0.0.1    -  -      -         -\n",
+               "listeners: %R/300/exe: exe is not a symbolic link\n", "--verify-exe",
+               "--format=table");
+    tb_destroy(&t);
+}
+
 /* Early stop fallback: a fixture is not procfs, so a 0A line after
  * established and TIME_WAIT lines (a shape live Linux never prints) still
  * counts: the table is read to EOF, per file, and --stats says so. */
@@ -714,7 +760,7 @@ static void usage(void **state)
     struct run r;
     static const char usage_line[] =
         "usage: listeners [--proc DIR] [--format json|table] "
-        "[--pretty] [--stats] [--all-netns] [--max-table-size BYTES] [--help] "
+        "[--pretty] [--stats] [--all-netns] [--max-table-size BYTES] [--verify-exe] [--help] "
         "[--no-sandbox] [--version]\n";
     (void)state;
     run_cli(&r, "--version", (char *)NULL);
@@ -730,10 +776,11 @@ static void usage(void **state)
     run_cli(&r, "--bogus", (char *)NULL);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.out, "");
-    assert_string_equal(r.err, "listeners: unknown option '--bogus'\n"
-                               "usage: listeners [--proc "
-                               "DIR] [--format json|table] [--pretty] [--stats] [--all-netns] "
-                               "[--max-table-size BYTES] [--help] [--no-sandbox] [--version]\n");
+    assert_string_equal(
+        r.err, "listeners: unknown option '--bogus'\n"
+               "usage: listeners [--proc "
+               "DIR] [--format json|table] [--pretty] [--stats] [--all-netns] "
+               "[--max-table-size BYTES] [--verify-exe] [--help] [--no-sandbox] [--version]\n");
     run_free(&r);
     run_cli(&r, "--format", "xml", (char *)NULL);
     assert_int_equal(r.status, 2);
@@ -762,11 +809,12 @@ static void usage(void **state)
     run_free(&r);
     run_cli(&r, "--", "--pretty", (char *)NULL); /* after --, an operand */
     assert_int_equal(r.status, 2);
-    assert_string_equal(r.err, "listeners: unexpected argument '--pretty'\n"
-                               "usage: listeners "
-                               "[--proc DIR] [--format json|table] [--pretty] [--stats] "
-                               "[--all-netns] [--max-table-size BYTES] [--help] [--no-sandbox] "
-                               "[--version]\n");
+    assert_string_equal(
+        r.err, "listeners: unexpected argument '--pretty'\n"
+               "usage: listeners "
+               "[--proc DIR] [--format json|table] [--pretty] [--stats] "
+               "[--all-netns] [--max-table-size BYTES] [--verify-exe] [--help] [--no-sandbox] "
+               "[--version]\n");
     run_free(&r);
     run_cli(&r, "snapshot", "--pretty", "/nonexistent/x", (char *)NULL); /* not snapshot's */
     assert_int_equal(r.status, 2);
@@ -794,17 +842,17 @@ static void usage(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(basic_mix),       cmocka_unit_test(stats_tell_the_sandbox),
-        cmocka_unit_test(basic_pretty),    cmocka_unit_test(basic_table),
-        cmocka_unit_test(empty_tables),    cmocka_unit_test(early_stop_fallback),
-        cmocka_unit_test(shared_socket),   cmocka_unit_test(pid1_rule),
-        cmocka_unit_test(pid1_alone),      cmocka_unit_test(reuseport),
-        cmocka_unit_test(duplicated_line), cmocka_unit_test(broken_processes),
-        cmocka_unit_test(hostile_names),   cmocka_unit_test(ipv6_text),
-        cmocka_unit_test(missing_tcp6),    cmocka_unit_test(missing_tcp),
-        cmocka_unit_test(missing_root),    cmocka_unit_test(non_regular_tables),
-        cmocka_unit_test(malformed_lines), cmocka_unit_test(short_circuit),
-        cmocka_unit_test(usage),
+        cmocka_unit_test(basic_mix),           cmocka_unit_test(stats_tell_the_sandbox),
+        cmocka_unit_test(basic_pretty),        cmocka_unit_test(basic_table),
+        cmocka_unit_test(verify_exe_tree),     cmocka_unit_test(empty_tables),
+        cmocka_unit_test(early_stop_fallback), cmocka_unit_test(shared_socket),
+        cmocka_unit_test(pid1_rule),           cmocka_unit_test(pid1_alone),
+        cmocka_unit_test(reuseport),           cmocka_unit_test(duplicated_line),
+        cmocka_unit_test(broken_processes),    cmocka_unit_test(hostile_names),
+        cmocka_unit_test(ipv6_text),           cmocka_unit_test(missing_tcp6),
+        cmocka_unit_test(missing_tcp),         cmocka_unit_test(missing_root),
+        cmocka_unit_test(non_regular_tables),  cmocka_unit_test(malformed_lines),
+        cmocka_unit_test(short_circuit),       cmocka_unit_test(usage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -461,6 +461,88 @@ static void json_names_of_alternating_owners(void **state)
     free(out.json);
 }
 
+/* LSN_OPT_VERIFY_EXE in the writers: "exe_verified" right after exe (before
+ * the --all-netns keys), true/false/null; null for a row without an owner or
+ * without an exe whatever the field holds; a VERIFIED column yes/NO/-. */
+static void json_exe_verified(void **state)
+{
+    static const struct {
+        const char *exe;
+        int32_t pid;
+        int8_t verified;
+    } rows[] = {
+        {"/x/a", 10, LSN_EXE_VERIFIED}, {"/x/b", 11, LSN_EXE_MISMATCH},
+        {"/x/c", 12, LSN_EXE_UNKNOWN},  {NULL, 13, LSN_EXE_VERIFIED},
+        {NULL, -1, LSN_EXE_MISMATCH},
+    };
+    struct lsn_listener v[sizeof rows / sizeof rows[0]];
+    char exes[sizeof rows / sizeof rows[0]][8];
+    struct lsn_result r;
+    struct job out = {NULL, NULL, 0};
+    size_t i;
+    (void)state;
+    memset(&r, 0, sizeof r);
+    memset(v, 0, sizeof v);
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        v[i].port = (uint16_t)(i + 1);
+        v[i].family = LSN_FAMILY_IPV4;
+        v[i].pid = rows[i].pid;
+        v[i].exe_verified = rows[i].verified;
+        v[i].netns = 7;
+        if (rows[i].exe) {
+            size_t len = strlen(rows[i].exe);
+            memcpy(exes[i], rows[i].exe, len + 1);
+            v[i].exe = exes[i];
+            v[i].exe_len = (uint16_t)len;
+        }
+    }
+    r.status = LSN_OK;
+    r.listeners = v;
+    r.count = sizeof rows / sizeof rows[0];
+    r.verify_exe = 1;
+#define ROW(port, rest)                                                                            \
+    "{\"port\":" #port ",\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":\"0.0.0.0\","   \
+    "\"pid\":" rest "}"
+    assert_int_equal(lsn_write_json(&r, 0, grow_sink, &out), 0);
+    assert_string_equal(out.json,
+                        "{\"listeners\":{\"listeners\":["                                      //
+                        ROW(1, "10,\"comm\":null,\"exe\":\"/x/a\",\"exe_verified\":true") ","  //
+                        ROW(2, "11,\"comm\":null,\"exe\":\"/x/b\",\"exe_verified\":false") "," //
+                        ROW(3, "12,\"comm\":null,\"exe\":\"/x/c\",\"exe_verified\":null") ","  //
+                        ROW(4, "13,\"comm\":null,\"exe\":null,\"exe_verified\":null") ","      //
+                        ROW(5, "null,\"comm\":null,\"exe\":null,\"exe_verified\":null") "]}}\n");
+    free(out.json);
+    out.json = NULL;
+    out.len = 0;
+    r.count = 1;
+    r.all_netns = 1;
+    assert_int_equal(lsn_write_json(&r, 0, grow_sink, &out), 0);
+    assert_string_equal(out.json, "{\"listeners\":{\"listeners\":[" ROW(
+                                      1, "10,\"comm\":null,\"exe\":\"/x/a\",\"exe_verified\":true,"
+                                         "\"netns\":7,\"netns_host\":false") "]}}\n");
+#undef ROW
+    free(out.json);
+    out.json = NULL;
+    out.len = 0;
+    r.count = 3;
+    r.all_netns = 0;
+    assert_int_equal(lsn_write_json(&r, 1, grow_sink, &out), 0);
+    assert_non_null(
+        strstr(out.json, "\"exe\": \"/x/b\",\n        \"exe_verified\": false\n      }"));
+    free(out.json);
+    out.json = NULL;
+    out.len = 0;
+    r.count = sizeof rows / sizeof rows[0];
+    assert_int_equal(lsn_write_table(&r, grow_sink, &out), 0);
+    assert_string_equal(out.json, "PORT  FAMILY  ADDRESS  PID  COMM  VERIFIED  EXE\n"
+                                  "   1  ipv4    0.0.0.0   10  -     yes       /x/a\n"
+                                  "   2  ipv4    0.0.0.0   11  -     NO        /x/b\n"
+                                  "   3  ipv4    0.0.0.0   12  -     -         /x/c\n"
+                                  "   4  ipv4    0.0.0.0   13  -     -         -\n"
+                                  "   5  ipv4    0.0.0.0    -  -     -         -\n");
+    free(out.json);
+}
+
 static void *worker(void *arg)
 {
     struct job *j = arg;
@@ -517,10 +599,10 @@ static void threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(rows_and_diags), cmocka_unit_test(table_cap),
-        cmocka_unit_test(batched_walk),   cmocka_unit_test(rows_in_contract_order),
-        cmocka_unit_test(writers),        cmocka_unit_test(json_names_of_alternating_owners),
-        cmocka_unit_test(threads),
+        cmocka_unit_test(rows_and_diags),    cmocka_unit_test(table_cap),
+        cmocka_unit_test(batched_walk),      cmocka_unit_test(rows_in_contract_order),
+        cmocka_unit_test(writers),           cmocka_unit_test(json_names_of_alternating_owners),
+        cmocka_unit_test(json_exe_verified), cmocka_unit_test(threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
