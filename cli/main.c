@@ -116,6 +116,10 @@ static void on_diag(void *ctx, const struct lsn_diag *d)
         fprintf(stderr, "listeners: %s: %s%s%s\n", d->path, d->message, d->error ? ": " : "",
                 d->error ? strerror(d->error) : "");
         break;
+    case LSN_DIAG_INODE:
+        n->table++;
+        fprintf(stderr, "%s:%" PRIu64 ": %s\n", d->path, d->line, d->message);
+        break;
     case LSN_DIAG_NETNS_LINK: /* one per pid, in readdir order: --stats counts them */
         n->process++;
         break;

@@ -95,8 +95,12 @@
  *  4. One walk attributes every row, whatever its namespace, by socket
  *     inode (sockfs inode numbers are global, and a socket passed to or
  *     inherited by a process of another namespace is still held by it),
- *     with the same owner rule and the same early stop. An inode already
- *     seen in an earlier table is a duplicate, never a second row.
+ *     with the same owner rule and the same early stop. Rows of different
+ *     namespaces are never merged by inode: the same inode on another
+ *     socket (another namespace, table, port or address) is two sockets with
+ *     one number, after the 32-bit inode counter wrapped; both rows stay,
+ *     neither is matched (LSN_DIAG_INODE). The same socket printed again
+ *     (a split read) is a duplicate, never a second row.
  * Rows keep the contract's order (port, family, address, inode); each one
  * carries its namespace's inode and whether that is the host's.
  * Blind spots: a namespace with no process (kept alive by a bind mount such
@@ -186,13 +190,17 @@ struct lsn_listener {
 
 enum lsn_diag_kind {
     LSN_DIAG_MALFORMED_LINE = 0, /* a table line was skipped; path, line, message */
-    LSN_DIAG_TABLE,     /* net/tcp6 (or the proc dir) could not be read; path, error/message */
-    LSN_DIAG_PROCESS,   /* one process could not be read fully; path, pid, error, message */
-    LSN_DIAG_NAMESPACE, /* LSN_OPT_ALL_NETNS: a namespace was skipped (its tables) or the host
-                           namespace is unknown (netns 0); path, netns, pid, error, message */
-    LSN_DIAG_NETNS_LINK /* LSN_OPT_ALL_NETNS: one pid's ns/net link could not be read or is not
+    LSN_DIAG_TABLE,      /* net/tcp6 (or the proc dir) could not be read; path, error/message */
+    LSN_DIAG_PROCESS,    /* one process could not be read fully; path, pid, error, message */
+    LSN_DIAG_NAMESPACE,  /* LSN_OPT_ALL_NETNS: a namespace was skipped (its tables) or the host
+                            namespace is unknown (netns 0); path, netns, pid, error, message */
+    LSN_DIAG_NETNS_LINK, /* LSN_OPT_ALL_NETNS: one pid's ns/net link could not be read or is not
                            net:[inode] (its tables are not read, its fds still count); path,
                            pid, error, message. Counted in stats.netns_no_link. */
+    LSN_DIAG_INODE       /* a table line's socket inode is another row's, on another socket (other
+                            port, address, table or namespace): the kernel's 32-bit inode counter
+                            wrapped. Both rows stay, neither gets an owner; path, line, netns,
+                            message. Counted in stats.inodes_shared. */
 };
 
 /* A diagnostic. Pointers are valid only during the callback. */
@@ -284,6 +292,7 @@ struct lsn_stats {
     uint64_t netns_listening;   /* rows from other namespaces' tables */
     uint64_t netns_no_link;     /* pids whose ns/net link was missing or malformed */
     uint64_t netns_truncated;   /* other namespaces' tables cut at the size cap */
+    uint64_t inodes_shared;     /* table lines whose inode was another socket's (LSN_DIAG_INODE) */
     uint64_t netns_nanoseconds; /* the namespace pass and the other namespaces' tables */
     /* The task walk (see "Threads"): only when rows had no owner after the walk */
     int task_walk;                  /* 1: it ran */

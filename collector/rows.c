@@ -83,29 +83,55 @@ static size_t index_slot(const struct lsn_rows *rows, uint64_t inode)
     return i;
 }
 
+/* 1 when inode is one that two different sockets showed (lsn_rows_add). */
+static int is_shared(const struct lsn_rows *rows, uint64_t inode)
+{
+    size_t i;
+    for (i = 0; i < rows->nshared; i++)
+        if (rows->shared[i] == inode)
+            return 1;
+    return 0;
+}
+
 int lsn_rows_find(const struct lsn_rows *rows, uint64_t inode, uint32_t *row)
 {
     size_t i;
     if (!rows->index_cap || inode == 0)
         return 0;
     i = index_slot(rows, inode);
-    if (!rows->index[i])
+    if (!rows->index[i] || (rows->nshared && is_shared(rows, inode)))
         return 0;
     *row = rows->index[i] - 1;
     return 1;
 }
 
-/* Indexes rows v[0..n-1] into the (zeroed) slots. */
+/* Indexes rows v[0..n-1] into the (zeroed) slots: the first row of an
+ * inode, as lsn_rows_add does. */
 static void index_fill(struct lsn_rows *rows)
 {
     size_t i;
     rows->indexed = 0;
     for (i = 0; i < rows->n; i++) {
-        if (rows->v[i].inode != 0) {
-            rows->index[index_slot(rows, rows->v[i].inode)] = (uint32_t)i + 1;
+        size_t slot;
+        if (rows->v[i].inode == 0)
+            continue;
+        slot = index_slot(rows, rows->v[i].inode);
+        if (!rows->index[slot]) {
+            rows->index[slot] = (uint32_t)i + 1;
             rows->indexed++;
         }
     }
+}
+
+/* The same socket printed twice (a split read re-seeks and may print a
+ * socket again), or two sockets whose inode numbers collide? A socket is in
+ * one table of one namespace, with one address and port. A namespace 0 is
+ * unknown (the host's, when self/ns/net cannot be read): it may be any. */
+static int same_socket(const struct lsn_listener *l, uint16_t port, enum lsn_family family,
+                       const uint8_t address[16], uint64_t netns)
+{
+    return l->port == port && l->family == family && memcmp(l->bind_address, address, 16) == 0 &&
+           (l->netns == netns || l->netns == 0 || netns == 0);
 }
 
 /* Rebuilds the index with cap slots. -1 out of memory (the old one kept). */
@@ -125,6 +151,7 @@ int lsn_rows_add(struct lsn_rows *rows, uint16_t port, enum lsn_family family,
                  const uint8_t address[16], uint64_t inode, uint64_t netns, int netns_host)
 {
     struct lsn_listener *l;
+    int shared = 0;
     if (rows->n == rows->cap) {
         /* Doubling while small, then a quarter more: at 500,000 rows the
          * slack is at most 25% (8 MB), not 100%. Large blocks grow by
@@ -147,11 +174,31 @@ int lsn_rows_add(struct lsn_rows *rows, uint16_t port, enum lsn_family family,
             index_rebuild(rows, rows->index_cap ? rows->index_cap * 2 : 64) != 0)
             return -1;
         slot = index_slot(rows, inode);
-        if (rows->index[slot])
-            return 0;
-        rows->index[slot] = (uint32_t)rows->n + 1;
-        rows->indexed++;
-        rows->unowned++;
+        if (rows->index[slot]) {
+            const struct lsn_listener *first = &rows->v[rows->index[slot] - 1];
+            if (same_socket(first, port, family, address, netns))
+                return 0;
+            /* Two sockets, one number: after the kernel's 32-bit inode
+             * counter wrapped. A socket:[inode] link cannot say which one
+             * it is, so neither row is matched; both stay. */
+            shared = 1;
+            if (!is_shared(rows, inode)) {
+                if (rows->nshared == rows->shared_cap) {
+                    size_t ncap = rows->shared_cap ? rows->shared_cap * 2 : 4;
+                    uint64_t *ns = realloc(rows->shared, ncap * sizeof *ns);
+                    if (!ns)
+                        return -1;
+                    rows->shared = ns;
+                    rows->shared_cap = ncap;
+                }
+                rows->shared[rows->nshared++] = inode;
+                rows->unowned--; /* the first row's */
+            }
+        } else {
+            rows->index[slot] = (uint32_t)rows->n + 1;
+            rows->indexed++;
+            rows->unowned++;
+        }
     }
     l = &rows->v[rows->n];
     memset(l, 0, sizeof *l);
@@ -165,20 +212,30 @@ int lsn_rows_add(struct lsn_rows *rows, uint16_t port, enum lsn_family family,
     l->netns = netns;
     l->netns_host = netns_host != 0;
     rows->n++;
-    return 1;
+    return shared ? 2 : 1;
 }
 
 void lsn_rows_rollback(struct lsn_rows *rows, size_t n0)
 {
-    size_t i;
-    for (i = n0; i < rows->n; i++)
-        if (rows->v[i].inode != 0)
-            rows->unowned--;
+    size_t i, k = 0;
     rows->n = n0;
     if (rows->index_cap) { /* the same slots again: nothing to allocate */
         memset(rows->index, 0, rows->index_cap * sizeof *rows->index);
         index_fill(rows);
     }
+    /* an inode stays shared only if two rows that are left show it */
+    for (i = 0; i < rows->nshared; i++) {
+        size_t r, seen = 0;
+        for (r = 0; r < rows->n && seen < 2; r++)
+            seen += rows->v[r].inode == rows->shared[i];
+        if (seen >= 2)
+            rows->shared[k++] = rows->shared[i];
+    }
+    rows->nshared = k;
+    rows->unowned = 0; /* the rows are not owned yet: tables come before the walk */
+    for (i = 0; i < rows->n; i++)
+        if (rows->v[i].inode != 0 && rows->v[i].pid < 0 && !is_shared(rows, rows->v[i].inode))
+            rows->unowned++;
 }
 
 /* ---- contract order ---- */
@@ -328,5 +385,6 @@ void lsn_rows_free(struct lsn_rows *rows)
 {
     lsn_rows_release(rows->v, rows->n);
     free(rows->index);
+    free(rows->shared);
     memset(rows, 0, sizeof *rows);
 }

@@ -36,15 +36,21 @@ struct lsn_rows {
     size_t n, cap;
     uint32_t *index;
     size_t indexed, index_cap; /* rows in the index; 0 or a power of two >= 2 * indexed */
-    size_t unowned;            /* rows with an inode and no owner yet */
+    size_t unowned;            /* rows with a matchable inode and no owner yet */
+    uint64_t *shared;          /* inodes two different sockets showed (never matched) */
+    size_t nshared, shared_cap;
 };
 
 /* The row of nonzero socket inode: 1 and *row, or 0 when it has none. Valid
  * until the rows are sorted. */
 int lsn_rows_find(const struct lsn_rows *rows, uint64_t inode, uint32_t *row);
 
-/* Adds a listening socket. 1 added, 0 duplicate (its inode is a row), -1
- * out of memory. The row has no owner (pid -1). */
+/* Adds a listening socket. 1 added; 0 a duplicate (a row has its inode,
+ * family, port, address and namespace: the same socket printed again); 2
+ * added, but a row of another socket has its inode (the kernel's 32-bit
+ * inode counter wrapped): from then on that inode matches no row, and both
+ * rows stay without an owner; -1 out of memory. The row has no owner (pid
+ * -1). */
 int lsn_rows_add(struct lsn_rows *rows, uint16_t port, enum lsn_family family,
                  const uint8_t address[16], uint64_t inode, uint64_t netns, int netns_host);
 

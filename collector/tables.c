@@ -111,6 +111,12 @@ static int handle_line(const struct table *t, const char *line, size_t len, uint
                          t->origin->netns, t->origin->host)) {
     case 0: t->ts->duplicates++; return 0;
     case 1: return 0;
+    case 2:
+        t->run->stats->inodes_shared++;
+        lsn_emit(t->run, LSN_DIAG_INODE, t->path, lineno, 0, -1, t->origin->netns,
+                 "socket inode already seen on another socket (the kernel's 32-bit inode "
+                 "counter wrapped): neither row gets an owner");
+        return 0;
     default: return -1;
     }
 }

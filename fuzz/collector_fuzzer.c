@@ -707,9 +707,18 @@ static void add_rows(struct rows *rows, struct span table, enum lsn_family famil
             lsn_parse_tcp_line((const char *)table.p + start, end - start, family, LSN_ORDER_HOST,
                                &t) == LSN_TCP_OK &&
             t.state == LSN_TCP_LISTEN) {
+            /* the first row of the inode: the same socket again (dropped),
+             * or another socket with its number (both stay, unowned) */
             int dup = 0;
-            for (size_t i = 0; t.inode && i < rows->n; i++)
-                dup |= rows->v[i].inode == t.inode;
+            for (size_t i = 0; t.inode && i < rows->n; i++) {
+                const struct row *f = &rows->v[i];
+                if (f->inode != t.inode)
+                    continue;
+                dup = f->family == family && f->port == t.local_port &&
+                      memcmp(f->addr, t.local_address, 16) == 0 &&
+                      (f->netns == netns || f->netns == 0 || netns == 0);
+                break;
+            }
             if (!dup) {
                 if (rows->n == rows->cap) {
                     rows->cap = rows->cap ? rows->cap * 2 : 16;
@@ -822,8 +831,13 @@ static enum lsn_status model(const struct tree *t, int all, struct rows *rows, s
     }
 
     for (size_t r = 0; r < rows->n; r++) {
+        size_t same = 0;
         if (rows->v[r].inode == 0)
             continue;
+        for (size_t i = 0; i < rows->n; i++)
+            same += rows->v[i].inode == rows->v[r].inode;
+        if (same > 1)
+            continue; /* a shared inode matches no fd */
         for (size_t i = 0; i < t->nprocs; i++) {
             const struct proc *p = &t->procs[i];
             if (p->exited || !holds(p, rows->v[r].inode))
@@ -937,11 +951,11 @@ struct diag_ctx {
 static void on_diag(void *ctx, const struct lsn_diag *d)
 {
     struct diag_ctx *c = ctx;
-    if (!d || !d->path || !d->message || !*d->message || (unsigned)d->kind > LSN_DIAG_NETNS_LINK)
+    if (!d || !d->path || !d->message || !*d->message || (unsigned)d->kind > LSN_DIAG_INODE)
         abort();
     if (strncmp(d->path, c->t->root, c->t->rootlen) != 0)
         abort();
-    if ((d->kind == LSN_DIAG_MALFORMED_LINE) != (d->line != 0))
+    if ((d->kind == LSN_DIAG_MALFORMED_LINE || d->kind == LSN_DIAG_INODE) != (d->line != 0))
         abort();
     if (d->pid != -1 && !tree_pid(c->t, d->pid))
         abort();
@@ -1014,12 +1028,25 @@ static void check_result(const struct tree *t, const struct lsn_result *r, int a
         if (l->inode)
             inodes[k++] = l->inode;
     }
+    /* An inode on two rows is two sockets with one number: neither owned,
+     * neither matchable, each a LSN_DIAG_INODE (stats.inodes_shared). */
     matchable = k;
     if (k > 1) {
+        size_t shared = 0;
         qsort(inodes, k, sizeof *inodes, u64_cmp);
-        for (size_t i = 1; i < k; i++)
-            if (inodes[i] == inodes[i - 1])
-                abort();
+        for (size_t i = 0, j; i < k; i = j) {
+            for (j = i + 1; j < k && inodes[j] == inodes[i]; j++)
+                ;
+            if (j - i == 1)
+                continue;
+            matchable -= j - i;
+            shared += j - i - 1;
+            for (size_t w = 0; w < r->count; w++)
+                if (r->listeners[w].inode == inodes[i] && r->listeners[w].pid != -1)
+                    abort();
+        }
+        if (r->stats.inodes_shared < shared)
+            abort();
     }
     free(inodes);
     if (r->stats.listeners != r->count || r->stats.attributed != owned ||

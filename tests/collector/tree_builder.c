@@ -302,6 +302,11 @@ void tb_tables_at(struct tb *t, const char *dir)
         snprintf(rel, sizeof rel, "%s/net/tcp6", dir);
         tb_file(t, rel, t->tcp6, t->tcp6_len);
     }
+    tb_tables_clear(t);
+}
+
+void tb_tables_clear(struct tb *t)
+{
     free(t->tcp);
     free(t->tcp6);
     t->tcp = t->tcp6 = NULL;

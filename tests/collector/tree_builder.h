@@ -57,6 +57,9 @@ void tb_tcp6(struct tb *t, const char *ip, uint16_t port, unsigned state, uint64
 void tb_tcp_raw(struct tb *t, const char *bytes, size_t len);
 void tb_tcp6_raw(struct tb *t, const char *bytes, size_t len);
 void tb_tables(struct tb *t);
+/* Starts new empty tables (tb_tables keeps the lines, to write them again):
+ * a namespace's tables never show another namespace's sockets. */
+void tb_tables_clear(struct tb *t);
 
 /* Network namespaces (--all-netns). tb_netns: <pid>/ns/net -> "net:[inode]"
  * (the link text procfs gives; the collector reads the text). tb_self_netns:
