@@ -45,6 +45,21 @@ static const char help_text[] =
     "                  another file or none, or is marked (deleted), with the reason\n"
     "                  on stderr; null: cannot be told (no exe, a --proc tree that\n"
     "                  is not a live procfs); a VERIFIED column yes/NO/- in tables\n"
+    "  --protocols LIST\n"
+    "                  which sockets: a comma-separated list of tcp (listening;\n"
+    "                  the default), udp (bound, not connected), raw (raw IP\n"
+    "                  sockets), packet (AF_PACKET), or all. Rows other than tcp\n"
+    "                  have \"protocol\":\"udp\", \"raw\" or \"packet\"; raw rows have\n"
+    "                  \"port\":null and \"ip_protocol\":N after exe, packet rows\n"
+    "                  \"port\", \"family\" and \"bind_address\" null and \"ethertype\":N,\n"
+    "                  \"ifindex\":N (0: every interface), \"interface\":NAME|null after\n"
+    "                  exe (outside the trait); a PROTO column in tables\n"
+    "  --holders       every process that holds each socket, not only its owner:\n"
+    "                  \"holders\":[{\"pid\",\"comm\",\"exe\",\"fds\":[...]},...] in pid\n"
+    "                  order, last in each row (a HOLDERS column of pids in tables);\n"
+    "                  reads every process's fd/ (no early stop: slower, --stats)\n"
+    "  --uid           each row gains \"uid\":N, the socket's owner uid from the\n"
+    "                  table (known without reading any process); a UID column\n"
     "  --no-sandbox    do not install the seccomp filter that, on Linux, limits the\n"
     "                  process to read-only opens, reads and writes to stdout and\n"
     "                  stderr once the options are parsed (on by default)\n"
@@ -213,8 +228,18 @@ static void print_stats(const char *root, const struct lsn_result *r, const stru
 {
     const struct lsn_stats *s = &r->stats;
     char walk[32], names[32], sort[32], total[32];
-    print_table_stats(root, "net/tcp", &s->tcp);
-    print_table_stats(root, "net/tcp6", &s->tcp6);
+    {
+        static const char *const names[] = {"net/tcp", "net/tcp6", "net/udp",   "net/udp6",
+                                            "net/raw", "net/raw6", "net/packet"};
+        const struct lsn_table_stats *t[] = {&s->tcp, &s->tcp6, &s->udp,   &s->udp6,
+                                             &s->raw, &s->raw6, &s->packet};
+        for (size_t k = 0; k < 7; k++) /* the tables of the protocols read */
+            if (r->protocols & (1u << (k < 2 ? 0 : k < 4 ? 1 : k < 6 ? 2 : 3)))
+                print_table_stats(root, names[k], t[k]);
+    }
+    if (r->flags & LSN_OPT_HOLDERS)
+        fprintf(stderr, "stats: holders: %zu socket fds of %zu rows' sockets (--holders: every pid read)\n",
+                r->nholders, (size_t)r->count);
     fprintf(stderr,
             "stats: listeners: %" PRIu64 " (%" PRIu64 " with an inode), %" PRIu64
             " attributed, %" PRIu64 " unattributed\n",
@@ -316,7 +341,9 @@ int main(int argc, char **argv)
     opts.diag = on_diag;
     opts.diag_ctx = &counts;
     opts.flags =
-        (args.all_netns ? LSN_OPT_ALL_NETNS : 0u) | (args.verify_exe ? LSN_OPT_VERIFY_EXE : 0u);
+        (args.all_netns ? LSN_OPT_ALL_NETNS : 0u) | (args.verify_exe ? LSN_OPT_VERIFY_EXE : 0u) |
+        (args.holders ? LSN_OPT_HOLDERS : 0u) | (args.uid ? LSN_OPT_UID : 0u);
+    opts.protocols = args.protocols;
     opts.max_table_bytes = args.max_table_bytes;
     lsn_collect(&opts, &result);
     if (args.stats) {

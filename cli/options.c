@@ -27,6 +27,9 @@ enum {
     OPT_ALL_NETNS,
     OPT_MAX_TABLE_SIZE,
     OPT_VERIFY_EXE,
+    OPT_PROTOCOLS,
+    OPT_HOLDERS,
+    OPT_UID,
     OPT_NO_SANDBOX
 };
 
@@ -46,6 +49,9 @@ static const struct option_spec {
     {"all-netns", OPT_ALL_NETNS, LIST | SNAP, {NULL, NULL, NULL}},
     {"max-table-size", OPT_MAX_TABLE_SIZE, LIST, {"BYTES", NULL, NULL}},
     {"verify-exe", OPT_VERIFY_EXE, LIST, {NULL, NULL, NULL}},
+    {"protocols", OPT_PROTOCOLS, LIST, {"LIST", NULL, NULL}},
+    {"holders", OPT_HOLDERS, LIST, {NULL, NULL, NULL}},
+    {"uid", OPT_UID, LIST, {NULL, NULL, NULL}},
     {"help", 'h', ALL, {NULL, NULL, NULL}},
     {"no-sandbox", OPT_NO_SANDBOX, ALL, {NULL, NULL, NULL}},
     {"version", 'V', ALL, {NULL, NULL, NULL}},
@@ -119,6 +125,33 @@ static int parse_size(const char *s, unsigned long long *bytes)
     if (v > (1ull << 40) / unit || v * unit < 4096)
         return -1;
     *bytes = v * unit;
+    return 0;
+}
+
+/* "tcp,udp", "all", ...: bits 1 << enum lsn_protocol (listeners.h's
+ * order). 0, or -1 for an empty list, an empty item or an unknown word. */
+static int parse_protocols(const char *s, unsigned *bits)
+{
+    static const char *const names[] = {"tcp", "udp", "raw", "packet"};
+    unsigned v = 0;
+    while (*s) {
+        size_t n = strcspn(s, ","), k;
+        for (k = 0; k < 4; k++)
+            if (n == strlen(names[k]) && strncmp(s, names[k], n) == 0)
+                break;
+        if (k < 4)
+            v |= 1u << k;
+        else if (n == 3 && strncmp(s, "all", 3) == 0)
+            v |= 15u;
+        else
+            return -1;
+        s += n;
+        if (*s == ',' && *++s == '\0')
+            return -1; /* a trailing comma */
+    }
+    if (!v)
+        return -1;
+    *bits = v;
     return 0;
 }
 
@@ -222,6 +255,15 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
                                        optarg);
             break;
         case OPT_VERIFY_EXE: a->verify_exe = 1; break;
+        case OPT_PROTOCOLS:
+            if (parse_protocols(optarg, &a->protocols) != 0)
+                return lsn_usage_error(c,
+                                       "--protocols takes a comma-separated list of tcp, udp, "
+                                       "raw, packet or all, not",
+                                       optarg);
+            break;
+        case OPT_HOLDERS: a->holders = 1; break;
+        case OPT_UID: a->uid = 1; break;
         case OPT_NO_SANDBOX: a->no_sandbox = 1; break;
         case ':': return lsn_usage_error(c, "missing argument for", argv[optind - 1]);
         default: /* '?': unknown, or an argument given to a flag (--pretty=x) */

@@ -23,7 +23,8 @@ struct lsn_args {
     const char *format;  /* --format, checked against the command's values; NULL: default */
     const char *archive; /* --archive (snapshot) */
     const char *mode;    /* --mode (snapshot): octal file mode, NULL: 0600 */
-    int pretty, stats, all_netns, verify_exe, no_sandbox;
+    int pretty, stats, all_netns, verify_exe, no_sandbox, holders, uid;
+    unsigned protocols; /* --protocols: bits 1 << enum lsn_protocol; 0: not given (tcp) */
     unsigned long long max_table_bytes; /* --max-table-size; 0: the library's default */
     const char *operand[2];             /* snapshot: DIR; diff: OURS.json, THEIRS.json */
 };

@@ -54,17 +54,36 @@ static enum lsn_status fail(struct lsn_result *r, enum lsn_status status, enum l
     return status;
 }
 
-/* Step 1: the host's tables (net/tcp required, net/tcp6 optional), then
- * with LSN_OPT_ALL_NETNS every other namespace's. */
+/* The stats of table kind k (lsn_table_kinds order). */
+struct lsn_table_stats *lsn_table_stats_of(struct lsn_stats *st, size_t k)
+{
+    switch (k) {
+    case 0: return &st->tcp;
+    case 1: return &st->tcp6;
+    case 2: return &st->udp;
+    case 3: return &st->udp6;
+    case 4: return &st->raw;
+    case 5: return &st->raw6;
+    default: return &st->packet;
+    }
+}
+
+/* How much a table of the host must be there: the IPv4 table of a protocol
+ * asked for (tcp, udp, raw) is required, as net/tcp always was; the IPv6
+ * ones (IPv6 off) and net/packet (CONFIG_PACKET off) may be absent. */
+enum lsn_table_need lsn_table_need_of(const struct lsn_table_kind *kind)
+{
+    return kind->family == LSN_FAMILY_IPV4 && kind->protocol != LSN_PROTO_PACKET
+               ? LSN_TABLE_REQUIRED
+               : LSN_TABLE_OPTIONAL;
+}
+
+/* Step 1: the host's tables of the protocols asked for (net/tcp required
+ * and net/tcp6 optional for the trait), then with LSN_OPT_ALL_NETNS every
+ * other namespace's. */
 static enum lsn_status read_tables(const struct lsn_run *run, struct lsn_rows *rows,
                                    struct lsn_result *result)
 {
-    static const struct {
-        const char *name;
-        enum lsn_family family;
-        enum lsn_table_need need;
-    } host[2] = {{"net/tcp", LSN_FAMILY_IPV4, LSN_TABLE_REQUIRED},
-                 {"net/tcp6", LSN_FAMILY_IPV6, LSN_TABLE_OPTIONAL}};
     struct lsn_origin origin = {0, 0, -1};
     int all = (run->opts->flags & LSN_OPT_ALL_NETNS) != 0;
     char name[64];
@@ -75,18 +94,22 @@ static enum lsn_status read_tables(const struct lsn_run *run, struct lsn_rows *r
         origin.netns = result->host_netns;
         origin.host = 1;
     }
-    for (int i = 0; i < 2; i++) {
-        struct lsn_table_stats *ts = i ? &result->stats.tcp6 : &result->stats.tcp;
+    for (size_t k = 0; k < LSN_TABLE_KINDS; k++) {
+        const struct lsn_table_kind *kind = &lsn_table_kinds[k];
+        struct lsn_table_stats *ts = lsn_table_stats_of(&result->stats, k);
         enum lsn_reason why = LSN_REASON_OPEN;
         int err;
         enum lsn_status st = LSN_ERR_TABLE;
+        const char *open_as;
+        if (!(run->protocols & (1u << kind->protocol)))
+            continue;
         /* On procfs "net" is a link to self/net: the reader's own pid
          * directory, named, not followed (procfs.h, "Confinement"). */
-        const char *open_as = lsn_proc_host(run->proc, host[i].name, name, sizeof name);
+        open_as = lsn_proc_host(run->proc, kind->name, name, sizeof name);
         err = errno;
         if (open_as)
-            st = lsn_read_table(run, rows, &origin, run->proc->fd, open_as, host[i].name,
-                                host[i].family, host[i].need, ts, &why, &err);
+            st = lsn_read_table(run, rows, &origin, run->proc->fd, open_as, kind->name, kind,
+                                lsn_table_need_of(kind), ts, &why, &err);
         if (st == LSN_ERR_NOMEM) { /* keep what was read: partial */
             result->partial |= LSN_PARTIAL_NOMEM;
             return LSN_OK;
@@ -94,7 +117,7 @@ static enum lsn_status read_tables(const struct lsn_run *run, struct lsn_rows *r
         if (st != LSN_OK) {
             char path[LSN_PROC_PATH_CAP];
             return fail(result, st, why, err,
-                        lsn_proc_path(path, sizeof path, run->root, 0, host[i].name));
+                        lsn_proc_path(path, sizeof path, run->root, 0, kind->name));
         }
     }
     if (all && lsn_read_namespaces(run, rows, result->host_netns) != LSN_OK)
@@ -104,7 +127,7 @@ static enum lsn_status read_tables(const struct lsn_run *run, struct lsn_rows *r
 
 enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *result)
 {
-    static const struct lsn_options defaults = {NULL, LSN_ORDER_HOST, NULL, NULL, 0, 0};
+    static const struct lsn_options defaults = {NULL, LSN_ORDER_HOST, NULL, NULL, 0, 0, 0};
     struct lsn_rows rows;
     struct lsn_run run;
     struct lsn_proc_root proc;
@@ -122,6 +145,11 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
     run.stats = &result->stats;
     run.verify_exe = 0;
     run.self_mntns = 0;
+    run.protocols = run.opts->protocols & LSN_PROTOS_ALL;
+    if (!run.protocols)
+        run.protocols = LSN_PROTOS_TCP;
+    result->protocols = run.protocols;
+    result->flags = run.opts->flags;
 #ifndef __linux__
     if (!run.root) {
         result->status = LSN_UNSUPPORTED;
@@ -154,8 +182,10 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
         goto done;
     result->stats.listeners = rows.n;
     result->stats.matchable = rows.unowned;
-    if (result->stats.tcp.truncated || result->stats.tcp6.truncated ||
-        result->stats.netns_truncated)
+    for (size_t k = 0; k < LSN_TABLE_KINDS; k++)
+        if (lsn_table_stats_of(&result->stats, k)->truncated)
+            result->partial |= LSN_PARTIAL_SIZE_CAP;
+    if (result->stats.netns_truncated)
         result->partial |= LSN_PARTIAL_SIZE_CAP;
     /* 2 and 3. walk and owners: out of memory leaves later owners null */
     if (lsn_walk(&run, &rows) != LSN_OK)
@@ -168,6 +198,13 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
     result->count = rows.n;
     rows.v = NULL;
     rows.n = 0;
+    result->holders = rows.holders;
+    result->nholders = rows.nholders;
+    rows.holders = NULL;
+    rows.nholders = 0;
+    if ((run.protocols & (1u << LSN_PROTO_PACKET)) &&
+        lsn_read_ifnames(&run, &result->ifnames, &result->nifnames) != 0)
+        result->partial |= LSN_PARTIAL_NOMEM;
     result->status = result->partial ? LSN_PARTIAL : LSN_OK;
 done:
     if (result->status != LSN_OK && result->status != LSN_PARTIAL)
@@ -183,6 +220,8 @@ void lsn_result_free(struct lsn_result *result)
     if (!result)
         return;
     lsn_rows_release(result->listeners, result->count);
+    lsn_holders_release(result->holders, result->nholders);
+    free(result->ifnames);
     free(result->error_path);
     memset(result, 0, sizeof *result);
 }
@@ -205,7 +244,93 @@ const char *lsn_reason_text(enum lsn_reason reason)
     return "";
 }
 
+const char *lsn_protocol_name(enum lsn_protocol protocol)
+{
+    switch (protocol) {
+    case LSN_PROTO_UDP: return "udp";
+    case LSN_PROTO_RAW: return "raw";
+    case LSN_PROTO_PACKET: return "packet";
+    default: return "tcp";
+    }
+}
+
+const struct lsn_holder *lsn_holders_of(const struct lsn_result *r, const struct lsn_listener *row,
+                                        size_t *n)
+{
+    size_t lo = 0, hi = r->nholders, end;
+    *n = 0;
+    if (!r->holders || row->inode == 0)
+        return NULL;
+    while (lo < hi) { /* the first holder of the inode */
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->holders[mid].inode < row->inode)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (end = lo; end < r->nholders && r->holders[end].inode == row->inode; end++)
+        ;
+    *n = end - lo;
+    return end > lo ? &r->holders[lo] : NULL;
+}
+
 const char *lsn_family_name(enum lsn_family family)
 {
     return family == LSN_FAMILY_IPV6 ? "ipv6" : "ipv4";
+}
+
+/* ---- interface names (packet rows) ---- */
+
+struct ifname_list {
+    struct lsn_ifname *v;
+    size_t n, cap;
+    int nomem;
+};
+
+static int add_ifname(void *ctx, int32_t ifindex, const char *name)
+{
+    struct ifname_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 16;
+        struct lsn_ifname *nv = realloc(l->v, ncap * sizeof *nv);
+        if (!nv) {
+            l->nomem = 1;
+            return 1;
+        }
+        l->v = nv;
+        l->cap = ncap;
+    }
+    l->v[l->n].ifindex = ifindex;
+    memcpy(l->v[l->n].name, name, strlen(name) + 1); /* at most 15 bytes (procfs.c) */
+    l->n++;
+    return 0;
+}
+
+int lsn_read_ifnames(const struct lsn_run *run, struct lsn_ifname **names, size_t *n)
+{
+    struct ifname_list l = {NULL, 0, 0, 0};
+    int err = lsn_proc_each_interface(run->proc, add_ifname, &l);
+    if (err && err != ENOENT) {
+        char path[LSN_PROC_PATH_CAP];
+        lsn_emit(run, LSN_DIAG_TABLE,
+                 run->proc->procfs ? "/sys/class/net"
+                                   : lsn_proc_path(path, sizeof path, run->root, 0,
+                                                   "sys/class/net"),
+                 0, err, -1, 0, "cannot read the interface names: packet rows have none");
+    }
+    *names = l.v;
+    *n = l.n;
+    return l.nomem ? -1 : 0;
+}
+
+const char *lsn_interface_name(const struct lsn_result *r, const struct lsn_listener *row)
+{
+    size_t i;
+    if (row->protocol != LSN_PROTO_PACKET || row->ifindex <= 0 ||
+        (r->all_netns && !row->netns_host))
+        return NULL;
+    for (i = 0; i < r->nifnames; i++)
+        if (r->ifnames[i].ifindex == row->ifindex)
+            return r->ifnames[i].name;
+    return NULL;
 }

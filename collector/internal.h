@@ -27,6 +27,7 @@ struct lsn_run {
     const char *root;                 /* as given, for paths in messages */
     const struct lsn_proc_root *proc; /* the open root (procfs.h) */
     struct lsn_stats *stats;
+    unsigned protocols;  /* bits 1 << LSN_PROTO_*, never 0 */
     int verify_exe;      /* LSN_OPT_VERIFY_EXE on a procfs root: owners' exe are checked */
     uint64_t self_mntns; /* then the reader's mount namespace inode (0: unknown) */
 };
@@ -44,19 +45,35 @@ uint64_t lsn_now_ns(void);
 void lsn_emit(const struct lsn_run *run, enum lsn_diag_kind kind, const char *path, uint64_t line,
               int error, int32_t pid, uint64_t netns, const char *message);
 
+/* The tables a protocol's rows come from. */
+struct lsn_table_kind {
+    const char *name; /* "net/tcp", ... relative to a pid directory or the root */
+    enum lsn_protocol protocol;
+    enum lsn_family family;
+};
+#define LSN_TABLE_KINDS 7
+/* tcp, tcp6, udp, udp6, raw, raw6, packet: the order they are read in. */
+extern const struct lsn_table_kind lsn_table_kinds[LSN_TABLE_KINDS];
+
+/* The stats of lsn_table_kinds[k]; how much the host's table of a kind must
+ * be there. See collect.c. */
+struct lsn_table_stats *lsn_table_stats_of(struct lsn_stats *stats, size_t k);
+
 /* 1. Reads <dirfd>/<name> (shown as root "/" rel) into rows; see tables.c. */
 enum lsn_table_need {
     LSN_TABLE_OPTIONAL = 0, /* net/tcp6: absent is fine, other errors are a diagnostic */
     LSN_TABLE_REQUIRED,     /* the host's net/tcp: errors are fatal */
     LSN_TABLE_NAMESPACE     /* another namespace's net/tcp: errors skip the namespace */
 };
+enum lsn_table_need lsn_table_need_of(const struct lsn_table_kind *kind);
 /* LSN_OK; LSN_ERR_TABLE (required: *result's error set by the caller from
  * *why and *err; namespace: a LSN_DIAG_NAMESPACE diagnostic was given);
  * LSN_ERR_NOMEM. */
 enum lsn_status lsn_read_table(const struct lsn_run *run, struct lsn_rows *rows,
                                const struct lsn_origin *origin, int dirfd, const char *name,
-                               const char *rel, enum lsn_family family, enum lsn_table_need need,
-                               struct lsn_table_stats *ts, enum lsn_reason *why, int *err);
+                               const char *rel, const struct lsn_table_kind *kind,
+                               enum lsn_table_need need, struct lsn_table_stats *ts,
+                               enum lsn_reason *why, int *err);
 
 /* --all-netns: the host's namespace inode from self/ns/net (0: unknown, with
  * a diagnostic), then every other namespace's tables; see netns.c. */
@@ -73,12 +90,18 @@ enum lsn_status lsn_walk(const struct lsn_run *run, struct lsn_rows *rows);
 int lsn_owner_better(int32_t cur, int32_t pid);
 
 /* Reads pid's comm and exe through pidfd and makes it the owner of the rows
- * rows->v[cand[0..ncand-1]] it may take (lsn_owner_better); exe_buf holds
- * LSN_EXE_MAX + 1 bytes. taskfd: -1, or the task/<tid> directory of the
- * thread whose own fd table held them (the task walk), whose exe stands in
- * when the leader's is gone (owner.c). */
+ * rows->v[cand[0..ncand-1]] it may take (lsn_owner_better), and with
+ * LSN_OPT_HOLDERS a holder of held[0..nheld-1] (the socket fds it has);
+ * exe_buf holds LSN_EXE_MAX + 1 bytes. taskfd: -1, or the task/<tid>
+ * directory of the thread whose own fd table held them (the task walk),
+ * whose exe stands in when the leader's is gone (owner.c). */
 enum lsn_status lsn_owner_claim(const struct lsn_run *run, struct lsn_rows *rows, int pidfd,
                                 int taskfd, int32_t pid, const uint32_t *cand, size_t ncand,
-                                char *exe_buf);
+                                const struct lsn_held *held, size_t nheld, char *exe_buf);
+
+/* The interface names for packet rows (procfs.h lsn_proc_each_interface):
+ * an unreadable directory is a diagnostic and no names. 0, or -1 out of
+ * memory (the names so far are kept). See collect.c. */
+int lsn_read_ifnames(const struct lsn_run *run, struct lsn_ifname **names, size_t *n);
 
 #endif

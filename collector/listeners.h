@@ -169,23 +169,50 @@ extern "C" {
 #define LSN_EXE_MAX 4095                         /* longest exe kept (PATH_MAX - 1) */
 #define LSN_DEFAULT_MAX_TABLE_BYTES (256u << 20) /* a table is read up to this (LSN_PARTIAL) */
 
-/* One listening socket: 64 bytes on LP64 (memory per listener matters: a
- * user may open 500,000 of them; see "Memory" below). comm and exe are
- * owned by the result and shared by the rows of one owner: read them, do not
- * free or change them. */
+/* What a row's socket is (lsn_options.protocols, JSON "protocol"). */
+enum lsn_protocol {
+    LSN_PROTO_TCP = 0, /* net/tcp{,6}: a LISTEN socket */
+    LSN_PROTO_UDP,     /* net/udp{,6}: bound, not connected (st 07, remote zero) */
+    LSN_PROTO_RAW,     /* net/raw{,6}: every raw IP socket; port is the IP protocol */
+    LSN_PROTO_PACKET,  /* net/packet: every AF_PACKET socket; port is the ethertype */
+    LSN_PROTO_COUNT
+};
+#define LSN_PROTOS_TCP (1u << LSN_PROTO_TCP)
+#define LSN_PROTOS_ALL ((1u << LSN_PROTO_COUNT) - 1)
+
+/* One socket that can receive traffic: 72 bytes on LP64 (memory per
+ * listener matters: a user may open 500,000 of them; see "Memory" above).
+ * comm and exe are owned by the result and shared by the rows of one owner:
+ * read them, do not free or change them. */
 struct lsn_listener {
-    uint64_t inode;         /* socket inode (0: the line had none; never matched) */
-    uint64_t netns;         /* LSN_OPT_ALL_NETNS: the namespace's inode (0: unknown) */
-    const char *comm;       /* NULL: comm is null; else comm_len raw bytes (may hold NULs) + NUL */
-    const char *exe;        /* NULL: exe is null; else exe_len raw bytes + NUL */
-    int32_t pid;            /* owner, or -1 when no holder was found (JSON null) */
-    enum lsn_family family; /* IPV4 for rows of net/tcp, IPV6 for net/tcp6 */
-    uint16_t port;          /* host order */
-    uint16_t comm_len;      /* at most LSN_COMM_MAX */
-    uint16_t exe_len;       /* at most LSN_EXE_MAX */
-    uint8_t netns_host;     /* LSN_OPT_ALL_NETNS: 1 for a row of the host's tables */
-    int8_t exe_verified;    /* LSN_OPT_VERIFY_EXE: LSN_EXE_*, as the owner's exe */
-    uint8_t bind_address[16]; /* network order; IPv4 uses the first 4 bytes */
+    uint64_t inode;           /* socket inode (0: the line had none; never matched) */
+    uint64_t netns;           /* LSN_OPT_ALL_NETNS: the namespace's inode (0: unknown) */
+    const char *comm;         /* NULL: comm is null; else comm_len raw bytes (may hold NULs) + NUL */
+    const char *exe;          /* NULL: exe is null; else exe_len raw bytes + NUL */
+    int32_t pid;              /* owner, or -1 when no holder was found (JSON null) */
+    uint32_t uid;             /* the table's uid column: the socket's owner uid (LSN_OPT_UID) */
+    int32_t ifindex;          /* packet: the bound interface, 0 all, -1 gone; else 0 */
+    uint16_t port;            /* host order; raw: the IP protocol; packet: the ethertype */
+    uint16_t comm_len;        /* at most LSN_COMM_MAX */
+    uint16_t exe_len;         /* at most LSN_EXE_MAX */
+    uint8_t family;           /* enum lsn_family: IPV4 for net/tcp, udp, raw, IPV6 for the *6
+                                 tables; IPV4 (unused) for packet */
+    uint8_t protocol;         /* enum lsn_protocol */
+    uint8_t netns_host;       /* LSN_OPT_ALL_NETNS: 1 for a row of the host's tables */
+    int8_t exe_verified;      /* LSN_OPT_VERIFY_EXE: LSN_EXE_*, as the owner's exe */
+    uint8_t bind_address[16]; /* network order; IPv4 uses the first 4 bytes; packet: zero */
+};
+
+/* One holder of a row's socket (LSN_OPT_HOLDERS): a process and one of its
+ * fds. result->holders is sorted by inode, pid, fd; comm and exe are shared
+ * like the rows'. */
+struct lsn_holder {
+    uint64_t inode;
+    int32_t pid;
+    int32_t fd;
+    const char *comm; /* NULL: null */
+    const char *exe;  /* NULL: null */
+    uint16_t comm_len, exe_len;
 };
 
 enum lsn_diag_kind {
@@ -224,12 +251,17 @@ struct lsn_options {
     void *diag_ctx;
     uint64_t max_table_bytes; /* 0: LSN_DEFAULT_MAX_TABLE_BYTES */
     unsigned flags;           /* LSN_OPT_* */
+    unsigned protocols;       /* bits 1 << LSN_PROTO_*; 0: LSN_PROTOS_TCP (the trait) */
 };
 
 /* Read every network namespace that has a process (see "Network namespaces"). */
 #define LSN_OPT_ALL_NETNS 1u
 /* Check that each owner's exe path names the running file (see "Exe verification"). */
 #define LSN_OPT_VERIFY_EXE 2u
+/* Every holder of every row (result->holders): a full walk, no early stop. */
+#define LSN_OPT_HOLDERS 4u
+/* The writers add each row's "uid" (the table's uid column). */
+#define LSN_OPT_UID 8u
 
 /* Values of lsn_listener.exe_verified (JSON "exe_verified"). Zero is unknown,
  * so rows without an owner or without the option read as unknown. */
@@ -269,6 +301,7 @@ struct lsn_table_stats {
 
 struct lsn_stats {
     struct lsn_table_stats tcp, tcp6;
+    struct lsn_table_stats udp, udp6, raw, raw6, packet; /* when their protocol is asked */
     uint64_t listeners;       /* rows */
     uint64_t matchable;       /* rows with an inode other than 0 */
     uint64_t attributed;      /* rows with an owner */
@@ -355,7 +388,32 @@ struct lsn_result {
     int all_netns;       /* collected with LSN_OPT_ALL_NETNS: the writers add netns */
     uint64_t host_netns; /* its host namespace inode (0: unknown) */
     int verify_exe;      /* collected with LSN_OPT_VERIFY_EXE: the writers add exe_verified */
+    unsigned flags;      /* the options' LSN_OPT_* (LSN_OPT_UID, LSN_OPT_HOLDERS: the writers) */
+    unsigned protocols;  /* the protocols read (never 0) */
+    struct lsn_holder *holders; /* LSN_OPT_HOLDERS: nholders, sorted by inode, pid, fd; owned */
+    size_t nholders;
+    struct lsn_ifname *ifnames; /* packet rows of the host's tables: interface names, owned */
+    size_t nifnames;
 };
+
+/* An interface of the host's network namespace (sysfs /sys/class/net). */
+struct lsn_ifname {
+    int32_t ifindex;
+    char name[16]; /* at most IFNAMSIZ - 1 bytes and a NUL */
+};
+
+/* The name of a packet row's interface, or NULL: ifindex 0 (all) or -1
+ * (gone), a row of another namespace (sysfs shows the host's), or a name
+ * that could not be read. */
+const char *lsn_interface_name(const struct lsn_result *result, const struct lsn_listener *row);
+
+/* The holders of row (LSN_OPT_HOLDERS): *n entries from the returned one,
+ * in pid order; NULL and 0 without the option or for an unmatched row. */
+const struct lsn_holder *lsn_holders_of(const struct lsn_result *result,
+                                        const struct lsn_listener *row, size_t *n);
+
+/* "tcp", "udp", "raw" or "packet". */
+const char *lsn_protocol_name(enum lsn_protocol protocol);
 
 /* Collects the listeners. opts may be NULL (live /proc, host order, no
  * diagnostics). Always fills *result (even on error: status says what

@@ -132,16 +132,21 @@ static enum lsn_status read_namespace(const struct lsn_run *run, struct lsn_rows
         close(pidfd);
         return LSN_OK;
     }
-    memcpy(rel + k, "/net/tcp", sizeof "/net/tcp");
-    memset(&ts, 0, sizeof ts);
-    rc = lsn_read_table(run, rows, origin, pidfd, "net/tcp", rel, LSN_FAMILY_IPV4,
-                        LSN_TABLE_NAMESPACE, &ts, &why, &err);
-    st->netns_truncated += (uint64_t)ts.truncated;
-    if (rc == LSN_OK) {
-        memcpy(rel + k, "/net/tcp6", sizeof "/net/tcp6");
+    /* Each table of a protocol asked for: the required ones (net/tcp, ...)
+     * skip the namespace when they fail, the optional ones give a
+     * diagnostic. */
+    rc = LSN_OK;
+    for (size_t t = 0; t < LSN_TABLE_KINDS && rc == LSN_OK; t++) {
+        const struct lsn_table_kind *kind = &lsn_table_kinds[t];
+        enum lsn_table_need need = lsn_table_need_of(kind);
+        if (!(run->protocols & (1u << kind->protocol)))
+            continue;
+        rel[k] = '/';
+        memcpy(rel + k + 1, kind->name, strlen(kind->name) + 1);
         memset(&ts, 0, sizeof ts);
-        rc = lsn_read_table(run, rows, origin, pidfd, "net/tcp6", rel, LSN_FAMILY_IPV6,
-                            LSN_TABLE_OPTIONAL, &ts, &why, &err);
+        rc = lsn_read_table(run, rows, origin, pidfd, kind->name, rel, kind,
+                            need == LSN_TABLE_REQUIRED ? LSN_TABLE_NAMESPACE : need, &ts, &why,
+                            &err);
         st->netns_truncated += (uint64_t)ts.truncated;
     }
     if (rc == LSN_OK &&

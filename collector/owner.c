@@ -156,14 +156,25 @@ static int read_names(const struct lsn_run *run, int pidfd, int taskfd, int32_t 
     return 0;
 }
 
+/* The copies of comm and exe for the rows and holders of one pid, made
+ * when the first one takes them. -1 out of memory. */
+static int take_texts(const struct names *nm, const char *exe_buf, char **comm, char **exe)
+{
+    if (nm->has_comm && !*comm && !(*comm = lsn_text_copy(nm->comm, nm->comm_len)))
+        return -1;
+    if (nm->has_exe && !*exe && !(*exe = lsn_text_copy(exe_buf, nm->exe_len)))
+        return -1;
+    return 0;
+}
+
 enum lsn_status lsn_owner_claim(const struct lsn_run *run, struct lsn_rows *rows, int pidfd,
                                 int taskfd, int32_t pid, const uint32_t *cand, size_t ncand,
-                                char *exe_buf)
+                                const struct lsn_held *held, size_t nheld, char *exe_buf)
 {
     struct lsn_stats *st = run->stats;
     struct names nm;
     char *comm = NULL, *exe = NULL;
-    int held = 0; /* a row holds comm and exe (else they are freed here) */
+    enum lsn_status rc = LSN_OK;
     uint64_t t0 = lsn_now_ns();
     size_t i;
     int err;
@@ -182,19 +193,9 @@ enum lsn_status lsn_owner_claim(const struct lsn_run *run, struct lsn_rows *rows
         struct lsn_listener *l = &rows->v[cand[i]];
         if (!lsn_owner_better(l->pid, pid))
             continue;
-        /* one copy of each text for all the rows this pid gets */
-        if (nm.has_comm && !comm) {
-            comm = lsn_text_copy(nm.comm, nm.comm_len);
-            if (!comm)
-                return LSN_ERR_NOMEM;
-        }
-        if (nm.has_exe && !exe) {
-            exe = lsn_text_copy(exe_buf, nm.exe_len);
-            if (!exe) {
-                if (!held)
-                    lsn_text_release(comm);
-                return LSN_ERR_NOMEM;
-            }
+        if (take_texts(&nm, exe_buf, &comm, &exe) != 0) {
+            rc = LSN_ERR_NOMEM;
+            break;
         }
         if (l->pid < 0)
             rows->unowned--;
@@ -213,7 +214,25 @@ enum lsn_status lsn_owner_claim(const struct lsn_run *run, struct lsn_rows *rows
             l->exe_verified = nm.exe_verified;
         lsn_text_hold(comm);
         lsn_text_hold(exe);
-        held = 1;
     }
-    return LSN_OK;
+    for (i = 0; i < nheld && rc == LSN_OK; i++) {
+        struct lsn_holder h;
+        if (take_texts(&nm, exe_buf, &comm, &exe) != 0) {
+            rc = LSN_ERR_NOMEM;
+            break;
+        }
+        h.inode = held[i].inode;
+        h.pid = pid;
+        h.fd = held[i].fd;
+        h.comm = comm;
+        h.comm_len = (uint16_t)(comm ? nm.comm_len : 0);
+        h.exe = exe;
+        h.exe_len = (uint16_t)(exe ? nm.exe_len : 0);
+        if (lsn_rows_add_holder(rows, &h) != 0)
+            rc = LSN_ERR_NOMEM;
+    }
+    /* copies no row or holder took (out of memory part way) are freed */
+    lsn_text_drop(comm);
+    lsn_text_drop(exe);
+    return rc;
 }

@@ -420,3 +420,56 @@ const char *lsn_proc_path(char *buf, size_t cap, const char *root, int32_t pid, 
         put(buf, cap, &at, rel);
     return buf;
 }
+
+/* ---- interfaces (packet rows) ---- */
+
+int lsn_proc_each_interface(const struct lsn_proc_root *root, lsn_proc_interface_fn fn, void *ctx)
+{
+    struct dirent *e;
+    DIR *d;
+    int fd;
+
+    /* sysfs is the kernel's own: its class/net entries are links into
+     * devices/ and are followed there. A tree is not: its copy is read like
+     * the rest of it, beneath the root, no link followed. */
+    if (root->procfs)
+        fd = open("/sys/class/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    else
+        fd = lsn_proc_open_beneath(root, root->fd, "sys/class/net", O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return errno;
+    d = fdopendir(fd);
+    if (!d) {
+        int err = errno;
+        close(fd);
+        return err;
+    }
+    while ((e = readdir(d)) != NULL) {
+        char rel[16 + sizeof "/ifindex"], buf[24];
+        size_t len = strlen(e->d_name), i;
+        uint64_t ifindex = 0;
+        ssize_t got;
+        int f;
+        if (e->d_name[0] == '.' || len > 15)
+            continue;
+        memcpy(rel, e->d_name, len);
+        memcpy(rel + len, "/ifindex", sizeof "/ifindex");
+        f = root->procfs ? openat(dirfd(d), rel, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+                         : lsn_proc_open_beneath(root, dirfd(d), rel, O_RDONLY);
+        if (f < 0)
+            continue; /* going away, or not an interface */
+        got = read(f, buf, sizeof buf - 1);
+        close(f);
+        if (got <= 0)
+            continue;
+        /* "%d\n": an ifindex is positive */
+        for (i = 0; i < (size_t)got && buf[i] >= '0' && buf[i] <= '9' && i < 10; i++)
+            ifindex = ifindex * 10 + (uint64_t)(buf[i] - '0');
+        if (i == 0 || i >= (size_t)got || buf[i] != '\n' || ifindex == 0 || ifindex > INT32_MAX)
+            continue;
+        if (fn(ctx, (int32_t)ifindex, e->d_name) != 0)
+            break;
+    }
+    closedir(d);
+    return 0;
+}

@@ -142,4 +142,14 @@ const char *lsn_proc_path(char *buf, size_t cap, const char *root, int32_t pid, 
 /* A path buffer that lsn_proc_path fills for any root up to PATH_MAX. */
 #define LSN_PROC_PATH_CAP (4096 + 64)
 
+/* The interfaces of a root's network namespace, for packet rows: on a
+ * procfs root the reader's sysfs /sys/class/net (sysfs shows the namespace
+ * of whoever mounted it), in a tree <root>/sys/class/net (a snapshot's copy
+ * of it), each <name>/ifindex read as "%d\n". fn gets the ifindex and the
+ * name (at most 15 bytes); nonzero stops. 0, or the errno of opening the
+ * directory. */
+typedef int (*lsn_proc_interface_fn)(void *ctx, int32_t ifindex, const char *name);
+int lsn_proc_each_interface(const struct lsn_proc_root *root, lsn_proc_interface_fn fn,
+                            void *ctx);
+
 #endif

@@ -127,10 +127,10 @@ static void index_fill(struct lsn_rows *rows)
  * socket again), or two sockets whose inode numbers collide? A socket is in
  * one table of one namespace, with one address and port. A namespace 0 is
  * unknown (the host's, when self/ns/net cannot be read): it may be any. */
-static int same_socket(const struct lsn_listener *l, uint16_t port, enum lsn_family family,
-                       const uint8_t address[16], uint64_t netns)
+static int same_socket(const struct lsn_listener *l, const struct lsn_socket *sock, uint64_t netns)
 {
-    return l->port == port && l->family == family && memcmp(l->bind_address, address, 16) == 0 &&
+    return l->port == sock->port && l->family == sock->family && l->protocol == sock->protocol &&
+           l->ifindex == sock->ifindex && memcmp(l->bind_address, sock->address, 16) == 0 &&
            (l->netns == netns || l->netns == 0 || netns == 0);
 }
 
@@ -147,9 +147,10 @@ static int index_rebuild(struct lsn_rows *rows, size_t cap)
     return 0;
 }
 
-int lsn_rows_add(struct lsn_rows *rows, uint16_t port, enum lsn_family family,
-                 const uint8_t address[16], uint64_t inode, uint64_t netns, int netns_host)
+int lsn_rows_add(struct lsn_rows *rows, const struct lsn_socket *sock, uint64_t netns,
+                 int netns_host)
 {
+    uint64_t inode = sock->inode;
     struct lsn_listener *l;
     int shared = 0;
     if (rows->n == rows->cap) {
@@ -176,7 +177,7 @@ int lsn_rows_add(struct lsn_rows *rows, uint16_t port, enum lsn_family family,
         slot = index_slot(rows, inode);
         if (rows->index[slot]) {
             const struct lsn_listener *first = &rows->v[rows->index[slot] - 1];
-            if (same_socket(first, port, family, address, netns))
+            if (same_socket(first, sock, netns))
                 return 0;
             /* Two sockets, one number: after the kernel's 32-bit inode
              * counter wrapped. A socket:[inode] link cannot say which one
@@ -202,9 +203,12 @@ int lsn_rows_add(struct lsn_rows *rows, uint16_t port, enum lsn_family family,
     }
     l = &rows->v[rows->n];
     memset(l, 0, sizeof *l);
-    l->port = port;
-    l->family = family;
-    memcpy(l->bind_address, address, 16);
+    l->port = sock->port;
+    l->family = sock->family;
+    l->protocol = sock->protocol;
+    l->uid = sock->uid;
+    l->ifindex = sock->ifindex;
+    memcpy(l->bind_address, sock->address, 16);
     l->inode = inode;
     l->pid = -1;
     l->comm = NULL;
@@ -244,6 +248,8 @@ static int row_cmp(const void *pa, const void *pb)
 {
     const struct lsn_listener *a = pa, *b = pb;
     int m;
+    if (a->protocol != b->protocol)
+        return a->protocol < b->protocol ? -1 : 1;
     if (a->port != b->port)
         return a->port < b->port ? -1 : 1;
     if (a->family != b->family)
@@ -256,17 +262,25 @@ static int row_cmp(const void *pa, const void *pb)
     return 0;
 }
 
-/* Rows are large and their ports mostly distinct: a two-pass radix sort of
- * row numbers by port, one in-place permutation of the rows, then an
- * insertion sort within a run of one port (qsort past 16 rows). Without
- * memory for the row numbers it falls back to qsort of the whole array. */
+/* The radix key's byte of pass 0, 1, 2: port low, port high, protocol. */
+static size_t sort_byte(const struct lsn_listener *l, unsigned pass)
+{
+    return pass == 2 ? l->protocol : pass == 1 ? (size_t)(l->port >> 8) : (size_t)(l->port & 0xFF);
+}
+
+/* Rows are large and their ports mostly distinct: a radix sort of row
+ * numbers by port (two passes; a third by protocol when rows of other
+ * protocols than tcp are there), one in-place permutation of the rows, then
+ * an insertion sort within a run of one protocol and port (qsort past 16
+ * rows). Without memory for the row numbers it falls back to qsort of the
+ * whole array. */
 void lsn_rows_sort(struct lsn_rows *rows)
 {
     struct lsn_listener *v = rows->v;
     size_t n = rows->n;
     uint32_t *at, *tmp;
     size_t count[256], i, run;
-    unsigned shift;
+    unsigned pass, passes = 2;
 
     if (n < 2)
         return;
@@ -276,20 +290,24 @@ void lsn_rows_sort(struct lsn_rows *rows)
         return;
     }
     tmp = at + n;
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         at[i] = (uint32_t)i;
-    for (shift = 0; shift <= 8; shift += 8) { /* low byte, then high byte: stable */
+        if (v[i].protocol != LSN_PROTO_TCP)
+            passes = 3; /* rows of other protocols: by protocol first */
+    }
+    /* low byte of the port, high byte, protocol: each pass stable */
+    for (pass = 0; pass < passes; pass++) {
         size_t sum = 0;
         memset(count, 0, sizeof count);
         for (i = 0; i < n; i++)
-            count[(v[at[i]].port >> shift) & 0xFF]++;
+            count[sort_byte(&v[at[i]], pass)]++;
         for (i = 0; i < 256; i++) {
             size_t k = count[i];
             count[i] = sum;
             sum += k;
         }
         for (i = 0; i < n; i++)
-            tmp[count[(v[at[i]].port >> shift) & 0xFF]++] = at[i];
+            tmp[count[sort_byte(&v[at[i]], pass)]++] = at[i];
         memcpy(at, tmp, n * sizeof *at);
     }
     /* at[k] is the row that belongs at k: move the rows cycle by cycle. */
@@ -309,7 +327,8 @@ void lsn_rows_sort(struct lsn_rows *rows)
     }
     free(at);
     for (i = 0; i < n; i = run) {
-        for (run = i + 1; run < n && v[run].port == v[i].port; run++)
+        for (run = i + 1; run < n && v[run].port == v[i].port && v[run].protocol == v[i].protocol;
+             run++)
             ;
         if (run - i > 16) {
             qsort(v + i, run - i, sizeof *v, row_cmp);
@@ -371,6 +390,54 @@ void lsn_text_release(const char *text)
         e->rows--;
 }
 
+void lsn_text_drop(const char *text)
+{
+    if (text && text_of(text)->rows == 0)
+        free(text_of(text));
+}
+
+int lsn_rows_add_holder(struct lsn_rows *rows, const struct lsn_holder *h)
+{
+    if (rows->nholders == rows->holders_cap) {
+        size_t ncap = rows->holders_cap ? rows->holders_cap * 2 : 16;
+        struct lsn_holder *nv = realloc(rows->holders, ncap * sizeof *nv);
+        if (!nv)
+            return -1;
+        rows->holders = nv;
+        rows->holders_cap = ncap;
+    }
+    rows->holders[rows->nholders++] = *h;
+    lsn_text_hold(h->comm);
+    lsn_text_hold(h->exe);
+    return 0;
+}
+
+static int holder_cmp(const void *pa, const void *pb)
+{
+    const struct lsn_holder *a = pa, *b = pb;
+    if (a->inode != b->inode)
+        return a->inode < b->inode ? -1 : 1;
+    if (a->pid != b->pid)
+        return a->pid < b->pid ? -1 : 1;
+    return a->fd < b->fd ? -1 : a->fd > b->fd;
+}
+
+void lsn_rows_sort_holders(struct lsn_rows *rows)
+{
+    if (rows->nholders > 1)
+        qsort(rows->holders, rows->nholders, sizeof *rows->holders, holder_cmp);
+}
+
+void lsn_holders_release(struct lsn_holder *v, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        lsn_text_release(v[i].comm);
+        lsn_text_release(v[i].exe);
+    }
+    free(v);
+}
+
 void lsn_rows_release(struct lsn_listener *v, size_t n)
 {
     size_t i;
@@ -386,5 +453,6 @@ void lsn_rows_free(struct lsn_rows *rows)
     lsn_rows_release(rows->v, rows->n);
     free(rows->index);
     free(rows->shared);
+    lsn_holders_release(rows->holders, rows->nholders);
     memset(rows, 0, sizeof *rows);
 }

@@ -39,6 +39,8 @@ struct lsn_rows {
     size_t unowned;            /* rows with a matchable inode and no owner yet */
     uint64_t *shared;          /* inodes two different sockets showed (never matched) */
     size_t nshared, shared_cap;
+    struct lsn_holder *holders; /* LSN_OPT_HOLDERS */
+    size_t nholders, holders_cap;
 };
 
 /* The row of nonzero socket inode: 1 and *row, or 0 when it has none. Valid
@@ -51,8 +53,19 @@ int lsn_rows_find(const struct lsn_rows *rows, uint64_t inode, uint32_t *row);
  * inode counter wrapped): from then on that inode matches no row, and both
  * rows stay without an owner; -1 out of memory. The row has no owner (pid
  * -1). */
-int lsn_rows_add(struct lsn_rows *rows, uint16_t port, enum lsn_family family,
-                 const uint8_t address[16], uint64_t inode, uint64_t netns, int netns_host);
+/* What one table line says of a socket. */
+struct lsn_socket {
+    uint64_t inode;
+    uint32_t uid;
+    int32_t ifindex; /* packet; else 0 */
+    uint16_t port;   /* raw: the IP protocol; packet: the ethertype */
+    uint8_t family;  /* enum lsn_family */
+    uint8_t protocol; /* enum lsn_protocol */
+    uint8_t address[16];
+};
+
+int lsn_rows_add(struct lsn_rows *rows, const struct lsn_socket *sock, uint64_t netns,
+                 int netns_host);
 
 /* Drops the rows from index n0 on (a skipped namespace) and rebuilds the
  * inode index without them. */
@@ -68,6 +81,25 @@ void lsn_rows_sort(struct lsn_rows *rows);
 char *lsn_text_copy(const char *text, size_t len);
 void lsn_text_hold(const char *text);
 void lsn_text_release(const char *text);
+
+/* Drops a copy that no row or holder took (frees it); one that some took
+ * stays theirs. NULL is fine. */
+void lsn_text_drop(const char *text);
+
+/* A socket fd of a visited pid that is a row's (LSN_OPT_HOLDERS). */
+struct lsn_held {
+    uint64_t inode;
+    int32_t fd;
+};
+
+/* Appends a holder; it takes a hold on h->comm and h->exe. -1 out of memory. */
+int lsn_rows_add_holder(struct lsn_rows *rows, const struct lsn_holder *h);
+
+/* Sorts the holders by inode, pid, fd. */
+void lsn_rows_sort_holders(struct lsn_rows *rows);
+
+/* Releases holders v[0..n-1] and the array. */
+void lsn_holders_release(struct lsn_holder *v, size_t n);
 
 /* Releases rows v[0..n-1] and the array. */
 void lsn_rows_release(struct lsn_listener *v, size_t n);

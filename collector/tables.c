@@ -5,7 +5,9 @@
 #include "internal.h"
 #include "procfs.h"
 
+#include "dgram_line.h"
 #include "line_splitter.h"
+#include "packet_line.h"
 #include "tcp_line.h"
 
 #include <errno.h>
@@ -79,36 +81,109 @@ struct table {
     struct lsn_rows *rows;
     const struct lsn_origin *origin;
     const char *path;
-    enum lsn_family family;
+    const struct lsn_table_kind *kind;
     struct lsn_table_stats *ts;
 };
+
+const struct lsn_table_kind lsn_table_kinds[LSN_TABLE_KINDS] = {
+    {"net/tcp", LSN_PROTO_TCP, LSN_FAMILY_IPV4},    {"net/tcp6", LSN_PROTO_TCP, LSN_FAMILY_IPV6},
+    {"net/udp", LSN_PROTO_UDP, LSN_FAMILY_IPV4},    {"net/udp6", LSN_PROTO_UDP, LSN_FAMILY_IPV6},
+    {"net/raw", LSN_PROTO_RAW, LSN_FAMILY_IPV4},    {"net/raw6", LSN_PROTO_RAW, LSN_FAMILY_IPV6},
+    {"net/packet", LSN_PROTO_PACKET, LSN_FAMILY_IPV4},
+};
+
+/* A malformed line: counted and reported. Returns 0. */
+static int malformed(const struct table *t, uint64_t lineno, const char *why)
+{
+    t->ts->malformed++;
+    lsn_emit(t->run, LSN_DIAG_MALFORMED_LINE, t->path, lineno, 0, -1, t->origin->netns, why);
+    return 0;
+}
+
+/* A datagram table line (udp, raw): 1 and *sock when it is a row, 0 when
+ * not (the header, a malformed line, a connected udp socket). A udp socket
+ * receives from anyone when it is bound and not connected: st 07 (TCP_CLOSE)
+ * and a zero remote address and port (udp4_format_sock prints the connected
+ * peer there; __ip4_datagram_connect sets both). Every raw socket receives
+ * its IP protocol's packets (a connected one only from its peer, but still
+ * off the network): every line is a row. */
+static int dgram_socket(const struct table *t, const char *line, size_t len, uint64_t lineno,
+                        struct lsn_socket *sock)
+{
+    static const uint8_t zero[16];
+    struct lsn_dgram_line dl;
+    enum lsn_family family = t->kind->family;
+    enum lsn_dgram_status st =
+        lsn_parse_dgram_line(line, len, family, t->run->opts->byte_order, &dl);
+    if (st == LSN_DGRAM_HEADER)
+        return 0;
+    if (st != LSN_DGRAM_OK)
+        return malformed(t, lineno, lsn_dgram_status_text(st, family));
+    if (t->kind->protocol == LSN_PROTO_UDP &&
+        (dl.state != LSN_DGRAM_UNCONNECTED || dl.remote_port != 0 ||
+         memcmp(dl.remote_address, zero, 16) != 0))
+        return 0;
+    sock->port = dl.local_port;
+    memcpy(sock->address, dl.local_address, 16);
+    sock->inode = dl.inode;
+    sock->uid = dl.uid;
+    return 1;
+}
+
+/* A packet table line: every AF_PACKET socket is a row (one of protocol 0
+ * receives nothing, but it is there to be bound). */
+static int packet_socket(const struct table *t, const char *line, size_t len, uint64_t lineno,
+                         struct lsn_socket *sock)
+{
+    struct lsn_packet_line pl;
+    enum lsn_packet_status st = lsn_parse_packet_line(line, len, &pl);
+    if (st == LSN_PACKET_HEADER)
+        return 0;
+    if (st != LSN_PACKET_OK)
+        return malformed(t, lineno, lsn_packet_status_text(st));
+    sock->port = pl.protocol;
+    sock->ifindex = pl.ifindex;
+    sock->inode = pl.inode;
+    sock->uid = pl.uid;
+    return 1;
+}
 
 /* 0 go on, 1 the early stop fired, -1 out of memory. */
 static int handle_line(const struct table *t, const char *line, size_t len, uint64_t lineno)
 {
-    struct lsn_tcp_line tl;
-    enum lsn_tcp_status st =
-        lsn_parse_tcp_line(line, len, t->family, t->run->opts->byte_order, &tl);
+    struct lsn_socket sock;
+    memset(&sock, 0, sizeof sock);
+    sock.family = (uint8_t)t->kind->family;
+    sock.protocol = (uint8_t)t->kind->protocol;
     t->ts->lines++;
-    if (st == LSN_TCP_HEADER)
-        return 0;
-    if (st != LSN_TCP_OK) {
-        t->ts->malformed++;
-        lsn_emit(t->run, LSN_DIAG_MALFORMED_LINE, t->path, lineno, 0, -1, t->origin->netns,
-                 lsn_tcp_status_text(st, t->family));
-        return 0;
-    }
-    if (tl.state != LSN_TCP_LISTEN) {
-        if (t->ts->stop_allowed && tl.state != 0x03) {
-            t->ts->stopped_early = 1;
-            t->ts->stop_line = lineno;
-            return 1;
+    if (t->kind->protocol == LSN_PROTO_TCP) {
+        struct lsn_tcp_line tl;
+        enum lsn_tcp_status st =
+            lsn_parse_tcp_line(line, len, t->kind->family, t->run->opts->byte_order, &tl);
+        if (st == LSN_TCP_HEADER)
+            return 0;
+        if (st != LSN_TCP_OK)
+            return malformed(t, lineno, lsn_tcp_status_text(st, t->kind->family));
+        if (tl.state != LSN_TCP_LISTEN) {
+            if (t->ts->stop_allowed && tl.state != 0x03) {
+                t->ts->stopped_early = 1;
+                t->ts->stop_line = lineno;
+                return 1;
+            }
+            return 0;
         }
+        sock.port = tl.local_port;
+        memcpy(sock.address, tl.local_address, 16);
+        sock.inode = tl.inode;
+        sock.uid = tl.uid;
+    } else if (t->kind->protocol == LSN_PROTO_PACKET) {
+        if (!packet_socket(t, line, len, lineno, &sock))
+            return 0;
+    } else if (!dgram_socket(t, line, len, lineno, &sock)) {
         return 0;
     }
     t->ts->listening++;
-    switch (lsn_rows_add(t->rows, tl.local_port, t->family, tl.local_address, tl.inode,
-                         t->origin->netns, t->origin->host)) {
+    switch (lsn_rows_add(t->rows, &sock, t->origin->netns, t->origin->host)) {
     case 0: t->ts->duplicates++; return 0;
     case 1: return 0;
     case 2:
@@ -137,7 +212,7 @@ static int drain(const struct table *t, struct lsn_splitter *s, enum lsn_split_s
             t->ts->lines++;
             t->ts->malformed++;
             lsn_emit(t->run, LSN_DIAG_MALFORMED_LINE, t->path, no, 0, -1, t->origin->netns,
-                     lsn_tcp_status_text(LSN_TCP_TOO_LONG, t->family));
+                     lsn_tcp_status_text(LSN_TCP_TOO_LONG, t->kind->family));
         } else {
             break; /* NEED_MORE/END out of turn: nothing more to take */
         }
@@ -271,11 +346,12 @@ static enum lsn_status reread(const struct table *first, int dirfd, const char *
 
 enum lsn_status lsn_read_table(const struct lsn_run *run, struct lsn_rows *rows,
                                const struct lsn_origin *origin, int dirfd, const char *name,
-                               const char *rel, enum lsn_family family, enum lsn_table_need need,
+                               const char *rel, const struct lsn_table_kind *kind,
+                               enum lsn_table_need need,
                                struct lsn_table_stats *ts, enum lsn_reason *why, int *err)
 {
     char path[LSN_PROC_PATH_CAP];
-    struct table t = {run, rows, origin, path, family, ts};
+    struct table t = {run, rows, origin, path, kind, ts};
     uint64_t t0 = lsn_now_ns();
     enum lsn_status st;
 

@@ -30,16 +30,61 @@ struct walk {
     size_t ncand;
     int32_t pid; /* the pid being visited */
     enum lsn_status status;
+    int holders;           /* LSN_OPT_HOLDERS: every pid, every socket fd of a row */
+    struct lsn_held *held; /* the visited pid's socket fds of rows */
+    size_t nheld, held_cap;
 };
+
+/* May the walk stop here? When every row has an owner, unless every holder
+ * is wanted. */
+static int may_stop(const struct walk *w)
+{
+    return !w->holders && w->rows->unowned == 0;
+}
+
+/* An fd directory entry's number: decimal, or -1 (a tree may name it
+ * anything). */
+static int32_t fd_number(const char *name)
+{
+    int32_t v = 0;
+    size_t i;
+    for (i = 0; name[i]; i++) {
+        if (name[i] < '0' || name[i] > '9' || i >= 9)
+            return -1;
+        v = v * 10 + (name[i] - '0');
+    }
+    return i ? v : -1;
+}
+
+/* Records one held socket fd of the visited pid; 0, or -1 out of memory. */
+static int hold(struct walk *w, uint64_t inode, const char *fd_name)
+{
+    if (w->nheld == w->held_cap) {
+        size_t ncap = w->held_cap ? w->held_cap * 2 : 16;
+        struct lsn_held *nv = realloc(w->held, ncap * sizeof *nv);
+        if (!nv)
+            return -1;
+        w->held = nv;
+        w->held_cap = ncap;
+    }
+    w->held[w->nheld].inode = inode;
+    w->held[w->nheld].fd = fd_number(fd_name);
+    w->nheld++;
+    return 0;
+}
 
 static int on_socket(void *ctx, const char *fd_name, const char *link, uint64_t inode)
 {
     struct walk *w = ctx;
     uint32_t row;
-    (void)fd_name;
     (void)link;
-    if (!lsn_rows_find(w->rows, inode, &row) || w->mark[row] == w->pid ||
-        (w->open && !w->open[row]))
+    if (!lsn_rows_find(w->rows, inode, &row) || (w->open && !w->open[row]))
+        return 0;
+    if (w->holders && !w->open && hold(w, inode, fd_name) != 0) {
+        w->status = LSN_ERR_NOMEM;
+        return 1;
+    }
+    if (w->mark[row] == w->pid)
         return 0;
     w->mark[row] = w->pid;
     if (lsn_owner_better(w->rows->v[row].pid, w->pid))
@@ -67,17 +112,23 @@ static void visit(struct walk *w, int32_t pid)
         return;
     }
     w->ncand = 0;
+    w->nheld = 0;
     w->pid = pid;
     err =
         lsn_proc_each_socket(run->proc, pidfd, on_socket, w, &st->fd_links_read, &st->socket_links);
+    if (w->status != LSN_OK) { /* out of memory recording a holder */
+        close(pidfd);
+        return;
+    }
     if (err) {
         st->pids_unreadable++;
         lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "fd"), 0,
                  err == ELOOP ? 0 : err, pid, 0,
                  err == ELOOP ? "fd directory is a symbolic link, not followed"
                               : "cannot open fd directory");
-    } else if (w->ncand) {
-        w->status = lsn_owner_claim(run, w->rows, pidfd, -1, pid, w->cand, w->ncand, w->exe_buf);
+    } else if (w->ncand || w->nheld) {
+        w->status = lsn_owner_claim(run, w->rows, pidfd, -1, pid, w->cand, w->ncand, w->held,
+                                    w->nheld, w->exe_buf);
     }
     close(pidfd);
 }
@@ -147,7 +198,7 @@ static void visit_tasks(struct walk *w, int32_t pid)
     lsn_proc_pids_close(&tasks);
     if (w->ncand)
         w->status =
-            lsn_owner_claim(run, w->rows, pidfd, holder, pid, w->cand, w->ncand, w->exe_buf);
+            lsn_owner_claim(run, w->rows, pidfd, holder, pid, w->cand, w->ncand, NULL, 0, w->exe_buf);
     if (holder >= 0)
         close(holder);
     close(pidfd);
@@ -176,7 +227,7 @@ static void walk_streamed(struct walk *w, struct lsn_proc_pids *it, int *saw1)
         }
         if (pid <= prev)
             ordered = 0; /* not procfs order after all: no early stop */
-        if (ordered && w->rows->unowned == 0) {
+        if (ordered && may_stop(w)) {
             *w->stopped = 1;
             return;
         }
@@ -258,8 +309,8 @@ static void walk_batched(struct walk *w, struct lsn_proc_pids *it, int *saw1)
             sift_down(heap, i - 1, 0);
         }
         for (i = 0; i < nb; i++) {
-            if (w->rows->unowned == 0 || w->status != LSN_OK) {
-                *w->stopped = w->rows->unowned == 0;
+            if (may_stop(w) || w->status != LSN_OK) {
+                *w->stopped = may_stop(w);
                 return;
             }
             visit_any(w, heap[i]);
@@ -267,7 +318,7 @@ static void walk_batched(struct walk *w, struct lsn_proc_pids *it, int *saw1)
         if (!more || nb == 0)
             return;
         last = heap[nb - 1];
-        if (w->rows->unowned == 0) {
+        if (may_stop(w)) {
             *w->stopped = 1;
             return;
         }
@@ -293,7 +344,7 @@ static void walk_pass(struct walk *w)
         walk_batched(w, &it, &saw1);
     lsn_proc_pids_close(&it);
     if (!*w->stopped && saw1 && w->status == LSN_OK) {
-        if (w->rows->unowned > 0)
+        if (!may_stop(w))
             visit_any(w, 1);
         else
             *w->stopped = 1; /* pid 1 not needed */
@@ -329,8 +380,15 @@ static void task_walk(struct walk *w)
 enum lsn_status lsn_walk(const struct lsn_run *run, struct lsn_rows *rows)
 {
     struct lsn_stats *st = run->stats;
-    struct walk w = {run, rows, NULL, NULL, NULL, NULL, &st->stopped_early, 0, 0, LSN_OK};
+    struct walk w;
     uint64_t t0 = lsn_now_ns();
+
+    memset(&w, 0, sizeof w);
+    w.run = run;
+    w.rows = rows;
+    w.stopped = &st->stopped_early;
+    w.status = LSN_OK;
+    w.holders = (run->opts->flags & LSN_OPT_HOLDERS) != 0;
 
     if (rows->unowned == 0) {
         st->walk_nanoseconds = lsn_now_ns() - t0;
@@ -351,5 +409,7 @@ out:
     free(w.cand);
     free(w.mark);
     free(w.exe_buf);
+    free(w.held);
+    lsn_rows_sort_holders(rows);
     return w.status;
 }

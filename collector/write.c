@@ -76,6 +76,9 @@ static size_t longest_name(const struct lsn_result *r)
     for (i = 0; i < r->count; i++)
         if (r->listeners[i].exe && r->listeners[i].exe_len > m)
             m = r->listeners[i].exe_len;
+    for (i = 0; i < r->nholders; i++)
+        if (r->holders[i].exe && r->holders[i].exe_len > m)
+            m = r->holders[i].exe_len;
     return m;
 }
 
@@ -115,11 +118,13 @@ struct fragment {
             ADDRESS_KEYS(SEP, COLON, "ipv6"), FRAGMENT("\"" SEP "\"pid" COLON),                    \
             FRAGMENT(SEP "\"comm" COLON), FRAGMENT(SEP "\"exe" COLON),                             \
             FRAGMENT(SEP "\"exe_verified" COLON), FRAGMENT(SEP "\"netns" COLON),                   \
-            FRAGMENT(SEP "\"netns_host" COLON), FRAGMENT(CLOSE)                                    \
+            FRAGMENT(SEP "\"netns_host" COLON), FRAGMENT(CLOSE), FRAGMENT(SEP "\""),              \
+            FRAGMENT("\"" COLON)                                                                  \
     }
 
 struct json_layout {
     struct fragment port, ipv4, ipv6, pid, comm, exe, exe_verified, netns, netns_host, close;
+    struct fragment key_open, key_close; /* around any other key: SEP "  and  " COLON */
 };
 
 static const struct json_layout compact_layout = LAYOUT("{", ",", "\":", "}");
@@ -129,6 +134,14 @@ static const struct json_layout pretty_layout =
 static void put_fragment(struct out *o, const struct fragment *f)
 {
     put(o, f->s, f->n);
+}
+
+/* SEP "name" COLON: a key of the extensions. */
+static void put_key(struct out *o, const struct json_layout *f, const char *name)
+{
+    put_fragment(o, &f->key_open);
+    puts_(o, name);
+    put_fragment(o, &f->key_close);
 }
 
 /* The last text escaped for one field. Rows of one owner repeat the same
@@ -152,6 +165,104 @@ static void put_json_text(struct out *o, struct escape_cache *cache, size_t cap,
     put(o, cache->text, cache->len);
 }
 
+/* The port, family, protocol and bind_address of a row that is not tcp,
+ * and the pid key: udp as tcp; raw without a port (its number is the IP
+ * protocol, "ip_protocol"); packet without port, family or address. */
+static void put_other_address(struct out *o, const struct json_layout *f,
+                              const struct lsn_listener *l)
+{
+    char addr[LSN_IPV6_TEXT_SIZE];
+    if (l->protocol == LSN_PROTO_UDP)
+        put_u64(o, l->port);
+    else
+        puts_(o, "null");
+    put_key(o, f, "family");
+    if (l->protocol == LSN_PROTO_PACKET)
+        puts_(o, "null");
+    else
+        puts_(o, l->family == LSN_FAMILY_IPV6 ? "\"ipv6\"" : "\"ipv4\"");
+    put_key(o, f, "protocol");
+    put(o, "\"", 1);
+    puts_(o, lsn_protocol_name((enum lsn_protocol)l->protocol));
+    put(o, "\"", 1);
+    put_key(o, f, "bind_address");
+    if (l->protocol == LSN_PROTO_PACKET) {
+        puts_(o, "null");
+    } else {
+        put(o, "\"", 1);
+        put(o, addr, address_text(l, addr));
+        put(o, "\"", 1);
+    }
+    put_key(o, f, "pid");
+}
+
+/* After exe: raw "ip_protocol"; packet "ethertype", "ifindex", "interface". */
+static void put_protocol_keys(struct out *o, const struct json_layout *f,
+                              const struct lsn_result *r, const struct lsn_listener *l)
+{
+    if (l->protocol == LSN_PROTO_RAW) {
+        put_key(o, f, "ip_protocol");
+        put_u64(o, l->port);
+    } else if (l->protocol == LSN_PROTO_PACKET) {
+        const char *name = lsn_interface_name(r, l);
+        char t[LSN_JSON_STRING_SIZE(16)];
+        put_key(o, f, "ethertype");
+        put_u64(o, l->port);
+        put_key(o, f, "ifindex");
+        if (l->ifindex < 0) {
+            puts_(o, "-");
+            put_u64(o, (uint64_t)(-(int64_t)l->ifindex));
+        } else {
+            put_u64(o, (uint64_t)l->ifindex);
+        }
+        put_key(o, f, "interface");
+        if (name) { /* sysfs names: at most 15 bytes, but escaped all the same */
+            lsn_json_string(name, strlen(name), t, sizeof t, NULL);
+            puts_(o, t);
+        } else {
+            puts_(o, "null");
+        }
+    }
+}
+
+/* "holders":[{"pid":..,"comm":..,"exe":..,"fds":[..]},...] in pid order. */
+static void put_holders(struct out *o, const struct json_layout *f, const struct lsn_result *r,
+                        const struct lsn_listener *l, char *buf, size_t cap)
+{
+    size_t n, i, len;
+    const struct lsn_holder *h = lsn_holders_of(r, l, &n);
+    put_key(o, f, "holders");
+    put(o, "[", 1);
+    for (i = 0; i < n; i++) {
+        if (i && h[i].pid == h[i - 1].pid) { /* another fd of the same holder */
+            put(o, ",", 1);
+            put_u64(o, (uint64_t)h[i].fd);
+            continue;
+        }
+        if (i)
+            puts_(o, "]},");
+        puts_(o, "{\"pid\":");
+        put_u64(o, (uint64_t)h[i].pid);
+        puts_(o, ",\"comm\":");
+        if (h[i].comm) {
+            lsn_json_string(h[i].comm, h[i].comm_len, buf, cap, &len);
+            put(o, buf, len);
+        } else {
+            puts_(o, "null");
+        }
+        puts_(o, ",\"exe\":");
+        if (h[i].exe) {
+            lsn_json_string(h[i].exe, h[i].exe_len, buf, cap, &len);
+            put(o, buf, len);
+        } else {
+            puts_(o, "null");
+        }
+        puts_(o, ",\"fds\":[");
+        put_u64(o, (uint64_t)h[i].fd);
+    }
+    puts_(o, n ? "]}]" : "]");
+}
+
 int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, void *ctx)
 {
     const struct json_layout *f = pretty ? &pretty_layout : &compact_layout;
@@ -166,7 +277,7 @@ int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, voi
         return finish(&o);
     }
     cap = LSN_JSON_STRING_SIZE(longest_name(r));
-    comm.text = malloc(2 * cap);
+    comm.text = malloc(3 * cap); /* comm's cache, exe's cache, holders' names */
     if (!comm.text) {
         free(o.buf);
         return -1;
@@ -182,10 +293,14 @@ int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, voi
         if (pretty)
             put(&o, "\n", 1);
         put_fragment(&o, &f->port);
-        put_u64(&o, l->port);
-        put_fragment(&o, l->family == LSN_FAMILY_IPV6 ? &f->ipv6 : &f->ipv4);
-        put(&o, addr, address_text(l, addr));
-        put_fragment(&o, &f->pid);
+        if (l->protocol == LSN_PROTO_TCP) { /* the trait's row, as fast as before */
+            put_u64(&o, l->port);
+            put_fragment(&o, l->family == LSN_FAMILY_IPV6 ? &f->ipv6 : &f->ipv4);
+            put(&o, addr, address_text(l, addr));
+            put_fragment(&o, &f->pid);
+        } else {
+            put_other_address(&o, f, l);
+        }
         if (l->pid < 0)
             put(&o, "null", 4);
         else
@@ -200,6 +315,11 @@ int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, voi
             put_json_text(&o, &exe, cap, l->exe, l->exe_len);
         else
             put(&o, "null", 4);
+        put_protocol_keys(&o, f, r, l);
+        if (r->flags & LSN_OPT_UID) {
+            put_key(&o, f, "uid");
+            put_u64(&o, l->uid);
+        }
         if (r->verify_exe) { /* the extensions outside the trait */
             put_fragment(&o, &f->exe_verified);
             if (l->pid < 0 || !l->exe || l->exe_verified == LSN_EXE_UNKNOWN)
@@ -216,6 +336,8 @@ int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, voi
             put_fragment(&o, &f->netns_host);
             puts_(&o, l->netns_host ? "true" : "false");
         }
+        if (r->flags & LSN_OPT_HOLDERS)
+            put_holders(&o, f, r, l, comm.text + 2 * cap, cap);
         put_fragment(&o, &f->close);
     }
     if (pretty)
@@ -240,13 +362,60 @@ static size_t width(const char *s, size_t n)
 }
 
 struct cells {
-    char port[21], pid[21], addr[LSN_IPV6_TEXT_SIZE], netns[32];
-    size_t port_len, pid_len, addr_len, netns_len;
+    char port[21], pid[21], addr[LSN_IPV6_TEXT_SIZE], netns[32], proto[32], uid[21], holders[128];
+    size_t port_len, pid_len, addr_len, netns_len, proto_len, uid_len, holders_len;
 };
 
-static void row_cells(const struct lsn_listener *l, struct cells *c)
+/* HOLDERS: the holder pids, comma-separated, at most 8 and "+N" more. */
+static size_t holders_cell(const struct lsn_result *r, const struct lsn_listener *l, char *dst)
 {
-    c->port_len = lsn_decimal(c->port, l->port);
+    size_t n, i, len = 0, shown = 0, more = 0;
+    const struct lsn_holder *h = lsn_holders_of(r, l, &n);
+    for (i = 0; i < n; i++) {
+        if (i && h[i].pid == h[i - 1].pid)
+            continue;
+        if (shown == 8) {
+            more++;
+            continue;
+        }
+        if (shown++)
+            dst[len++] = ',';
+        len += lsn_decimal(dst + len, (uint64_t)h[i].pid);
+    }
+    if (more) {
+        dst[len++] = '+';
+        len += lsn_decimal(dst + len, more);
+    }
+    if (!len)
+        dst[len++] = '-';
+    dst[len] = '\0';
+    return len;
+}
+
+static void row_cells(const struct lsn_result *r, const struct lsn_listener *l, struct cells *c)
+{
+    size_t n;
+    const char *ifname;
+    if (l->protocol == LSN_PROTO_TCP || l->protocol == LSN_PROTO_UDP) {
+        c->port_len = lsn_decimal(c->port, l->port);
+    } else {
+        memcpy(c->port, "-", 2);
+        c->port_len = 1;
+    }
+    n = strlen(lsn_protocol_name((enum lsn_protocol)l->protocol));
+    memcpy(c->proto, lsn_protocol_name((enum lsn_protocol)l->protocol), n);
+    if (l->protocol == LSN_PROTO_RAW) { /* raw:1 (ICMP), raw:58 (ICMPv6), ... */
+        c->proto[n++] = ':';
+        n += lsn_decimal(c->proto + n, l->port);
+    } else if (l->protocol == LSN_PROTO_PACKET) { /* packet:0x0003, the ethertype */
+        static const char hex[] = "0123456789abcdef";
+        memcpy(c->proto + n, ":0x", 3);
+        n += 3;
+        for (int k = 12; k >= 0; k -= 4)
+            c->proto[n++] = hex[(l->port >> k) & 0xF];
+    }
+    c->proto[n] = '\0';
+    c->proto_len = n;
     if (l->netns) {
         c->netns_len = lsn_decimal(c->netns, l->netns);
     } else {
@@ -263,7 +432,28 @@ static void row_cells(const struct lsn_listener *l, struct cells *c)
     } else {
         c->pid_len = lsn_decimal(c->pid, (uint64_t)l->pid);
     }
-    c->addr_len = address_text(l, c->addr);
+    c->uid_len = lsn_decimal(c->uid, l->uid);
+    c->holders_len = (r->flags & LSN_OPT_HOLDERS) ? holders_cell(r, l, c->holders) : 0;
+    if (l->protocol != LSN_PROTO_PACKET) {
+        c->addr_len = address_text(l, c->addr);
+    } else if (l->ifindex == 0) { /* every interface */
+        memcpy(c->addr, "*", 2);
+        c->addr_len = 1;
+    } else if ((ifname = lsn_interface_name(r, l)) != NULL) { /* sysfs: no controls in it */
+        size_t k;
+        for (k = 0; ifname[k] && k < 15; k++)
+            c->addr[k] = (ifname[k] > 0x20 && ifname[k] < 0x7f) ? ifname[k] : '?';
+        c->addr[k] = '\0';
+        c->addr_len = k;
+    } else { /* #3: an index without a name here, #-1: the device is gone */
+        c->addr[0] = '#';
+        if (l->ifindex < 0) {
+            c->addr[1] = '-';
+            c->addr_len = 2 + lsn_decimal(c->addr + 2, (uint64_t)(-(int64_t)l->ifindex));
+        } else {
+            c->addr_len = 1 + lsn_decimal(c->addr + 1, (uint64_t)l->ifindex);
+        }
+    }
 }
 
 /* Escaped comm or exe of l into esc; returns its length ("-" for null). */
@@ -291,7 +481,10 @@ static const char *verified_text(const struct lsn_listener *l)
 
 int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
 {
-    size_t wport = 4, wfam = 6, waddr = 7, wpid = 3, wcomm = 4, wnetns = 5, i, esc_cap;
+    size_t wport = 4, wproto = 5, wfam = 6, waddr = 7, wpid = 3, wuid = 3, whold = 7, wcomm = 4,
+           wnetns = 5, i, esc_cap;
+    int protos = (r->protocols & ~LSN_PROTOS_TCP) != 0, uid = (r->flags & LSN_OPT_UID) != 0,
+        holders = (r->flags & LSN_OPT_HOLDERS) != 0;
     struct out o;
     char *esc;
 
@@ -308,11 +501,17 @@ int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
     for (i = 0; i < r->count; i++) {
         struct cells c;
         size_t w;
-        row_cells(&r->listeners[i], &c);
+        row_cells(r, &r->listeners[i], &c);
         if (c.port_len > wport)
             wport = c.port_len;
+        if (c.proto_len > wproto)
+            wproto = c.proto_len;
         if (c.pid_len > wpid)
             wpid = c.pid_len;
+        if (c.uid_len > wuid)
+            wuid = c.uid_len;
+        if (c.holders_len > whold)
+            whold = c.holders_len;
         if (c.addr_len > waddr)
             waddr = c.addr_len;
         if (c.netns_len > wnetns)
@@ -323,7 +522,12 @@ int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
             wcomm = w;
     }
     put_spaces(&o, wport - 4);
-    puts_(&o, "PORT  FAMILY  ADDRESS");
+    puts_(&o, "PORT  ");
+    if (protos) {
+        puts_(&o, "PROTO");
+        put_spaces(&o, wproto - 5 + 2);
+    }
+    puts_(&o, "FAMILY  ADDRESS");
     if (r->all_netns) {
         put_spaces(&o, waddr - 7 + 2);
         puts_(&o, "NETNS");
@@ -331,19 +535,33 @@ int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
     } else {
         put_spaces(&o, waddr - 7 + 2 + wpid - 3);
     }
-    puts_(&o, "PID  COMM");
+    puts_(&o, "PID  ");
+    if (uid) {
+        put_spaces(&o, wuid - 3);
+        puts_(&o, "UID  ");
+    }
+    if (holders) {
+        puts_(&o, "HOLDERS");
+        put_spaces(&o, whold - 7 + 2);
+    }
+    puts_(&o, "COMM");
     put_spaces(&o, wcomm - 4 + 2);
     puts_(&o, r->verify_exe ? "VERIFIED  EXE\n" : "EXE\n");
     for (i = 0; i < r->count && !o.rc; i++) {
         const struct lsn_listener *l = &r->listeners[i];
+        const char *fam = l->protocol == LSN_PROTO_PACKET ? "-" : lsn_family_name(l->family);
         struct cells c;
         size_t n;
-        row_cells(l, &c);
+        row_cells(r, l, &c);
         put_spaces(&o, wport - c.port_len);
         put(&o, c.port, c.port_len);
         puts_(&o, "  ");
-        puts_(&o, lsn_family_name(l->family));
-        put_spaces(&o, wfam - 4 + 2);
+        if (protos) {
+            put(&o, c.proto, c.proto_len);
+            put_spaces(&o, wproto - c.proto_len + 2);
+        }
+        puts_(&o, fam);
+        put_spaces(&o, wfam - strlen(fam) + 2);
         put(&o, c.addr, c.addr_len);
         if (r->all_netns) {
             put_spaces(&o, waddr - c.addr_len + 2);
@@ -354,6 +572,15 @@ int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
         }
         put(&o, c.pid, c.pid_len);
         puts_(&o, "  ");
+        if (uid) {
+            put_spaces(&o, wuid - c.uid_len);
+            put(&o, c.uid, c.uid_len);
+            puts_(&o, "  ");
+        }
+        if (holders) {
+            put(&o, c.holders, c.holders_len);
+            put_spaces(&o, whold - c.holders_len + 2);
+        }
         n = name_text(l, 0, esc, esc_cap);
         put(&o, esc, n);
         put_spaces(&o, wcomm - width(esc, n) + 2);
