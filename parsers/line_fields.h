@@ -216,4 +216,174 @@ static inline int lf_header(const struct lf_cursor *c, const char *at, const cha
     return c->nl + 1 == c->end ? 0 : 3;
 }
 
+/* The first twelve columns that /proc/net/tcp, udp and raw (and their IPv6
+ * files) share, "sl: local:port remote:port st tx:rx tr:when retrnsmt uid
+ * timeout inode ref pointer", with the tcp_line.h widths and ranges. */
+struct lf_inet_head {
+    uint32_t sl;
+    uint8_t local_address[16];
+    uint16_t local_port;
+    uint8_t remote_address[16];
+    uint16_t remote_port;
+    uint8_t state;
+    uint32_t tx_queue;
+    uint32_t rx_queue;
+    uint8_t timer;
+    uint64_t when;
+    uint32_t retransmits;
+    uint32_t uid;
+    int32_t timeout;
+    uint64_t inode;
+    int32_t ref;
+    const char *pointer;
+    size_t pointer_len;
+    int cut; /* LF_HEAD_BAD_REF or _POINTER because the line ends before it */
+};
+
+/* What lf_inet_head found; from LF_HEAD_BAD_SL on, the first bad (or
+ * missing) column, in column order. */
+enum lf_head_status {
+    LF_HEAD_OK,
+    LF_HEAD_HEADER,    /* the header line, whole */
+    LF_HEAD_TRUNCATED, /* out of input before the '\n' */
+    LF_HEAD_BLANK,
+    LF_HEAD_TRAILING, /* a header with bytes after its '\n' */
+    LF_HEAD_BAD_SL,
+    LF_HEAD_BAD_LOCAL_ADDRESS,
+    LF_HEAD_BAD_LOCAL_PORT,
+    LF_HEAD_BAD_REMOTE_ADDRESS,
+    LF_HEAD_BAD_REMOTE_PORT,
+    LF_HEAD_BAD_STATE,
+    LF_HEAD_BAD_TX_QUEUE,
+    LF_HEAD_BAD_RX_QUEUE,
+    LF_HEAD_BAD_TIMER,
+    LF_HEAD_BAD_WHEN,
+    LF_HEAD_BAD_RETRANSMITS,
+    LF_HEAD_BAD_UID,
+    LF_HEAD_BAD_TIMEOUT,
+    LF_HEAD_BAD_INODE,
+    LF_HEAD_BAD_REF,
+    LF_HEAD_BAD_POINTER,
+    LF_HEAD_COUNT
+};
+
+/* Reads the twelve columns from c into *h (the header line when the first
+ * token is "sl": every one of these files' headers starts "sl  local_address "
+ * after its indent). */
+static inline enum lf_head_status lf_inet_head(struct lf_cursor *c, int ipv6,
+                                               enum lsn_byte_order order, struct lf_inet_head *h)
+{
+    static const char header[] = "sl  local_address ";
+    struct lf_token t = {0, 0};
+    uint64_t u, v;
+    int bad;
+#define LF_HEAD_NEXT(missing) LF_NEXT(*c, t, LF_HEAD_TRUNCATED, missing)
+#define LF_HEAD_NEXT_CUT(missing)                                                                  \
+    do {                                                                                           \
+        enum lf_next r_ = lf_next_token(c, &t);                                                    \
+        if (r_ == LF_OUT_OF_INPUT)                                                                 \
+            return LF_HEAD_TRUNCATED;                                                              \
+        h->cut = r_ == LF_AT_NEWLINE;                                                              \
+        if (h->cut)                                                                                \
+            return (missing);                                                                      \
+    } while (0)
+    LF_HEAD_NEXT(LF_HEAD_BLANK);
+    if (t.n == 2 && t.s[0] == 's' && t.s[1] == 'l') {
+        static const enum lf_head_status of_header[] = {LF_HEAD_HEADER, LF_HEAD_BAD_SL,
+                                                        LF_HEAD_TRUNCATED, LF_HEAD_TRAILING};
+        return of_header[lf_header(c, t.s, header, sizeof header - 1)];
+    }
+    if (t.n < 2 || t.s[t.n - 1] != ':' || lf_dec_unsigned(t.s, t.n - 1, UINT32_MAX, &u) != 0)
+        return LF_HEAD_BAD_SL;
+    h->sl = (uint32_t)u;
+
+    LF_HEAD_NEXT(LF_HEAD_BAD_LOCAL_ADDRESS);
+    if ((bad = lf_endpoint(t, ipv6, order, h->local_address, &h->local_port)) != 0)
+        return bad == 1 ? LF_HEAD_BAD_LOCAL_ADDRESS : LF_HEAD_BAD_LOCAL_PORT;
+
+    LF_HEAD_NEXT(LF_HEAD_BAD_REMOTE_ADDRESS);
+    if ((bad = lf_endpoint(t, ipv6, order, h->remote_address, &h->remote_port)) != 0)
+        return bad == 1 ? LF_HEAD_BAD_REMOTE_ADDRESS : LF_HEAD_BAD_REMOTE_PORT;
+
+    LF_HEAD_NEXT(LF_HEAD_BAD_STATE);
+    if (lf_hex_exact(t.s, t.n, 2, &u) != 0)
+        return LF_HEAD_BAD_STATE;
+    h->state = (uint8_t)u;
+
+    LF_HEAD_NEXT(LF_HEAD_BAD_TX_QUEUE);
+    if ((bad = lf_hex_pair(t, 8, 8, 8, &u, &v)) != 0)
+        return bad == 2 ? LF_HEAD_BAD_RX_QUEUE : LF_HEAD_BAD_TX_QUEUE;
+    h->tx_queue = (uint32_t)u;
+    h->rx_queue = (uint32_t)v;
+
+    /* tm->when is a long: 8 digits, or up to 16 for expired timers on old
+     * kernels (tcp_line.h). */
+    LF_HEAD_NEXT(LF_HEAD_BAD_TIMER);
+    if ((bad = lf_hex_pair(t, 2, 8, 16, &u, &v)) != 0)
+        return bad == 2 ? LF_HEAD_BAD_WHEN : LF_HEAD_BAD_TIMER;
+    h->timer = (uint8_t)u;
+    h->when = v;
+
+    LF_HEAD_NEXT(LF_HEAD_BAD_RETRANSMITS);
+    if (lf_hex_exact(t.s, t.n, 8, &u) != 0)
+        return LF_HEAD_BAD_RETRANSMITS;
+    h->retransmits = (uint32_t)u;
+
+    LF_HEAD_NEXT(LF_HEAD_BAD_UID);
+    if (lf_u32_either(t, &h->uid) != 0)
+        return LF_HEAD_BAD_UID;
+
+    LF_HEAD_NEXT(LF_HEAD_BAD_TIMEOUT);
+    if (lf_int32(t, &h->timeout) != 0)
+        return LF_HEAD_BAD_TIMEOUT;
+
+    LF_HEAD_NEXT(LF_HEAD_BAD_INODE);
+    if (lf_dec_unsigned(t.s, t.n, UINT64_MAX, &h->inode) != 0)
+        return LF_HEAD_BAD_INODE;
+
+    LF_HEAD_NEXT_CUT(LF_HEAD_BAD_REF);
+    if (lf_int32(t, &h->ref) != 0)
+        return LF_HEAD_BAD_REF;
+
+    LF_HEAD_NEXT_CUT(LF_HEAD_BAD_POINTER);
+    if (!lf_pointer_ok(t))
+        return LF_HEAD_BAD_POINTER;
+    h->pointer = t.s;
+    h->pointer_len = t.n;
+#undef LF_HEAD_NEXT
+#undef LF_HEAD_NEXT_CUT
+    return LF_HEAD_OK;
+}
+
+/* A parser's status for hs: special[hs] for LF_HEAD_OK..LF_HEAD_TRAILING,
+ * else bad_sl plus the column's offset (the parser's enum keeps the columns'
+ * order from its BAD_SL on). */
+static inline int lf_head_map(enum lf_head_status hs, const int special[LF_HEAD_BAD_SL],
+                              int bad_sl)
+{
+    return hs < LF_HEAD_BAD_SL ? special[hs] : bad_sl + (int)(hs - LF_HEAD_BAD_SL);
+}
+
+/* Copies the twelve columns into a line struct with the same member names. */
+#define LF_COPY_HEAD(out, h)                                                                       \
+    do {                                                                                           \
+        (out)->sl = (h).sl;                                                                        \
+        memcpy((out)->local_address, (h).local_address, 16);                                       \
+        (out)->local_port = (h).local_port;                                                        \
+        memcpy((out)->remote_address, (h).remote_address, 16);                                     \
+        (out)->remote_port = (h).remote_port;                                                      \
+        (out)->state = (h).state;                                                                  \
+        (out)->tx_queue = (h).tx_queue;                                                            \
+        (out)->rx_queue = (h).rx_queue;                                                            \
+        (out)->timer = (h).timer;                                                                  \
+        (out)->when = (h).when;                                                                    \
+        (out)->retransmits = (h).retransmits;                                                      \
+        (out)->uid = (h).uid;                                                                      \
+        (out)->timeout = (h).timeout;                                                              \
+        (out)->inode = (h).inode;                                                                  \
+        (out)->ref = (h).ref;                                                                      \
+        (out)->pointer = (h).pointer;                                                              \
+        (out)->pointer_len = (h).pointer_len;                                                      \
+    } while (0)
+
 #endif

@@ -4,30 +4,12 @@
 
 #include <string.h>
 
-/* A field that is "ADDR:PORT": its status. */
-static enum lsn_tcp_status endpoint(struct lf_token t, enum lsn_family family,
-                                    enum lsn_byte_order order, uint8_t addr[16], uint16_t *port,
-                                    enum lsn_tcp_status bad_address, enum lsn_tcp_status bad_port)
-{
-    switch (lf_endpoint(t, family == LSN_FAMILY_IPV6, order, addr, port)) {
-    case 0: return LSN_TCP_OK;
-    case 1: return bad_address;
-    default: return bad_port;
-    }
-}
+/* The shared columns' statuses keep their order in enum lsn_tcp_status. */
+_Static_assert(LSN_TCP_BAD_POINTER - LSN_TCP_BAD_SL == LF_HEAD_BAD_POINTER - LF_HEAD_BAD_SL,
+               "tcp_line.h statuses BAD_SL..BAD_POINTER follow enum lf_head_status");
 
-/* The header of both files starts "  sl  local_address " (tcp6 then has more
- * spaces). Anything else that starts with "sl" is a bad sl, not a header. */
-static enum lsn_tcp_status header(const struct lf_cursor *c, const char *sl)
-{
-    static const char start[] = "sl  local_address ";
-    switch (lf_header(c, sl, start, sizeof start - 1)) {
-    case 0: return LSN_TCP_HEADER;
-    case 2: return LSN_TCP_TRUNCATED;
-    case 3: return LSN_TCP_TRAILING;
-    default: return LSN_TCP_BAD_SL;
-    }
-}
+static const int HEAD_SPECIAL[LF_HEAD_BAD_SL] = {LSN_TCP_OK, LSN_TCP_HEADER, LSN_TCP_TRUNCATED,
+                                                 LSN_TCP_BLANK, LSN_TCP_TRAILING};
 
 #define NEXT(status_if_missing) LF_NEXT(c, t, LSN_TCP_TRUNCATED, status_if_missing)
 
@@ -36,76 +18,17 @@ static enum lsn_tcp_status parse(const char *buf, size_t len, enum lsn_family fa
 {
     struct lf_cursor c;
     struct lf_token t = {0, 0};
-    uint64_t u, v;
-    int bad;
-    enum lsn_tcp_status st;
+    struct lf_inet_head h;
+    uint64_t u;
 
     if (len > LSN_TCP_LINE_MAX)
         return LSN_TCP_TOO_LONG;
     lf_cursor_init(&c, buf, len);
-
-    NEXT(LSN_TCP_BLANK);
-    if (t.n == 2 && t.s[0] == 's' && t.s[1] == 'l')
-        return header(&c, t.s);
-    if (t.n < 2 || t.s[t.n - 1] != ':' || lf_dec_unsigned(t.s, t.n - 1, UINT32_MAX, &u) != 0)
-        return LSN_TCP_BAD_SL;
-    out->sl = (uint32_t)u;
-
-    NEXT(LSN_TCP_BAD_LOCAL_ADDRESS);
-    st = endpoint(t, family, order, out->local_address, &out->local_port, LSN_TCP_BAD_LOCAL_ADDRESS,
-                  LSN_TCP_BAD_LOCAL_PORT);
-    if (st != LSN_TCP_OK)
-        return st;
-
-    NEXT(LSN_TCP_BAD_REMOTE_ADDRESS);
-    st = endpoint(t, family, order, out->remote_address, &out->remote_port,
-                  LSN_TCP_BAD_REMOTE_ADDRESS, LSN_TCP_BAD_REMOTE_PORT);
-    if (st != LSN_TCP_OK)
-        return st;
-
-    NEXT(LSN_TCP_BAD_STATE);
-    if (lf_hex_exact(t.s, t.n, 2, &u) != 0)
-        return LSN_TCP_BAD_STATE;
-    out->state = (uint8_t)u;
-
-    NEXT(LSN_TCP_BAD_TX_QUEUE);
-    if ((bad = lf_hex_pair(t, 8, 8, 8, &u, &v)) != 0)
-        return bad == 2 ? LSN_TCP_BAD_RX_QUEUE : LSN_TCP_BAD_TX_QUEUE;
-    out->tx_queue = (uint32_t)u;
-    out->rx_queue = (uint32_t)v;
-
-    NEXT(LSN_TCP_BAD_TIMER);
-    if ((bad = lf_hex_pair(t, 2, 8, 16, &u, &v)) != 0)
-        return bad == 2 ? LSN_TCP_BAD_WHEN : LSN_TCP_BAD_TIMER;
-    out->timer = (uint8_t)u;
-    out->when = v;
-
-    NEXT(LSN_TCP_BAD_RETRANSMITS);
-    if (lf_hex_exact(t.s, t.n, 8, &u) != 0)
-        return LSN_TCP_BAD_RETRANSMITS;
-    out->retransmits = (uint32_t)u;
-
-    NEXT(LSN_TCP_BAD_UID);
-    if (lf_u32_either(t, &out->uid) != 0)
-        return LSN_TCP_BAD_UID;
-
-    NEXT(LSN_TCP_BAD_TIMEOUT);
-    if (lf_int32(t, &out->timeout) != 0)
-        return LSN_TCP_BAD_TIMEOUT;
-
-    NEXT(LSN_TCP_BAD_INODE);
-    if (lf_dec_unsigned(t.s, t.n, UINT64_MAX, &out->inode) != 0)
-        return LSN_TCP_BAD_INODE;
-
-    NEXT(LSN_TCP_BAD_REF);
-    if (lf_int32(t, &out->ref) != 0)
-        return LSN_TCP_BAD_REF;
-
-    NEXT(LSN_TCP_BAD_POINTER);
-    if (!lf_pointer_ok(t))
-        return LSN_TCP_BAD_POINTER;
-    out->pointer = t.s;
-    out->pointer_len = t.n;
+    memset(&h, 0, sizeof h);
+    enum lf_head_status hs = lf_inet_head(&c, family == LSN_FAMILY_IPV6, order, &h);
+    if (hs != LF_HEAD_OK)
+        return (enum lsn_tcp_status)lf_head_map(hs, HEAD_SPECIAL, LSN_TCP_BAD_SL);
+    LF_COPY_HEAD(out, h);
 
     enum lf_next r = lf_next_token(&c, &t);
     if (r == LF_OUT_OF_INPUT)
