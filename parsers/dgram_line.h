@@ -8,14 +8,20 @@
  *   sl: local:port remote:port st tx:rx tr:when retrnsmt uid timeout inode
  *   ref pointer drops
  *
- * 2.6.18 to 2.6.24 print the first 10 tokens only (no ref, pointer, drops).
+ * Kernels older than the drops column (2.6.18 to 2.6.2x; the 2.6.29 capture
+ * has it) print 12 tokens, no drops. Their header ends at "inode", but the
+ * data lines still carry ref and pointer (real capture
+ * udp-rhel5-2.6.18-128.el5-...: "... 0 9674 2 ffff810455d9d9c0"). A line
+ * that stops after inode or ref (10 or 11 tokens) was cut:
+ * LSN_DGRAM_MISSING_TAIL.
  * For raw and raw6 the "port" of the local address is the IP protocol number
  * (IPPROTO_ICMP 1, IPPROTO_RAW 255, ...), not a port. sl is a hash bucket and
  * repeats. udp lines (v4) are padded to 127 columns; raw and udp6 are not.
  * Addresses, ports, st, queues, tr, when and retrnsmt are hex as in
  * tcp_line.h; uid ("%5d" on old kernels, "%5u" on new), timeout, inode, ref
- * and drops are decimal and overflow-checked; the pointer is checked like
- * tcp_line.h's and kept as a span.
+ * and drops ("%d" up to 4.19, "%u" from 5.4) are decimal and
+ * overflow-checked; the pointer is checked like tcp_line.h's and kept as a
+ * span.
  *
  * The line must end with '\n' (a cut line is LSN_DGRAM_TRUNCATED, never a
  * field error). Pure function: no allocation, no I/O, no globals, no locale.
@@ -62,7 +68,7 @@ enum lsn_dgram_status {
     LSN_DGRAM_BAD_REF,
     LSN_DGRAM_BAD_POINTER,
     LSN_DGRAM_BAD_DROPS,
-    LSN_DGRAM_MISSING_TAIL, /* more than 10 tokens but fewer than 13 */
+    LSN_DGRAM_MISSING_TAIL, /* 10 or 11 tokens: the line ends after inode or ref */
     LSN_DGRAM_TRAILING,     /* more than 13 tokens, or bytes after the '\n' */
     LSN_DGRAM_STATUS_COUNT  /* number of statuses; not a status */
 };
@@ -83,11 +89,11 @@ struct lsn_dgram_line {
     uint32_t uid; /* "%5d" on old kernels: -2 is stored as 4294967294 */
     int32_t timeout;
     uint64_t inode;
-    int has_tail; /* 1 for 13-token lines: ref, pointer and drops are set */
-    int32_t ref;
+    int has_tail; /* 1 for 13-token lines: drops is set (0 for 12-token ones) */
+    int32_t ref;         /* ref and pointer: set on every OK line */
     const char *pointer; /* span into the input; never decoded */
     size_t pointer_len;
-    uint32_t drops;
+    uint32_t drops; /* "%d" on old kernels: -1 is stored as 4294967295 */
 };
 
 /* Parses one line buf[0..len), which must end with its '\n'. family picks 8-

@@ -36,7 +36,7 @@ enum lsn_packet_status {
     LSN_PACKET_BLANK,
     LSN_PACKET_BAD_POINTER,
     LSN_PACKET_BAD_REFCNT,
-    LSN_PACKET_BAD_TYPE,
+    LSN_PACKET_BAD_TYPE, /* not a decimal number up to 65535 (sk_type is a u16) */
     LSN_PACKET_BAD_PROTOCOL, /* not 4 hex digits */
     LSN_PACKET_BAD_IFINDEX,
     LSN_PACKET_BAD_RUNNING, /* not 0 or 1 */
@@ -52,7 +52,7 @@ struct lsn_packet_line {
     const char *pointer; /* span into the input; never decoded */
     size_t pointer_len;
     int32_t refcnt;
-    uint32_t type;     /* 2 SOCK_DGRAM, 3 SOCK_RAW, 10 SOCK_PACKET */
+    uint32_t type;     /* 2 SOCK_DGRAM, 3 SOCK_RAW, 10 SOCK_PACKET; at most 65535 */
     uint16_t protocol; /* the ethertype as printed: 0x0003 ETH_P_ALL */
     int32_t ifindex;   /* 0 all interfaces, -1 device gone */
     uint8_t running;   /* 1 while the protocol hook is registered */

@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dgram_line.h"
 #include "hex_address.h"
 #include "json_string.h"
 #include "line_splitter.h"
+#include "packet_line.h"
 #include "socket_link.h"
 #include "tcp_line.h"
 #include "test_support.h"
@@ -136,6 +138,88 @@ static void test_every_prefix_of_real_header_lines_is_truncated_at_guard_page(vo
 {
     (void)state;
     prefixes_of_real_lines(1);
+}
+
+/* The udp/raw and packet captures: every line placed at the guard page whole (OK or HEADER)
+ * and cut to each proper prefix (TRUNCATED). kind: 4/6 dgram, 'p' packet. */
+static const struct {
+    const char *name;
+    int kind;
+    enum lsn_byte_order order;
+} DGRAM_CAPTURES[] = {
+    {"udp-bigendian-mips32-comtrend-router-busybox-2015.txt", 4, LSN_ORDER_BIG},
+    {"udp-rhel5-2.6.18-128.el5-x86_64-webpage-procdump.txt", 4, LSN_ORDER_LITTLE},
+    {"udp-android-emulator-goldfish-2.6.29-32bit-arc-image.txt", 4, LSN_ORDER_LITTLE},
+    {"udp-thismachine-6.18.44-x86_64-full.txt", 4, LSN_ORDER_LITTLE},
+    {"udp-ubuntu-2020-x86_64-kptr-hidden-nctu-hw1.txt", 4, LSN_ORDER_LITTLE},
+    {"udp-x86_64-5.8dev-hashed-ptr-lkml-bpf-iter.txt", 4, LSN_ORDER_LITTLE},
+    {"udp6-android-emulator-goldfish-2.6.29-32bit-arc-image.txt", 6, LSN_ORDER_LITTLE},
+    {"udp6-procfs-fixture-x86_64-hashed-ptr-fe80.txt", 6, LSN_ORDER_LITTLE},
+    {"udp6-rhel5-2.6.18-128.el5-x86_64-webpage-procdump.txt", 6, LSN_ORDER_LITTLE},
+    {"udp6-thismachine-6.18.44-x86_64-full.txt", 6, LSN_ORDER_LITTLE},
+    {"udp6-ubuntu-2020-x86_64-kptr-hidden-nctu-hw1.txt", 6, LSN_ORDER_LITTLE},
+    {"udp6-x86_64-5.8dev-hashed-ptr-fe80-lkml-bpf-iter.txt", 6, LSN_ORDER_LITTLE},
+    {"raw-thismachine-6.18.44-x86_64-full.txt", 4, LSN_ORDER_LITTLE},
+    {"raw6-thismachine-6.18.44-x86_64-full.txt", 6, LSN_ORDER_LITTLE},
+    {"packet-thismachine-6.18.44-x86_64-full.txt", 'p', LSN_ORDER_HOST},
+};
+
+/* 0 OK, 1 HEADER, 2 TRUNCATED, 3 anything else. */
+static int parse_kind(int kind, enum lsn_byte_order order, const char *p, size_t n)
+{
+    if (kind == 'p') {
+        struct lsn_packet_line l;
+        enum lsn_packet_status st = lsn_parse_packet_line(p, n, &l);
+        return st == LSN_PACKET_OK          ? 0
+               : st == LSN_PACKET_HEADER    ? 1
+               : st == LSN_PACKET_TRUNCATED ? 2
+                                            : 3;
+    }
+    struct lsn_dgram_line l;
+    enum lsn_family f = kind == 6 ? LSN_FAMILY_IPV6 : LSN_FAMILY_IPV4;
+    enum lsn_dgram_status st = lsn_parse_dgram_line(p, n, f, order, &l);
+    return st == LSN_DGRAM_OK          ? 0
+           : st == LSN_DGRAM_HEADER    ? 1
+           : st == LSN_DGRAM_TRUNCATED ? 2
+                                       : 3;
+}
+
+static void test_every_prefix_of_real_udp_raw_packet_lines_is_truncated_at_guard_page(void **state)
+{
+    (void)state;
+    struct test_guard g;
+    test_guard_init(&g, LSN_TCP_LINE_MAX + 1);
+    unsigned long lines = 0, prefixes = 0;
+    for (size_t c = 0; c < sizeof DGRAM_CAPTURES / sizeof DGRAM_CAPTURES[0]; c++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "real/%s", DGRAM_CAPTURES[c].name);
+        size_t len;
+        free(g_capture);
+        char *d = g_capture = test_read_data(rel, &len);
+        for (size_t pos = 0; pos < len;) {
+            const char *nl = memchr(d + pos, '\n', len - pos);
+            assert_non_null(nl);
+            size_t ll = (size_t)(nl - (d + pos)) + 1;
+            const char *p = test_guard_place(&g, d + pos, ll);
+            int k = DGRAM_CAPTURES[c].kind;
+            if (parse_kind(k, DGRAM_CAPTURES[c].order, p, ll) > 1)
+                fail_msg("%s: line at %zu is not OK or HEADER", DGRAM_CAPTURES[c].name, pos);
+            for (size_t cut = 0; cut < ll; cut++) {
+                p = test_guard_place(&g, d + pos, cut);
+                if (parse_kind(k, DGRAM_CAPTURES[c].order, p, cut) != 2)
+                    fail_msg("%s: line at %zu cut to %zu of %zu is not TRUNCATED",
+                             DGRAM_CAPTURES[c].name, pos, cut, ll);
+                prefixes++;
+            }
+            lines++;
+            pos += ll;
+        }
+        free(d);
+        g_capture = NULL;
+    }
+    print_message("%lu real udp/raw/packet lines, %lu proper prefixes at the guard page\n", lines,
+                  prefixes);
+    test_guard_free(&g);
 }
 
 /* A LISTEN line cut anywhere and given its '\n' back is never OK: it has fewer than 17 tokens
@@ -329,6 +413,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_prefix_of_real_data_lines_is_truncated_at_guard_page),
         cmocka_unit_test(test_every_prefix_of_real_header_lines_is_truncated_at_guard_page),
+        cmocka_unit_test(test_every_prefix_of_real_udp_raw_packet_lines_is_truncated_at_guard_page),
         cmocka_unit_test(test_line_cut_inside_a_field_and_newline_added_is_not_the_same_line),
         cmocka_unit_test(test_hex_inputs_and_prefixes_at_guard_page),
         cmocka_unit_test(test_socket_links_and_prefixes_at_guard_page),
