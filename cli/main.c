@@ -229,16 +229,17 @@ static void print_stats(const char *root, const struct lsn_result *r, const stru
     const struct lsn_stats *s = &r->stats;
     char walk[32], names[32], sort[32], total[32];
     {
-        static const char *const names[] = {"net/tcp", "net/tcp6", "net/udp",   "net/udp6",
-                                            "net/raw", "net/raw6", "net/packet"};
+        static const char *const tables[] = {"net/tcp", "net/tcp6", "net/udp",   "net/udp6",
+                                             "net/raw", "net/raw6", "net/packet"};
         const struct lsn_table_stats *t[] = {&s->tcp, &s->tcp6, &s->udp,   &s->udp6,
                                              &s->raw, &s->raw6, &s->packet};
         for (size_t k = 0; k < 7; k++) /* the tables of the protocols read */
             if (r->protocols & (1u << (k < 2 ? 0 : k < 4 ? 1 : k < 6 ? 2 : 3)))
-                print_table_stats(root, names[k], t[k]);
+                print_table_stats(root, tables[k], t[k]);
     }
     if (r->flags & LSN_OPT_HOLDERS)
-        fprintf(stderr, "stats: holders: %zu socket fds of %zu rows' sockets (--holders: every pid read)\n",
+        fprintf(stderr,
+                "stats: holders: %zu socket fds of %zu rows' sockets (--holders: every pid read)\n",
                 r->nholders, (size_t)r->count);
     fprintf(stderr,
             "stats: listeners: %" PRIu64 " (%" PRIu64 " with an inode), %" PRIu64
@@ -340,9 +341,9 @@ int main(int argc, char **argv)
     opts.byte_order = LSN_ORDER_HOST;
     opts.diag = on_diag;
     opts.diag_ctx = &counts;
-    opts.flags =
-        (args.all_netns ? LSN_OPT_ALL_NETNS : 0u) | (args.verify_exe ? LSN_OPT_VERIFY_EXE : 0u) |
-        (args.holders ? LSN_OPT_HOLDERS : 0u) | (args.uid ? LSN_OPT_UID : 0u);
+    opts.flags = (args.all_netns ? LSN_OPT_ALL_NETNS : 0u) |
+                 (args.verify_exe ? LSN_OPT_VERIFY_EXE : 0u) |
+                 (args.holders ? LSN_OPT_HOLDERS : 0u) | (args.uid ? LSN_OPT_UID : 0u);
     opts.protocols = args.protocols;
     opts.max_table_bytes = args.max_table_bytes;
     lsn_collect(&opts, &result);

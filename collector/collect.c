@@ -313,9 +313,9 @@ int lsn_read_ifnames(const struct lsn_run *run, struct lsn_ifname **names, size_
     if (err && err != ENOENT) {
         char path[LSN_PROC_PATH_CAP];
         lsn_emit(run, LSN_DIAG_TABLE,
-                 run->proc->procfs ? "/sys/class/net"
-                                   : lsn_proc_path(path, sizeof path, run->root, 0,
-                                                   "sys/class/net"),
+                 run->proc->procfs
+                     ? "/sys/class/net"
+                     : lsn_proc_path(path, sizeof path, run->root, 0, "sys/class/net"),
                  0, err, -1, 0, "cannot read the interface names: packet rows have none");
     }
     *names = l.v;

@@ -185,21 +185,21 @@ enum lsn_protocol {
  * comm and exe are owned by the result and shared by the rows of one owner:
  * read them, do not free or change them. */
 struct lsn_listener {
-    uint64_t inode;           /* socket inode (0: the line had none; never matched) */
-    uint64_t netns;           /* LSN_OPT_ALL_NETNS: the namespace's inode (0: unknown) */
-    const char *comm;         /* NULL: comm is null; else comm_len raw bytes (may hold NULs) + NUL */
-    const char *exe;          /* NULL: exe is null; else exe_len raw bytes + NUL */
-    int32_t pid;              /* owner, or -1 when no holder was found (JSON null) */
-    uint32_t uid;             /* the table's uid column: the socket's owner uid (LSN_OPT_UID) */
-    int32_t ifindex;          /* packet: the bound interface, 0 all, -1 gone; else 0 */
-    uint16_t port;            /* host order; raw: the IP protocol; packet: the ethertype */
-    uint16_t comm_len;        /* at most LSN_COMM_MAX */
-    uint16_t exe_len;         /* at most LSN_EXE_MAX */
-    uint8_t family;           /* enum lsn_family: IPV4 for net/tcp, udp, raw, IPV6 for the *6
-                                 tables; IPV4 (unused) for packet */
-    uint8_t protocol;         /* enum lsn_protocol */
-    uint8_t netns_host;       /* LSN_OPT_ALL_NETNS: 1 for a row of the host's tables */
-    int8_t exe_verified;      /* LSN_OPT_VERIFY_EXE: LSN_EXE_*, as the owner's exe */
+    uint64_t inode;      /* socket inode (0: the line had none; never matched) */
+    uint64_t netns;      /* LSN_OPT_ALL_NETNS: the namespace's inode (0: unknown) */
+    const char *comm;    /* NULL: comm is null; else comm_len raw bytes (may hold NULs) + NUL */
+    const char *exe;     /* NULL: exe is null; else exe_len raw bytes + NUL */
+    int32_t pid;         /* owner, or -1 when no holder was found (JSON null) */
+    uint32_t uid;        /* the table's uid column: the socket's owner uid (LSN_OPT_UID) */
+    int32_t ifindex;     /* packet: the bound interface, 0 all, -1 gone; else 0 */
+    uint16_t port;       /* host order; raw: the IP protocol; packet: the ethertype */
+    uint16_t comm_len;   /* at most LSN_COMM_MAX */
+    uint16_t exe_len;    /* at most LSN_EXE_MAX */
+    uint8_t family;      /* enum lsn_family: IPV4 for net/tcp, udp, raw, IPV6 for the *6
+                            tables; IPV4 (unused) for packet */
+    uint8_t protocol;    /* enum lsn_protocol */
+    uint8_t netns_host;  /* LSN_OPT_ALL_NETNS: 1 for a row of the host's tables */
+    int8_t exe_verified; /* LSN_OPT_VERIFY_EXE: LSN_EXE_*, as the owner's exe */
     uint8_t bind_address[16]; /* network order; IPv4 uses the first 4 bytes; packet: zero */
 };
 
@@ -302,10 +302,10 @@ struct lsn_table_stats {
 struct lsn_stats {
     struct lsn_table_stats tcp, tcp6;
     struct lsn_table_stats udp, udp6, raw, raw6, packet; /* when their protocol is asked */
-    uint64_t listeners;       /* rows */
-    uint64_t matchable;       /* rows with an inode other than 0 */
-    uint64_t attributed;      /* rows with an owner */
-    uint64_t proc_scans;      /* readdir passes over the proc root */
+    uint64_t listeners;                                  /* rows */
+    uint64_t matchable;                                  /* rows with an inode other than 0 */
+    uint64_t attributed;                                 /* rows with an owner */
+    uint64_t proc_scans;                                 /* readdir passes over the proc root */
     int streamed;             /* 1: one ascending pass (procfs); 0: batched passes */
     uint64_t pids_visited;    /* pids whose fd/ the walk tried to read */
     uint64_t pids_unreadable; /* pid dir or fd/ could not be opened */

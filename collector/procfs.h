@@ -149,7 +149,6 @@ const char *lsn_proc_path(char *buf, size_t cap, const char *root, int32_t pid, 
  * name (at most 15 bytes); nonzero stops. 0, or the errno of opening the
  * directory. */
 typedef int (*lsn_proc_interface_fn)(void *ctx, int32_t ifindex, const char *name);
-int lsn_proc_each_interface(const struct lsn_proc_root *root, lsn_proc_interface_fn fn,
-                            void *ctx);
+int lsn_proc_each_interface(const struct lsn_proc_root *root, lsn_proc_interface_fn fn, void *ctx);
 
 #endif

@@ -57,9 +57,9 @@ int lsn_rows_find(const struct lsn_rows *rows, uint64_t inode, uint32_t *row);
 struct lsn_socket {
     uint64_t inode;
     uint32_t uid;
-    int32_t ifindex; /* packet; else 0 */
-    uint16_t port;   /* raw: the IP protocol; packet: the ethertype */
-    uint8_t family;  /* enum lsn_family */
+    int32_t ifindex;  /* packet; else 0 */
+    uint16_t port;    /* raw: the IP protocol; packet: the ethertype */
+    uint8_t family;   /* enum lsn_family */
     uint8_t protocol; /* enum lsn_protocol */
     uint8_t address[16];
 };

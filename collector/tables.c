@@ -86,9 +86,9 @@ struct table {
 };
 
 const struct lsn_table_kind lsn_table_kinds[LSN_TABLE_KINDS] = {
-    {"net/tcp", LSN_PROTO_TCP, LSN_FAMILY_IPV4},    {"net/tcp6", LSN_PROTO_TCP, LSN_FAMILY_IPV6},
-    {"net/udp", LSN_PROTO_UDP, LSN_FAMILY_IPV4},    {"net/udp6", LSN_PROTO_UDP, LSN_FAMILY_IPV6},
-    {"net/raw", LSN_PROTO_RAW, LSN_FAMILY_IPV4},    {"net/raw6", LSN_PROTO_RAW, LSN_FAMILY_IPV6},
+    {"net/tcp", LSN_PROTO_TCP, LSN_FAMILY_IPV4},       {"net/tcp6", LSN_PROTO_TCP, LSN_FAMILY_IPV6},
+    {"net/udp", LSN_PROTO_UDP, LSN_FAMILY_IPV4},       {"net/udp6", LSN_PROTO_UDP, LSN_FAMILY_IPV6},
+    {"net/raw", LSN_PROTO_RAW, LSN_FAMILY_IPV4},       {"net/raw6", LSN_PROTO_RAW, LSN_FAMILY_IPV6},
     {"net/packet", LSN_PROTO_PACKET, LSN_FAMILY_IPV4},
 };
 
@@ -347,8 +347,8 @@ static enum lsn_status reread(const struct table *first, int dirfd, const char *
 enum lsn_status lsn_read_table(const struct lsn_run *run, struct lsn_rows *rows,
                                const struct lsn_origin *origin, int dirfd, const char *name,
                                const char *rel, const struct lsn_table_kind *kind,
-                               enum lsn_table_need need,
-                               struct lsn_table_stats *ts, enum lsn_reason *why, int *err)
+                               enum lsn_table_need need, struct lsn_table_stats *ts,
+                               enum lsn_reason *why, int *err)
 {
     char path[LSN_PROC_PATH_CAP];
     struct table t = {run, rows, origin, path, kind, ts};

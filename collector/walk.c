@@ -197,8 +197,8 @@ static void visit_tasks(struct walk *w, int32_t pid)
     }
     lsn_proc_pids_close(&tasks);
     if (w->ncand)
-        w->status =
-            lsn_owner_claim(run, w->rows, pidfd, holder, pid, w->cand, w->ncand, NULL, 0, w->exe_buf);
+        w->status = lsn_owner_claim(run, w->rows, pidfd, holder, pid, w->cand, w->ncand, NULL, 0,
+                                    w->exe_buf);
     if (holder >= 0)
         close(holder);
     close(pidfd);

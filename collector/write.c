@@ -118,8 +118,8 @@ struct fragment {
             ADDRESS_KEYS(SEP, COLON, "ipv6"), FRAGMENT("\"" SEP "\"pid" COLON),                    \
             FRAGMENT(SEP "\"comm" COLON), FRAGMENT(SEP "\"exe" COLON),                             \
             FRAGMENT(SEP "\"exe_verified" COLON), FRAGMENT(SEP "\"netns" COLON),                   \
-            FRAGMENT(SEP "\"netns_host" COLON), FRAGMENT(CLOSE), FRAGMENT(SEP "\""),              \
-            FRAGMENT("\"" COLON)                                                                  \
+            FRAGMENT(SEP "\"netns_host" COLON), FRAGMENT(CLOSE), FRAGMENT(SEP "\""),               \
+            FRAGMENT(COLON)                                                                        \
     }
 
 struct json_layout {
