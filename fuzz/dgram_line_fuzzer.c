@@ -123,8 +123,10 @@ static size_t count_tokens(const char *buf, size_t len, unsigned long long *inod
         while (i < len && buf[i] != ' ' && buf[i] != '\n')
             i++;
         if (++n == 10) {
+            while (i - s > 1 && buf[s] == '0') /* leading zeros are accepted */
+                s++;
             if (i - s >= sizeof tok)
-                abort(); /* an OK inode has at most 20 digits */
+                abort(); /* an OK inode has at most 20 significant digits */
             memcpy(tok, buf + s, i - s);
             tok[i - s] = '\0';
             *inode = strtoull(tok, NULL, 10);

@@ -26,8 +26,8 @@
 static int zeroed(const struct lsn_packet_line *l)
 {
     return l->pointer == NULL && l->pointer_len == 0 && l->refcnt == 0 && l->type == 0 &&
-           l->protocol == 0 && l->ifindex == 0 && l->running == 0 && l->rmem == 0 &&
-           l->uid == 0 && l->inode == 0;
+           l->protocol == 0 && l->ifindex == 0 && l->running == 0 && l->rmem == 0 && l->uid == 0 &&
+           l->inode == 0;
 }
 
 static int equal(const struct lsn_packet_line *a, const struct lsn_packet_line *b)
@@ -56,8 +56,10 @@ static size_t reference(const char *buf, size_t len, unsigned long *proto,
             i++;
         n++;
         if (n == 4 || n == 9) {
+            while (n == 9 && i - s > 1 && buf[s] == '0') /* leading zeros are accepted */
+                s++;
             if (i - s >= sizeof tok)
-                abort(); /* OK: 4 hex digits, at most 20 decimal ones */
+                abort(); /* OK: 4 hex digits, at most 20 significant decimal ones */
             memcpy(tok, buf + s, i - s);
             tok[i - s] = '\0';
             if (n == 4)

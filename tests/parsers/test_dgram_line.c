@@ -19,12 +19,18 @@
 #define BE LSN_ORDER_BIG
 
 /* The 13 tokens of a raw line of this machine (raw-thismachine-6.18.44-x86_64-full.txt). */
-static const char *const BASE4[13] = {"122:",     "0100007F:0011",
-                                      "0200007F:0000", "01",
-                                      "00000000:00000000", "00:00000000",
-                                      "00000000", "0",
-                                      "0",        "33686468",
-                                      "2",        "00000000ee0c4f5f",
+static const char *const BASE4[13] = {"122:",
+                                      "0100007F:0011",
+                                      "0200007F:0000",
+                                      "01",
+                                      "00000000:00000000",
+                                      "00:00000000",
+                                      "00000000",
+                                      "0",
+                                      "0",
+                                      "33686468",
+                                      "2",
+                                      "00000000ee0c4f5f",
                                       "0"};
 static const char *const LOCAL6 = "00000000000000000000000001000000:003A";
 static const char *const REMOTE6 = "00000000000000000000000000000000:0000";
@@ -33,9 +39,9 @@ static int g_seen[LSN_DGRAM_STATUS_COUNT];
 
 struct row {
     enum lsn_family family;
-    size_t ntok;        /* tokens of BASE4 kept (13: all) */
-    int idx;            /* token replaced, or -1 */
-    const char *text;   /* its replacement */
+    size_t ntok;      /* tokens of BASE4 kept (13: all) */
+    int idx;          /* token replaced, or -1 */
+    const char *text; /* its replacement */
     enum lsn_dgram_status want;
 };
 
@@ -314,7 +320,8 @@ static void test_raw_capture_protocols_and_states(void **state)
     (void)state;
     size_t len;
     free(g_capture);
-    const char *d = g_capture = test_read_data("real/raw-thismachine-6.18.44-x86_64-full.txt", &len);
+    const char *d = g_capture =
+        test_read_data("real/raw-thismachine-6.18.44-x86_64-full.txt", &len);
     static const struct {
         uint64_t inode;
         uint16_t proto;

@@ -30,8 +30,8 @@ static enum lsn_packet_status parse_checked(const char *s, size_t n, struct lsn_
 }
 
 /* The 9 tokens of "%pK %-6d %-4d %04x   %-5d %1d %-6u %-6u %-6lu\n". */
-static const char *const BASE[9] = {"000000009c767f1e", "3", "3", "0003", "0",
-                                    "1",                "0", "0", "33686471"};
+static const char *const BASE[9] = {"000000009c767f1e", "3", "3", "0003", "0", "1", "0", "0",
+                                    "33686471"};
 
 static void test_packet_token_table_gives_each_field_its_status(void **state)
 {
