@@ -193,7 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (line.pointer < buf || line.pointer + line.pointer_len > buf + len)
         abort();
     unsigned long long inode = 0;
-    if (count_tokens(buf, len, &inode) != (size_t)(12 + line.has_tail) || inode != line.inode)
+    if (count_tokens(buf, len, &inode) != 12u + (size_t)line.has_tail || inode != line.inode)
         abort();
     for (size_t i = 0; i < (v6 ? 16u : 4u); i++) {
         size_t j = (i & ~(size_t)3) | (3 - (i & 3));
