@@ -197,6 +197,137 @@ tcp.add("hand", "timewait-with-inode", b"2" + mutate(tw4, 9, b"77"),
         "hand-edited from " + src4, "MISSING_TAIL: 12 tokens, inode not 0")
 tcp.write()
 
+# ---------------------------------------------------------------- dgram_line
+# udp/udp6 from the shared corpus; raw/raw6/packet from tests/data/real (captured
+# for the tests; tests/data/real/PROVENANCE.md section E).
+TESTDATA = os.path.join(ROOT, "tests", "data", "real")
+
+def read_testdata(name):
+    with open(os.path.join(TESTDATA, name), "rb") as fh:
+        return fh.read()
+
+dgram = Target("dgram_line",
+    "Each file is one selector byte and one table line with its `\\n`, as for "
+    "`tcp_line_fuzzer`: bit 0 the family (0 udp/raw, 1 udp6/raw6), bits 1-2 "
+    "the byte order (0 host, 1 little, 2 big): `2` = v4 little-endian, `3` = "
+    "v6 little-endian, `4` = v4 big-endian. Lines were picked one per shape "
+    "(token count, field widths) per capture, at most 12 per capture. The raw "
+    "and raw6 captures come from `tests/data/real/` (section E of its "
+    "PROVENANCE.md: kernel 6.18.44, captured 2026-11-30 with known sockets), "
+    "not from the shared corpus.")
+dgram_src = [(f, read(f), "`%s`" % f) for f in files if re.match(r"udp6?-", f)]
+dgram_src += [(f, read_testdata(f), "`tests/data/real/%s`" % f)
+              for f in ("raw-thismachine-6.18.44-x86_64-full.txt",
+                        "raw6-thismachine-6.18.44-x86_64-full.txt")]
+for f, data, source in dgram_src:
+    v6 = f.split("-")[0].endswith("6")
+    sel = (b"5" if v6 else b"4") if is_big(f) else (b"3" if v6 else b"2")
+    shapes, kept = set(), 0
+    for l in lines(data):
+        if kept >= 12:
+            break
+        key = shape(l)
+        if key in shapes:
+            continue
+        shapes.add(key)
+        kept += 1
+        dgram.add("real", f.rsplit(".", 1)[0], sel + l, source)
+raw4 = lines(read_testdata("raw-thismachine-6.18.44-x86_64-full.txt"))[3]  # connected, 13 tokens
+udp12 = lines(read("udp-rhel5-2.6.18-128.el5-x86_64-webpage-procdump.txt"))[1]  # 12 tokens
+udp6l = lines(read("udp6-thismachine-6.18.44-x86_64-full.txt"))[1]
+srcraw = "`tests/data/real/raw-thismachine-6.18.44-x86_64-full.txt`"
+dgram.add("real", "udp6-line-as-udp", b"2" + udp6l, "`udp6-thismachine-6.18.44-x86_64-full.txt`",
+          "family mismatch")
+dgram.add("real", "raw-line-as-raw6", b"3" + raw4, srcraw, "family mismatch")
+dgram.add("real", "raw-host-order", b"0" + raw4, srcraw, "host byte order")
+dgram.add("real", "raw-big-order", b"4" + raw4, srcraw, "LE line read as BE")
+rtoks = raw4.rstrip(b"\n").split()
+for label, line, note in [
+    ("blank", b"     \n", "BLANK"),
+    ("empty-line", b"\n", "BLANK"),
+    ("too-long", b"  122: " + b"0" * 4100 + b"\n", "TOO_LONG"),
+    ("unterminated", raw4.rstrip(b"\n"), "TRUNCATED"),
+    ("after-newline", raw4 + b"x", "TRAILING"),
+    ("extra-token", raw4.rstrip(b"\n") + b" 7\n", "14 tokens: TRAILING"),
+    ("cr-lf", raw4.rstrip(b"\n") + b"\r\n", "BAD_DROPS"),
+    ("tokens-10", b" ".join(rtoks[:10]) + b"\n", "MISSING_TAIL"),
+    ("tokens-11", b" ".join(rtoks[:11]) + b"\n", "MISSING_TAIL"),
+    ("tokens-12", b" ".join(rtoks[:12]) + b"\n", "12 tokens: OK without drops"),
+    ("tokens-9", b" ".join(rtoks[:9]) + b"\n", "BAD_INODE (missing)"),
+    ("header-trailing", b"  sl  local_address rem_address\nx", "TRAILING"),
+    ("header-bad", b"  sl  remote\n", "BAD_SL"),
+    ("sl-bad", mutate(raw4, 0, b"122"), "BAD_SL"),
+    ("local-bad", mutate(raw4, 1, b"0100007:0011"), "BAD_LOCAL_ADDRESS"),
+    ("local-port-bad", mutate(raw4, 1, b"0100007F:11"), "BAD_LOCAL_PORT"),
+    ("remote-bad", mutate(raw4, 2, b"0200007X:0000"), "BAD_REMOTE_ADDRESS"),
+    ("remote-port-bad", mutate(raw4, 2, b"0200007F:"), "BAD_REMOTE_PORT"),
+    ("state-bad", mutate(raw4, 3, b"1"), "BAD_STATE"),
+    ("tx-bad", mutate(raw4, 4, b"0:00000000"), "BAD_TX_QUEUE"),
+    ("rx-bad", mutate(raw4, 4, b"00000000:0"), "BAD_RX_QUEUE"),
+    ("timer-bad", mutate(raw4, 5, b"000:00000000"), "BAD_TIMER"),
+    ("when-bad", mutate(raw4, 5, b"00:0"), "BAD_WHEN"),
+    ("retr-bad", mutate(raw4, 6, b"0"), "BAD_RETRANSMITS"),
+    ("uid-neg", mutate(raw4, 7, b"-2"), "old kernels' %5d uid"),
+    ("uid-bad", mutate(raw4, 7, b"4294967296"), "BAD_UID"),
+    ("timeout-bad", mutate(raw4, 8, b"x"), "BAD_TIMEOUT"),
+    ("inode-bad", mutate(raw4, 9, b"18446744073709551616"), "BAD_INODE"),
+    ("ref-bad", mutate(raw4, 10, b"2147483648"), "BAD_REF"),
+    ("pointer-bad", mutate(raw4, 11, b"ee0c4f5"), "BAD_POINTER"),
+    ("pointer-ptrval", mutate(raw4, 11, b"(ptrval)"), "placeholder"),
+    ("drops-neg", mutate(raw4, 12, b"-1"), "old kernels' %d drops"),
+    ("drops-bad", mutate(raw4, 12, b"4294967296"), "BAD_DROPS"),
+]:
+    dgram.add("hand", label, b"2" + line, "hand-edited from " + srcraw, note)
+dgram.add("hand", "udp12-drops-added", b"2" + udp12.rstrip(b" \n") + b" 5\n",
+          "hand-edited from `udp-rhel5-2.6.18-128.el5-x86_64-webpage-procdump.txt`",
+          "a 2.6.18 line given a drops column")
+dgram.write()
+
+# ---------------------------------------------------------------- packet_line
+pkt = Target("packet_line",
+    "Each file is one /proc/net/packet line with its `\\n` (no selector byte). "
+    "`real-*` lines come from `tests/data/real/packet-thismachine-6.18.44-x86_64-full.txt` "
+    "(section E of that directory's PROVENANCE.md: kernel 6.18.44, captured 2026-11-30 "
+    "with known sockets), not from the shared corpus.")
+srcpkt = "`tests/data/real/packet-thismachine-6.18.44-x86_64-full.txt`"
+plines = lines(read_testdata("packet-thismachine-6.18.44-x86_64-full.txt"))
+for i, l in enumerate(plines):
+    pkt.add("real", "packet-thismachine-6.18.44-line%d" % (i + 1), l, srcpkt)
+p0 = plines[1]
+for label, line, note in [
+    ("header-3.0-5.4", b"sk       RefCnt Type Proto  Iface R Rmem   User   Inode\n",
+     "header of 3.0 to 5.4 (sockets-and-netlink.md section 4)"),
+    ("header-32bit", b"sk       RefCnt Type Proto  Iface R Rmem   User   Inode\n" + b"x",
+     "TRAILING"),
+    ("header-cut", b"sk               RefCnt Type", "TRUNCATED"),
+    ("header-bad", b"sk RefCnt\n", "BAD_POINTER"),
+    ("short-inode-padded", b"ffff88003d3af000 3      3    0003   2     1 0      0      12345 \n",
+     "5-digit inode: one trailing space (%-6lu)"),
+    ("ptr32", b"dfd77900 2      10   0003   -1    0 1280   1000   4242  \n",
+     "32-bit pointer, SOCK_PACKET, device gone, rmem and uid set"),
+    ("ptrval", b"(____ptrval____) 3      3    0003   0     1 0      0      1     \n", "placeholder"),
+    ("blank", b"   \n", "BLANK"),
+    ("too-long", b"ffff88003d3af000" + b" " * 4100 + b"\n", "TOO_LONG"),
+    ("unterminated", p0.rstrip(b"\n"), "TRUNCATED"),
+    ("after-newline", p0 + b"\n", "TRAILING"),
+    ("extra-token", p0.rstrip(b"\n") + b" 1\n", "TRAILING"),
+    ("missing", b" ".join(p0.split()[:8]) + b"\n", "MISSING"),
+    ("ptr-bad", mutate(p0, 0, b"9c767f1e0"), "BAD_POINTER"),
+    ("refcnt-bad", mutate(p0, 1, b"3x"), "BAD_REFCNT"),
+    ("type-bad", mutate(p0, 2, b"65536"), "BAD_TYPE"),
+    ("proto-bad", mutate(p0, 3, b"003"), "BAD_PROTOCOL"),
+    ("proto-upper", mutate(p0, 3, b"86DD"), "upper case accepted"),
+    ("iface-bad", mutate(p0, 4, b"-2147483649"), "BAD_IFINDEX"),
+    ("running-bad", mutate(p0, 5, b"2"), "BAD_RUNNING"),
+    ("rmem-bad", mutate(p0, 6, b"-1"), "BAD_RMEM"),
+    ("uid-bad", mutate(p0, 7, b"4294967296"), "BAD_UID"),
+    ("inode-bad", mutate(p0, 8, b"1a"), "BAD_INODE"),
+]:
+    pkt.add("hand", label, line, "hand-written" if b"ffff88003d3af000" in line or
+            b"dfd77900" in line or b"(____" in line or b"sk " in line[:3] else
+            "hand-edited from " + srcpkt, note)
+pkt.write()
+
 # ---------------------------------------------------------------- socket_link
 sock = Target("socket_link",
     "Each file is one readlink(2) target, without a newline (the link text "
@@ -365,5 +496,5 @@ import make_collector_seeds  # noqa: E402
 
 col = make_collector_seeds.main(SRC)
 
-for t in (tcp, sock, hexa, split, js, col):
+for t in (tcp, dgram, pkt, sock, hexa, split, js, col):
     print("%-14s %d seeds" % (t.name, len(t.rows)))

@@ -8,8 +8,8 @@
 _Static_assert(LSN_DGRAM_BAD_POINTER - LSN_DGRAM_BAD_SL == LF_HEAD_BAD_POINTER - LF_HEAD_BAD_SL,
                "dgram_line.h statuses BAD_SL..BAD_POINTER follow enum lf_head_status");
 
-static const int HEAD_SPECIAL[LF_HEAD_BAD_SL] = {LSN_DGRAM_OK, LSN_DGRAM_HEADER, LSN_DGRAM_TRUNCATED,
-                                                 LSN_DGRAM_BLANK, LSN_DGRAM_TRAILING};
+static const int HEAD_SPECIAL[LF_HEAD_BAD_SL] = {
+    LSN_DGRAM_OK, LSN_DGRAM_HEADER, LSN_DGRAM_TRUNCATED, LSN_DGRAM_BLANK, LSN_DGRAM_TRAILING};
 
 static enum lsn_dgram_status parse(const char *buf, size_t len, enum lsn_family family,
                                    enum lsn_byte_order order, struct lsn_dgram_line *out)

@@ -89,7 +89,7 @@ struct lsn_dgram_line {
     uint32_t uid; /* "%5d" on old kernels: -2 is stored as 4294967294 */
     int32_t timeout;
     uint64_t inode;
-    int has_tail; /* 1 for 13-token lines: drops is set (0 for 12-token ones) */
+    int has_tail;        /* 1 for 13-token lines: drops is set (0 for 12-token ones) */
     int32_t ref;         /* ref and pointer: set on every OK line */
     const char *pointer; /* span into the input; never decoded */
     size_t pointer_len;

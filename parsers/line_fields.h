@@ -176,8 +176,8 @@ static inline int lf_endpoint(struct lf_token t, int ipv6, enum lsn_byte_order o
 
 /* "%08X:%08X"-style pairs: a fixed-width part, ':', a second part of
  * second_min..second_max hex digits. 0 ok, 1 bad first part, 2 bad second. */
-static inline int lf_hex_pair(struct lf_token t, size_t first, size_t second_min,
-                              size_t second_max, uint64_t *a, uint64_t *b)
+static inline int lf_hex_pair(struct lf_token t, size_t first, size_t second_min, size_t second_max,
+                              uint64_t *a, uint64_t *b)
 {
     if (t.n < first + 1 || t.s[first] != ':' || lf_hex_exact(t.s, first, first, a) != 0)
         return 1;
@@ -358,8 +358,7 @@ static inline enum lf_head_status lf_inet_head(struct lf_cursor *c, int ipv6,
 /* A parser's status for hs: special[hs] for LF_HEAD_OK..LF_HEAD_TRAILING,
  * else bad_sl plus the column's offset (the parser's enum keeps the columns'
  * order from its BAD_SL on). */
-static inline int lf_head_map(enum lf_head_status hs, const int special[LF_HEAD_BAD_SL],
-                              int bad_sl)
+static inline int lf_head_map(enum lf_head_status hs, const int special[LF_HEAD_BAD_SL], int bad_sl)
 {
     return hs < LF_HEAD_BAD_SL ? special[hs] : bad_sl + (int)(hs - LF_HEAD_BAD_SL);
 }

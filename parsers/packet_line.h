@@ -36,7 +36,7 @@ enum lsn_packet_status {
     LSN_PACKET_BLANK,
     LSN_PACKET_BAD_POINTER,
     LSN_PACKET_BAD_REFCNT,
-    LSN_PACKET_BAD_TYPE, /* not a decimal number up to 65535 (sk_type is a u16) */
+    LSN_PACKET_BAD_TYPE,     /* not a decimal number up to 65535 (sk_type is a u16) */
     LSN_PACKET_BAD_PROTOCOL, /* not 4 hex digits */
     LSN_PACKET_BAD_IFINDEX,
     LSN_PACKET_BAD_RUNNING, /* not 0 or 1 */

@@ -178,10 +178,7 @@ static int parse_kind(int kind, enum lsn_byte_order order, const char *p, size_t
     struct lsn_dgram_line l;
     enum lsn_family f = kind == 6 ? LSN_FAMILY_IPV6 : LSN_FAMILY_IPV4;
     enum lsn_dgram_status st = lsn_parse_dgram_line(p, n, f, order, &l);
-    return st == LSN_DGRAM_OK          ? 0
-           : st == LSN_DGRAM_HEADER    ? 1
-           : st == LSN_DGRAM_TRUNCATED ? 2
-                                       : 3;
+    return st == LSN_DGRAM_OK ? 0 : st == LSN_DGRAM_HEADER ? 1 : st == LSN_DGRAM_TRUNCATED ? 2 : 3;
 }
 
 static void test_every_prefix_of_real_udp_raw_packet_lines_is_truncated_at_guard_page(void **state)
