@@ -272,13 +272,13 @@ struct lsn_stats {
     uint64_t listeners;       /* rows */
     uint64_t matchable;       /* rows with an inode other than 0 */
     uint64_t attributed;      /* rows with an owner */
-    uint64_t proc_scans;      /* readdir passes over the proc root */
+    uint64_t proc_scans;      /* readdir passes over the proc root (the first walk) */
     int streamed;             /* 1: one ascending pass (procfs); 0: batched passes */
     uint64_t pids_visited;    /* pids whose fd/ the walk tried to read */
     uint64_t pids_unreadable; /* pid dir or fd/ could not be opened */
     uint64_t pids_exited;     /* holders that were gone when comm/exe were read */
-    uint64_t fd_links_read;   /* readlinkat calls on fd/ entries */
-    uint64_t socket_links;    /* of which socket:[inode] targets */
+    uint64_t fd_links_read;   /* readlinkat calls on <pid>/fd entries (the first walk) */
+    uint64_t socket_links;    /* of which socket:[inode] targets (the first walk) */
     int stopped_early;        /* 1: every listener had an owner before the end */
     int32_t last_pid;         /* the last pid visited (-1: none) */
     uint64_t walk_nanoseconds;
@@ -299,6 +299,16 @@ struct lsn_stats {
     int task_stopped_early;         /* 1: it stopped once those rows all had an owner */
     uint64_t task_pids_visited;     /* pids whose task/ it opened */
     uint64_t tasks_visited;         /* threads (the leaders left out) whose fd/ it tried */
+    uint64_t task_tables_shared;    /* threads not read: their fd table is one read already
+                                       (kcmp KCMP_FILES, live procfs only) */
+    uint64_t task_fd_links_read;    /* readlinkat calls on their fd/ entries (not in
+                                       fd_links_read) */
+    uint64_t task_proc_scans;       /* its readdir passes over the proc root (not in
+                                       proc_scans) */
+    uint64_t task_budget;           /* the most fd links it may read: max(65536, 4 x
+                                       fd_links_read) */
+    int task_budget_spent;          /* 1: it stopped there (a LSN_DIAG_PROCESS diagnostic);
+                                       rows still without an owner stay null */
     uint64_t task_attributed;       /* rows it gave an owner */
     uint64_t task_walk_nanoseconds; /* part of walk_nanoseconds */
 };
