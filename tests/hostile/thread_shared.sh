@@ -7,6 +7,7 @@
 # user could make the collector's work quadratic). Now the task walk's fd
 # links must stay below twice the first walk's. Counts, not times. Live;
 # root (kcmp needs ptrace access to the threads).
+# shellcheck disable=SC2016,SC2034 # check evals its single-quoted condition
 set -u
 L=$1 H=$2
 [ "$(id -u)" = 0 ] || { echo "SKIP not root"; exit 77; }
