@@ -242,8 +242,9 @@ static void print_stats(const char *root, const struct lsn_result *r, const stru
                 "stats: holders: %zu socket fds of %zu rows' sockets (--holders: every pid read)\n",
                 r->nholders, (size_t)r->count);
     fprintf(stderr,
-            "stats: listeners: %" PRIu64 " (%" PRIu64 " with an inode), %" PRIu64
-            " attributed, %" PRIu64 " unattributed\n",
+            "stats: listeners: %" PRIu64 " (%" PRIu64
+            " matchable: an inode no other socket has), %" PRIu64 " attributed, %" PRIu64
+            " unattributed\n",
             s->listeners, s->matchable, s->attributed, s->listeners - s->attributed);
     fprintf(stderr,
             "stats: walk: %s, %" PRIu64 " directory pass%s, %" PRIu64 " pids visited, %" PRIu64
@@ -268,16 +269,30 @@ static void print_stats(const char *root, const struct lsn_result *r, const stru
         ms(tt, sizeof tt, s->task_walk_nanoseconds);
         fprintf(stderr,
                 "stats: tasks: %" PRIu64 " pids, %" PRIu64 " threads' fd tables read, %" PRIu64
+                " threads not read (a table read already), %" PRIu64 " directory pass%s, %" PRIu64
                 " listeners attributed, %s, %s\n",
-                s->task_pids_visited, s->tasks_visited, s->task_attributed,
-                s->task_stopped_early ? "stopped early" : "every pid", tt);
+                s->task_pids_visited, s->tasks_visited, s->task_tables_shared, s->task_proc_scans,
+                s->task_proc_scans == 1 ? "" : "es", s->task_attributed,
+                s->task_budget_spent    ? "stopped at the budget"
+                : s->task_stopped_early ? "stopped early"
+                                        : "every pid",
+                tt);
+        fprintf(stderr, "stats: tasks: %" PRIu64 " fd links read of a budget of %" PRIu64 "\n",
+                s->task_fd_links_read, s->task_budget);
+        if (s->task_budget_spent)
+            fprintf(stderr,
+                    "stats: tasks: budget spent: the task walk stopped, listeners still without "
+                    "an owner stay null\n");
     }
     if (s->stopped_early)
         fprintf(stderr,
                 "stats: walk: stopped early after pid %" PRId32 ": every listener has an owner\n",
                 s->last_pid);
-    else if (s->matchable == 0)
+    else if (s->matchable == 0 && s->inodes_shared == 0)
         fprintf(stderr, "stats: walk: not needed: no listener with an inode\n");
+    else if (s->matchable == 0)
+        fprintf(stderr, "stats: walk: not needed: no listener with an inode that only one "
+                        "socket has (the others share theirs)\n");
     else
         fprintf(stderr, "stats: walk: read every pid (last visited %" PRId32 ")\n", s->last_pid);
     ms(walk, sizeof walk, s->walk_nanoseconds);

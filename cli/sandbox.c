@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/kcmp.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <string.h>
@@ -91,6 +92,15 @@ static int install(int dirfd)
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, F_GETFD, 2, 0),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, F_SETFD, 1, 0),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, F_GETFL, 0, 1),
+        ALLOW,
+        DENY,
+        /* kcmp: KCMP_FILES only (the task walk: does a thread share a fd
+         * table read already?). Not KCMP_FILE, KCMP_EPOLL_TFD or the
+         * others, which would let the process probe other processes' fds
+         * and memory beyond the fd tables it reads anyway. */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_kcmp, 0, 4),
+        LOAD(ARG_LO(2)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, KCMP_FILES, 0, 1),
         ALLOW,
         DENY,
         IS(__NR_fstat),

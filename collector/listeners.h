@@ -18,9 +18,11 @@
  *    a fixed 4 KiB line buffer and a fixed 4 KiB read buffer; fd directories
  *    are streamed; the pid walk holds at most 1024 pids at a time (see
  *    "Walk order" below), never the whole process list. Per listener: a
- *    64-byte row (the array grows by a quarter past 65,536 rows), 24 to 48
- *    bytes of inode index and 8 bytes during the walk and the sort; comm and
- *    exe are stored once per owner. Measured: bench/memory.sh.
+ *    64-byte row (the array grows by a quarter past 65,536 rows), 8 to 16
+ *    bytes of inode index (4-byte slots) and 8 bytes during the walk and the
+ *    sort; comm and exe are stored once per owner; the rows of inodes two
+ *    sockets share (rare) take 8 to 16 bytes more each. Measured:
+ *    bench/memory.sh.
  *  - Never silent, never nothing: a table larger than the size cap, or
  *    running out of memory part way, gives the rows read so far as
  *    LSN_PARTIAL (result->partial says why), not an error and not a quiet
@@ -50,10 +52,20 @@
  * process's: the owner is the thread-group id, comm and exe are read
  * through <pid>; when <pid>/exe answers ENOENT or ESRCH but comm was read
  * (a zombie leader has no mm, so no exe link) exe is read through the
- * holding thread's task/<tid> directory instead, same program. The leader's
- * table is read again for every thread that shares it: the task walk costs
- * one readlinkat per fd per thread (tasks_visited, task_walk_nanoseconds).
- * A tree without task/ (a snapshot) has no threads to read.
+ * holding thread's task/<tid> directory instead, same program. A thread
+ * whose fd table is one read already is not read again: on a live procfs of
+ * the reader's own pid namespace, kcmp(2) KCMP_FILES against the leader
+ * (whose <pid>/fd the first walk read) and against the first 8 threads of
+ * that pid whose tables were read (task_tables_shared); where kcmp cannot
+ * tell (a tree, another pid namespace, no ptrace access, no kcmp) the
+ * thread is read. So the work is one readlinkat per fd per distinct table,
+ * not per thread. And the task walk reads at most max(65536, 4 x the fd
+ * links the first walk read) fd links (task_budget): past it it stops,
+ * with one LSN_DIAG_PROCESS diagnostic naming the budget, and the rows
+ * still without an owner stay null (task_budget_spent). Left: a listener
+ * moved into a shared table (SCM_RIGHTS) after the first walk read it is
+ * missed, as any fd moved behind the walk. A tree without task/ (a
+ * snapshot) has no threads to read.
  *
  * Network namespaces (LSN_OPT_ALL_NETNS). <proc>/net/tcp{,6} show only the
  * reader's network namespace. With the option the collector also reads, for
@@ -100,7 +112,13 @@
  *     socket (another namespace, table, port or address) is two sockets with
  *     one number, after the 32-bit inode counter wrapped; both rows stay,
  *     neither is matched (LSN_DIAG_INODE). The same socket printed again
- *     (a split read) is a duplicate, never a second row.
+ *     (a split read) is a duplicate, never a second row. One exception:
+ *     when the host namespace is unknown (netns 0, step 1), a namespace row
+ *     with the inode, table, port and address of a host row is taken for
+ *     that host row printed again (the unknown host namespace is then also
+ *     read as an "other" one, and its sockets must not all become shared
+ *     inodes); a different socket with all four equal, possible only after
+ *     a wrap, is then dropped as a duplicate.
  * Rows keep the contract's order (port, family, address, inode); each one
  * carries its namespace's inode and whether that is the host's.
  * Blind spots: a namespace with no process (kept alive by a bind mount such
@@ -116,12 +134,12 @@
  * option, on a live procfs, each owner's exe is checked once:
  *  1. stat through <pid>/exe (fstatat on the pid directory fd, following the
  *     link): the dev and inode of the file that runs;
- *  2. stat of the exe text as a path in the collector's own mount namespace
+ *  2. the exe link is read again: if its text changed (an exec since the
+ *     text was read), the result is unknown;
+ *  3. stat of the exe text as a path in the collector's own mount namespace
  *     (fstatat(AT_FDCWD), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT: a stat, no
  *     open; directories on the way are resolved as any lookup does, the last
- *     component is not followed, as the kernel never prints a link there);
- *  3. the exe link is read again: if its text changed (an exec in between),
- *     the result is unknown.
+ *     component is not followed, as the kernel never prints a link there).
  * exe_verified is LSN_EXE_VERIFIED when both give the same st_dev and st_ino,
  * LSN_EXE_MISMATCH when the path names another file, no file (ENOENT,
  * ENOTDIR, ELOOP, ENAMETOOLONG), is not absolute, or ends in " (deleted)"
@@ -181,7 +199,7 @@ enum lsn_protocol {
 #define LSN_PROTOS_ALL ((1u << LSN_PROTO_COUNT) - 1)
 
 /* One socket that can receive traffic: 72 bytes on LP64 (memory per
- * listener matters: a user may open 500,000 of them; see "Memory" above).
+ * listener matters: a user may open 500,000 of them; see "Properties" above).
  * comm and exe are owned by the result and shared by the rows of one owner:
  * read them, do not free or change them. */
 struct lsn_listener {
@@ -303,15 +321,16 @@ struct lsn_stats {
     struct lsn_table_stats tcp, tcp6;
     struct lsn_table_stats udp, udp6, raw, raw6, packet; /* when their protocol is asked */
     uint64_t listeners;                                  /* rows */
-    uint64_t matchable;                                  /* rows with an inode other than 0 */
-    uint64_t attributed;                                 /* rows with an owner */
-    uint64_t proc_scans;                                 /* readdir passes over the proc root */
+    uint64_t matchable;       /* rows with an inode other than 0 that no other row has
+                                 (the rows of shared inodes are never matched) */
+    uint64_t attributed;      /* rows with an owner */
+    uint64_t proc_scans;      /* readdir passes over the proc root (the first walk) */
     int streamed;             /* 1: one ascending pass (procfs); 0: batched passes */
     uint64_t pids_visited;    /* pids whose fd/ the walk tried to read */
     uint64_t pids_unreadable; /* pid dir or fd/ could not be opened */
     uint64_t pids_exited;     /* holders that were gone when comm/exe were read */
-    uint64_t fd_links_read;   /* readlinkat calls on fd/ entries */
-    uint64_t socket_links;    /* of which socket:[inode] targets */
+    uint64_t fd_links_read;   /* readlinkat calls on <pid>/fd entries (the first walk) */
+    uint64_t socket_links;    /* of which socket:[inode] targets (the first walk) */
     int stopped_early;        /* 1: every listener had an owner before the end */
     int32_t last_pid;         /* the last pid visited (-1: none) */
     uint64_t walk_nanoseconds;
@@ -332,6 +351,16 @@ struct lsn_stats {
     int task_stopped_early;         /* 1: it stopped once those rows all had an owner */
     uint64_t task_pids_visited;     /* pids whose task/ it opened */
     uint64_t tasks_visited;         /* threads (the leaders left out) whose fd/ it tried */
+    uint64_t task_tables_shared;    /* threads not read: their fd table is one read already
+                                       (kcmp KCMP_FILES, live procfs only) */
+    uint64_t task_fd_links_read;    /* readlinkat calls on their fd/ entries (not in
+                                       fd_links_read) */
+    uint64_t task_proc_scans;       /* its readdir passes over the proc root (not in
+                                       proc_scans) */
+    uint64_t task_budget;           /* the most fd links it may read: max(65536, 4 x
+                                       fd_links_read) */
+    int task_budget_spent;          /* 1: it stopped there (a LSN_DIAG_PROCESS diagnostic);
+                                       rows still without an owner stay null */
     uint64_t task_attributed;       /* rows it gave an owner */
     uint64_t task_walk_nanoseconds; /* part of walk_nanoseconds */
 };
@@ -340,8 +369,9 @@ enum lsn_status {
     LSN_OK = 0,
     LSN_UNSUPPORTED, /* not Linux and no proc_root: no procfs to read (JSON null) */
     LSN_ERR_TABLE,   /* net/tcp (or the proc root) missing or unreadable */
-    LSN_ERR_NOMEM,   /* kept for the ABI, no longer returned: out of memory gives
-                        LSN_PARTIAL with LSN_PARTIAL_NOMEM */
+    LSN_ERR_NOMEM,   /* not returned by lsn_collect (out of memory gives LSN_PARTIAL with
+                        LSN_PARTIAL_NOMEM); the value stays so the others keep theirs, but
+                        0.x makes no ABI promise: struct lsn_listener and lsn_stats change */
     LSN_PARTIAL      /* rows, but not all of them: see result->partial */
 };
 
@@ -349,8 +379,10 @@ enum lsn_status {
  * are right; some are missing, or some owners are. */
 #define LSN_PARTIAL_SIZE_CAP                                                                       \
     1u /* a table was larger than max_table_bytes: its lines past                                  \
-          the cap are not rows (stats: truncated, a LSN_DIAG_TABLE or                              \
-          LSN_DIAG_NAMESPACE diagnostic names it) */
+          the cap are not rows, nor those of the last 4 KiB read()                                 \
+          chunk, which crossed it: up to 4 KiB of lines before the cap                             \
+          are lost too (stats: truncated, bytes = what was taken; a                                \
+          LSN_DIAG_TABLE or LSN_DIAG_NAMESPACE diagnostic names it) */
 #define LSN_PARTIAL_NOMEM                                                                          \
     2u /* out of memory: the tables (or namespaces) after it were not                              \
           read, or the walk stopped and later owners are null */

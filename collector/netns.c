@@ -104,7 +104,9 @@ static int still_member(const struct lsn_run *run, int pidfd, const struct lsn_o
  * namespace whose net/tcp fails is skipped: its rows are dropped. So is a
  * namespace whose member is no longer in it, before or after the read (its
  * pid was reused since the scan, or it called setns): the tables would be
- * another namespace's under this one's inode. */
+ * another namespace's under this one's inode. Out of memory part way drops
+ * the namespace's rows as well (they were not checked after the read) and
+ * ends the namespaces: LSN_ERR_NOMEM. */
 static enum lsn_status read_namespace(const struct lsn_run *run, struct lsn_rows *rows,
                                       const struct lsn_origin *origin)
 {
@@ -156,8 +158,12 @@ static enum lsn_status read_namespace(const struct lsn_run *run, struct lsn_rows
     else if (rc == LSN_ERR_TABLE)
         st->netns_skipped++;
     close(pidfd);
-    if (rc == LSN_ERR_NOMEM)
+    if (rc == LSN_ERR_NOMEM) {
+        /* the rows read so far were never checked against the member
+         * after the read: drop them too (rollback allocates nothing) */
+        lsn_rows_rollback(rows, n0);
         return rc;
+    }
     if (rc == LSN_ERR_TABLE) {
         lsn_rows_rollback(rows, n0);
         return LSN_OK;

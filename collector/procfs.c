@@ -1,5 +1,6 @@
 /* procfs.c - the one procfs layer. See procfs.h. */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* syscall: kcmp */
 
 #include "procfs.h"
 #include "decimal.h"
@@ -13,8 +14,10 @@
 #include <unistd.h>
 
 #ifdef __linux__
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #define LSN_PROC_SUPER_MAGIC 0x9fa0
+#define LSN_KCMP_FILES 2 /* <linux/kcmp.h> KCMP_FILES */
 #endif
 
 /* Appends s to buf at *at, keeping room for the NUL. */
@@ -76,9 +79,10 @@ int lsn_proc_root_open(struct lsn_proc_root *root, const char *path)
         n = readlinkat(root->fd, "self", link, sizeof link - 1);
         if (n > 0) {
             link[n] = '\0';
-            if (lsn_proc_pid(link) > 0)
+            if (lsn_proc_pid(link) > 0) {
                 memcpy(root->self, link, (size_t)n + 1);
-            else
+                root->own_pids = lsn_proc_pid(link) == (int32_t)getpid();
+            } else
                 root->self_err = ENOENT;
         } else {
             /* A procfs of another pid namespace (a container's, seen
@@ -246,6 +250,34 @@ int lsn_proc_open_task(const struct lsn_proc_root *root, const struct lsn_proc_p
 int lsn_proc_each_socket(const struct lsn_proc_root *root, int pidfd, lsn_proc_socket_fn fn,
                          void *ctx, uint64_t *links_read, uint64_t *sockets)
 {
+    uint64_t n = 0;
+    int err = lsn_proc_each_socket_max(root, pidfd, fn, ctx, &n, sockets, UINT64_MAX);
+    if (links_read)
+        *links_read += n;
+    return err;
+}
+
+int lsn_proc_same_files(const struct lsn_proc_root *root, int32_t pid, int32_t tid)
+{
+#if defined(__linux__) && defined(SYS_kcmp)
+    long r;
+    if (!root->own_pids || pid <= 0 || tid <= 0)
+        return -1;
+    r = syscall(SYS_kcmp, (pid_t)pid, (pid_t)tid, LSN_KCMP_FILES, 0UL, 0UL);
+    if (r < 0 || r > 3)
+        return -1;
+    return r == 0;
+#else
+    (void)root;
+    (void)pid;
+    (void)tid;
+    return -1;
+#endif
+}
+
+int lsn_proc_each_socket_max(const struct lsn_proc_root *root, int pidfd, lsn_proc_socket_fn fn,
+                             void *ctx, uint64_t *links_read, uint64_t *sockets, uint64_t max_links)
+{
     char link[LSN_PROC_LINK_MAX];
     struct dirent *e;
     DIR *d;
@@ -261,9 +293,10 @@ int lsn_proc_each_socket(const struct lsn_proc_root *root, int pidfd, lsn_proc_s
         ssize_t got;
         if (e->d_name[0] == '.')
             continue;
+        if (*links_read >= max_links)
+            break;
         got = readlinkat(fdfd, e->d_name, link, sizeof link);
-        if (links_read)
-            (*links_read)++;
+        (*links_read)++;
         if (got <= 0 || (size_t)got >= sizeof link)
             continue;
         if (lsn_parse_socket_link(link, (size_t)got, &inode) != LSN_LINK_SOCKET)

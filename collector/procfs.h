@@ -45,6 +45,8 @@ struct lsn_proc_root {
     char self[16]; /* procfs: the reader's tgid there; "1" (that procfs's init) when
                       the reader has no pid in its pid namespace */
     int self_err;  /* why self could not be read (0: it could) */
+    int own_pids;  /* 1: procfs whose self is the reader's getpid(): its pids are the
+                      reader's own pid namespace's, which system calls take */
 };
 
 /* Opens the root directory path (following links in path itself: it is the
@@ -106,6 +108,17 @@ typedef int (*lsn_proc_socket_fn)(void *ctx, const char *fd_name, const char *li
  * opening fd/. */
 int lsn_proc_each_socket(const struct lsn_proc_root *root, int pidfd, lsn_proc_socket_fn fn,
                          void *ctx, uint64_t *links_read, uint64_t *sockets);
+
+/* The same, reading at most until *links_read reaches max_links (links_read
+ * must not be NULL): the budget of the task walk. */
+int lsn_proc_each_socket_max(const struct lsn_proc_root *root, int pidfd, lsn_proc_socket_fn fn,
+                             void *ctx, uint64_t *links_read, uint64_t *sockets,
+                             uint64_t max_links);
+
+/* Do threads (or processes) pid and tid share one fd table? kcmp(2)
+ * KCMP_FILES: 1 yes, 0 no, -1 cannot be told (not a root with own_pids,
+ * no kcmp in the kernel, no ptrace access, a thread gone). Linux only. */
+int lsn_proc_same_files(const struct lsn_proc_root *root, int32_t pid, int32_t tid);
 
 /* <pidfd>/comm: at most LSN_COMM_MAX bytes, one trailing '\n' dropped, NUL
  * added; *len the bytes kept. A comm that is not a regular file is EINVAL.

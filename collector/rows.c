@@ -68,29 +68,30 @@ void lsn_map_free(struct lsn_inode_map *m)
 
 /* ---- rows and their inode index ---- */
 
-static size_t index_home(const struct lsn_rows *rows, uint64_t inode)
+/* An index slot: 0 empty, else (row + 1) in the low 31 bits (rows < 2^31)
+ * and SLOT_SHARED when two or more rows have the slot's inode (lsn_rows_add):
+ * then the inode matches no row, a test of one bit. */
+#define SLOT_SHARED 0x80000000u
+#define SLOT_ROW 0x7FFFFFFFu
+#define ROWS_MAX (SLOT_ROW - 1) /* row + 1 fits SLOT_ROW */
+
+static uint64_t mix(uint64_t h)
 {
-    uint64_t h = inode * 0x9E3779B97F4A7C15u;
-    return (size_t)(h >> 29) & (rows->index_cap - 1);
+    return h * 0x9E3779B97F4A7C15u;
 }
 
-/* The slot of inode: its row's, or the empty one where it would go. */
+static size_t index_home(const struct lsn_rows *rows, uint64_t inode)
+{
+    return (size_t)(mix(inode) >> 29) & (rows->index_cap - 1);
+}
+
+/* The slot of inode: its rows', or the empty one where it would go. */
 static size_t index_slot(const struct lsn_rows *rows, uint64_t inode)
 {
     size_t mask = rows->index_cap - 1, i = index_home(rows, inode);
-    while (rows->index[i] && rows->v[rows->index[i] - 1].inode != inode)
+    while (rows->index[i] && rows->v[(rows->index[i] & SLOT_ROW) - 1].inode != inode)
         i = (i + 1) & mask;
     return i;
-}
-
-/* 1 when inode is one that two different sockets showed (lsn_rows_add). */
-static int is_shared(const struct lsn_rows *rows, uint64_t inode)
-{
-    size_t i;
-    for (i = 0; i < rows->nshared; i++)
-        if (rows->shared[i] == inode)
-            return 1;
-    return 0;
 }
 
 int lsn_rows_find(const struct lsn_rows *rows, uint64_t inode, uint32_t *row)
@@ -99,18 +100,136 @@ int lsn_rows_find(const struct lsn_rows *rows, uint64_t inode, uint32_t *row)
     if (!rows->index_cap || inode == 0)
         return 0;
     i = index_slot(rows, inode);
-    if (!rows->index[i] || (rows->nshared && is_shared(rows, inode)))
+    if (!rows->index[i] || (rows->index[i] & SLOT_SHARED))
         return 0;
-    *row = rows->index[i] - 1;
+    *row = (rows->index[i] & SLOT_ROW) - 1;
     return 1;
 }
 
-/* Indexes rows v[0..n-1] into the (zeroed) slots: the first row of an
- * inode, as lsn_rows_add does. */
+/* The same socket printed twice (a split read re-seeks and may print a
+ * socket again), or two sockets whose inode numbers collide? A socket is in
+ * one table of one namespace, with one address and port. A namespace 0 is
+ * unknown (the host's, when self/ns/net cannot be read): it may be any,
+ * the host's included, whose tables a namespace member then shows again
+ * (listeners.h, "Network namespaces" step 4). */
+static int same_key(const struct lsn_listener *l, const struct lsn_socket *k)
+{
+    return l->inode == k->inode && l->port == k->port && l->family == k->family &&
+           l->protocol == k->protocol && l->ifindex == k->ifindex &&
+           memcmp(l->bind_address, k->address, 16) == 0;
+}
+
+static int same_socket(const struct lsn_listener *l, const struct lsn_socket *k, uint64_t netns)
+{
+    return same_key(l, k) && (l->netns == netns || l->netns == 0 || netns == 0);
+}
+
+/* The socket a row was made from. */
+static void row_socket(const struct lsn_listener *l, struct lsn_socket *k)
+{
+    memset(k, 0, sizeof *k);
+    k->inode = l->inode;
+    k->uid = l->uid;
+    k->ifindex = l->ifindex;
+    k->port = l->port;
+    k->family = l->family;
+    k->protocol = l->protocol;
+    memcpy(k->address, l->bind_address, 16);
+}
+
+/* ---- the rows of shared inodes ----
+ *
+ * Only rows whose inode is shared are here: open addressing over row + 1,
+ * hashed by (inode, port, family, address, netns), so that a line is found
+ * to be a row already (a re-read prints every socket again) in constant
+ * time however many sockets share one number. A line of namespace 0 is only
+ * ever added before any row of a known namespace (the host's tables come
+ * first), so the wildcard of same_socket is a second look-up under
+ * namespace 0. */
+
+static size_t socket_home(const struct lsn_rows *rows, const struct lsn_socket *k, uint64_t netns)
+{
+    uint64_t h =
+        mix(k->inode ^ ((uint64_t)k->port << 1 | (uint64_t)(k->family == LSN_FAMILY_IPV6)) ^
+            ((uint64_t)k->protocol << 17) ^ ((uint64_t)(uint32_t)k->ifindex << 20));
+    size_t i;
+    for (i = 0; i < 16; i += 8) {
+        uint64_t w;
+        memcpy(&w, k->address + i, 8);
+        h = mix(h ^ w);
+    }
+    h = mix(h ^ netns);
+    return (size_t)(h >> 29) & (rows->shared_cap - 1);
+}
+
+/* A shared row that is this socket (netns exactly), or the empty slot
+ * where it would go. */
+static size_t socket_slot(const struct lsn_rows *rows, const struct lsn_socket *k, uint64_t netns)
+{
+    size_t mask = rows->shared_cap - 1, i = socket_home(rows, k, netns);
+    for (; rows->shared[i]; i = (i + 1) & mask) {
+        const struct lsn_listener *l = &rows->v[rows->shared[i] - 1];
+        if (l->netns == netns && same_key(l, k))
+            break;
+    }
+    return i;
+}
+
+/* 1 when a shared row is this socket (same_socket). */
+static int shared_has(const struct lsn_rows *rows, const struct lsn_socket *k, uint64_t netns)
+{
+    if (!rows->shared_cap)
+        return 0;
+    if (rows->shared[socket_slot(rows, k, netns)])
+        return 1;
+    return netns != 0 && rows->shared[socket_slot(rows, k, 0)];
+}
+
+/* Puts row into the (large enough) shared set. */
+static void shared_put(struct lsn_rows *rows, size_t row)
+{
+    const struct lsn_listener *l = &rows->v[row];
+    struct lsn_socket k;
+    size_t i;
+    row_socket(l, &k);
+    i = socket_slot(rows, &k, l->netns);
+    if (!rows->shared[i]) {
+        rows->shared[i] = (uint32_t)row + 1;
+        rows->nshared++;
+    }
+}
+
+/* Room for more shared rows: 0, or -1 out of memory (nothing changed). */
+static int shared_reserve(struct lsn_rows *rows, size_t more)
+{
+    size_t cap = rows->shared_cap ? rows->shared_cap : 8, i;
+    uint32_t *old = rows->shared, *slots;
+    size_t old_cap = rows->shared_cap;
+    while ((rows->nshared + more) * 2 > cap)
+        cap *= 2;
+    if (cap == rows->shared_cap)
+        return 0;
+    slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return -1;
+    rows->shared = slots;
+    rows->shared_cap = cap;
+    rows->nshared = 0;
+    for (i = 0; i < old_cap; i++)
+        if (old[i])
+            shared_put(rows, old[i] - 1);
+    free(old);
+    return 0;
+}
+
+/* Indexes rows v[0..n-1] into the (zeroed) slots, and the rows of inodes
+ * that two of them have into the (zeroed) shared set, which is as large as
+ * it was when they were added: nothing is allocated. */
 static void index_fill(struct lsn_rows *rows)
 {
     size_t i;
     rows->indexed = 0;
+    rows->nshared = 0;
     for (i = 0; i < rows->n; i++) {
         size_t slot;
         if (rows->v[i].inode == 0)
@@ -119,19 +238,16 @@ static void index_fill(struct lsn_rows *rows)
         if (!rows->index[slot]) {
             rows->index[slot] = (uint32_t)i + 1;
             rows->indexed++;
+        } else {
+            rows->index[slot] |= SLOT_SHARED;
         }
     }
-}
-
-/* The same socket printed twice (a split read re-seeks and may print a
- * socket again), or two sockets whose inode numbers collide? A socket is in
- * one table of one namespace, with one address and port. A namespace 0 is
- * unknown (the host's, when self/ns/net cannot be read): it may be any. */
-static int same_socket(const struct lsn_listener *l, const struct lsn_socket *sock, uint64_t netns)
-{
-    return l->port == sock->port && l->family == sock->family && l->protocol == sock->protocol &&
-           l->ifindex == sock->ifindex && memcmp(l->bind_address, sock->address, 16) == 0 &&
-           (l->netns == netns || l->netns == 0 || netns == 0);
+    if (!rows->shared_cap)
+        return;
+    for (i = 0; i < rows->n; i++)
+        if (rows->v[i].inode != 0 &&
+            (rows->index[index_slot(rows, rows->v[i].inode)] & SLOT_SHARED))
+            shared_put(rows, i);
 }
 
 /* Rebuilds the index with cap slots. -1 out of memory (the old one kept). */
@@ -143,6 +259,8 @@ static int index_rebuild(struct lsn_rows *rows, size_t cap)
     free(rows->index);
     rows->index = slots;
     rows->index_cap = cap;
+    if (rows->shared_cap)
+        memset(rows->shared, 0, rows->shared_cap * sizeof *rows->shared);
     index_fill(rows);
     return 0;
 }
@@ -161,7 +279,9 @@ int lsn_rows_add(struct lsn_rows *rows, const struct lsn_socket *sock, uint64_t 
                       : rows->cap < 65536 ? rows->cap * 2
                                           : rows->cap + rows->cap / 4;
         struct lsn_listener *nv;
-        if (ncap > UINT32_MAX)
+        if (ncap > ROWS_MAX)
+            ncap = ROWS_MAX;
+        if (ncap <= rows->cap)
             return -1;
         nv = realloc(rows->v, ncap * sizeof *nv);
         if (!nv)
@@ -175,26 +295,27 @@ int lsn_rows_add(struct lsn_rows *rows, const struct lsn_socket *sock, uint64_t 
             index_rebuild(rows, rows->index_cap ? rows->index_cap * 2 : 64) != 0)
             return -1;
         slot = index_slot(rows, inode);
-        if (rows->index[slot]) {
-            const struct lsn_listener *first = &rows->v[rows->index[slot] - 1];
-            if (same_socket(first, sock, netns))
+        if (rows->index[slot] & SLOT_SHARED) {
+            /* Sockets share this number already: any of their rows may be
+             * this one printed again (a re-read pass prints them all). */
+            if (shared_has(rows, sock, netns))
+                return 0;
+            if (shared_reserve(rows, 1) != 0)
+                return -1;
+            shared = 1;
+        } else if (rows->index[slot]) {
+            size_t first = rows->index[slot] - 1;
+            if (same_socket(&rows->v[first], sock, netns))
                 return 0;
             /* Two sockets, one number: after the kernel's 32-bit inode
              * counter wrapped. A socket:[inode] link cannot say which one
              * it is, so neither row is matched; both stay. */
+            if (shared_reserve(rows, 2) != 0)
+                return -1;
+            rows->index[slot] |= SLOT_SHARED;
+            shared_put(rows, first);
+            rows->unowned--; /* the first row's */
             shared = 1;
-            if (!is_shared(rows, inode)) {
-                if (rows->nshared == rows->shared_cap) {
-                    size_t ncap = rows->shared_cap ? rows->shared_cap * 2 : 4;
-                    uint64_t *ns = realloc(rows->shared, ncap * sizeof *ns);
-                    if (!ns)
-                        return -1;
-                    rows->shared = ns;
-                    rows->shared_cap = ncap;
-                }
-                rows->shared[rows->nshared++] = inode;
-                rows->unowned--; /* the first row's */
-            }
         } else {
             rows->index[slot] = (uint32_t)rows->n + 1;
             rows->indexed++;
@@ -216,30 +337,29 @@ int lsn_rows_add(struct lsn_rows *rows, const struct lsn_socket *sock, uint64_t 
     l->netns = netns;
     l->netns_host = netns_host != 0;
     rows->n++;
+    if (shared)
+        shared_put(rows, rows->n - 1);
     return shared ? 2 : 1;
 }
 
 void lsn_rows_rollback(struct lsn_rows *rows, size_t n0)
 {
-    size_t i, k = 0;
+    size_t i;
     rows->n = n0;
-    if (rows->index_cap) { /* the same slots again: nothing to allocate */
+    /* the same slots again: nothing to allocate; an inode stays shared only
+     * if two rows that are left have it */
+    if (rows->shared_cap)
+        memset(rows->shared, 0, rows->shared_cap * sizeof *rows->shared);
+    if (rows->index_cap) {
         memset(rows->index, 0, rows->index_cap * sizeof *rows->index);
         index_fill(rows);
     }
-    /* an inode stays shared only if two rows that are left show it */
-    for (i = 0; i < rows->nshared; i++) {
-        size_t r, seen = 0;
-        for (r = 0; r < rows->n && seen < 2; r++)
-            seen += rows->v[r].inode == rows->shared[i];
-        if (seen >= 2)
-            rows->shared[k++] = rows->shared[i];
-    }
-    rows->nshared = k;
     rows->unowned = 0; /* the rows are not owned yet: tables come before the walk */
-    for (i = 0; i < rows->n; i++)
-        if (rows->v[i].inode != 0 && rows->v[i].pid < 0 && !is_shared(rows, rows->v[i].inode))
+    for (i = 0; i < rows->n; i++) {
+        uint32_t row;
+        if (rows->v[i].pid < 0 && lsn_rows_find(rows, rows->v[i].inode, &row))
             rows->unowned++;
+    }
 }
 
 /* ---- contract order ---- */

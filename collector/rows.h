@@ -29,16 +29,21 @@ uint32_t *lsn_map_put(struct lsn_inode_map *m, uint64_t inode, int *added);
 void lsn_map_free(struct lsn_inode_map *m);
 
 /* The rows, and an index from socket inode to row: open addressing over
- * row numbers (row + 1; 0 empty), compared through v[row].inode, so a slot
- * is 4 bytes, not the 12 of a lsn_inode_map: 8 to 16 bytes per listener. */
+ * row numbers (row + 1 in the low 31 bits; 0 empty), compared through
+ * v[row].inode, so a slot is 4 bytes, not the 12 of a lsn_inode_map: 8 to
+ * 16 bytes per listener. Bit 31 of a slot marks an inode that two or more
+ * rows (different sockets) have: it matches no row. The rows of such shared
+ * inodes, and only they, are also in a second open-addressing set keyed by
+ * the whole socket (inode, family, port, address, namespace), so that a
+ * socket printed again is found among them in constant time. */
 struct lsn_rows {
     struct lsn_listener *v;
-    size_t n, cap;
+    size_t n, cap; /* cap < 2^31 - 1 */
     uint32_t *index;
-    size_t indexed, index_cap; /* rows in the index; 0 or a power of two >= 2 * indexed */
-    size_t unowned;            /* rows with a matchable inode and no owner yet */
-    uint64_t *shared;          /* inodes two different sockets showed (never matched) */
-    size_t nshared, shared_cap;
+    size_t indexed, index_cap;  /* inodes in the index; 0 or a power of two >= 2 * indexed */
+    size_t unowned;             /* rows with a matchable inode and no owner yet */
+    uint32_t *shared;           /* row + 1 of the rows of shared inodes (0 empty) */
+    size_t nshared, shared_cap; /* 0 or a power of two >= 2 * nshared */
     struct lsn_holder *holders; /* LSN_OPT_HOLDERS */
     size_t nholders, holders_cap;
 };

@@ -11,12 +11,22 @@
 #include "decimal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 /* Pids held at once by a batched walk. */
 #define PID_BATCH 1024
+
+/* The task walk: threads of one process whose fd tables were read, kept to
+ * tell a thread that shares one of them (kcmp) without reading it again. */
+#define READ_TABLES_KEPT 8
+
+/* The task walk reads at most max(TASK_BUDGET_MIN, TASK_BUDGET_FACTOR x the
+ * fd links the first walk read) fd links. */
+#define TASK_BUDGET_MIN 65536u
+#define TASK_BUDGET_FACTOR 4u
 
 /* The walk's own state, apart from the rows. */
 struct walk {
@@ -33,6 +43,7 @@ struct walk {
     int holders;           /* LSN_OPT_HOLDERS: every pid, every socket fd of a row */
     struct lsn_held *held; /* the visited pid's socket fds of rows */
     size_t nheld, held_cap;
+    int halted; /* the task walk spent its budget: no more pids */
 };
 
 /* May the walk stop here? When every row has an owner, unless every holder
@@ -140,6 +151,39 @@ static void visit(struct walk *w, int32_t pid)
  * thread when the leader's is gone, owner.c). Errors the first walk already
  * gave for <pid> are not given again; a process or thread that is gone is
  * the ordinary race, a tree without task/ (a snapshot) has no threads. */
+/* 1 when thread tid's fd table is one already read for pid: the leader's
+ * (<pid>/fd, read by the first walk) or that of a thread read before
+ * (read[0..nread-1]). kcmp KCMP_FILES on a live procfs of the reader's own
+ * pid namespace; anything it cannot tell is read. */
+static int table_read_already(const struct lsn_run *run, int32_t pid, int32_t tid,
+                              const int32_t *read, size_t nread)
+{
+    size_t i;
+    if (lsn_proc_same_files(run->proc, pid, tid) == 1)
+        return 1;
+    for (i = 0; i < nread; i++)
+        if (lsn_proc_same_files(run->proc, read[i], tid) == 1)
+            return 1;
+    return 0;
+}
+
+/* The budget is spent: one diagnostic, and the walk stops. */
+static void budget_spent(struct walk *w, int32_t pid)
+{
+    const struct lsn_run *run = w->run;
+    struct lsn_stats *st = run->stats;
+    char path[LSN_PROC_PATH_CAP], msg[200];
+    snprintf(msg, sizeof msg,
+             "task walk stopped: its budget of %llu fd links (max(%u, %u x the %llu the first "
+             "walk read)) is spent; rows still without an owner stay null",
+             (unsigned long long)st->task_budget, TASK_BUDGET_MIN, TASK_BUDGET_FACTOR,
+             (unsigned long long)st->fd_links_read);
+    st->task_budget_spent = 1;
+    w->halted = 1;
+    lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "task"), 0, 0,
+             pid, 0, msg);
+}
+
 static void visit_tasks(struct walk *w, int32_t pid)
 {
     const struct lsn_run *run = w->run;
@@ -147,7 +191,8 @@ static void visit_tasks(struct walk *w, int32_t pid)
     char path[LSN_PROC_PATH_CAP], rel[48];
     struct lsn_proc_pids tasks;
     int pidfd, holder = -1, err;
-    int32_t tid;
+    int32_t tid, read[READ_TABLES_KEPT];
+    size_t nread = 0;
 
     pidfd = lsn_proc_open_pid(run->proc, pid);
     if (pidfd < 0)
@@ -171,13 +216,19 @@ static void visit_tasks(struct walk *w, int32_t pid)
         int tidfd;
         if (tid == pid)
             continue;
+        if (table_read_already(run, pid, tid, read, nread)) {
+            st->task_tables_shared++;
+            continue;
+        }
         st->tasks_visited++;
         memcpy(rel, "task/", sizeof "task/");
         lsn_decimal(rel + 5, (uint32_t)tid);
         tidfd = lsn_proc_open_task(run->proc, &tasks, tid);
         err = tidfd < 0 ? errno
-                        : lsn_proc_each_socket(run->proc, tidfd, on_socket, w, &st->fd_links_read,
-                                               &st->socket_links);
+                        : lsn_proc_each_socket_max(run->proc, tidfd, on_socket, w,
+                                                   &st->task_fd_links_read, NULL, st->task_budget);
+        if (tidfd >= 0 && !err && nread < READ_TABLES_KEPT)
+            read[nread++] = tid;
         if (err && err != ENOENT && err != ESRCH) {
             const char *why = "cannot open task directory";
             if (tidfd >= 0) {
@@ -194,6 +245,10 @@ static void visit_tasks(struct walk *w, int32_t pid)
             holder = tidfd; /* the first thread that holds one: its exe may stand in */
         else if (tidfd >= 0)
             close(tidfd);
+        if (st->task_fd_links_read >= st->task_budget) {
+            budget_spent(w, pid); /* what this pid's threads gave is still claimed */
+            break;
+        }
     }
     lsn_proc_pids_close(&tasks);
     if (w->ncand)
@@ -219,8 +274,11 @@ static void walk_streamed(struct walk *w, struct lsn_proc_pids *it, int *saw1)
     int32_t prev = 0, pid;
     int ordered = 1;
 
-    st->proc_scans++;
-    while (w->status == LSN_OK && (pid = lsn_proc_pids_next(it)) > 0) {
+    if (w->open)
+        st->task_proc_scans++;
+    else
+        st->proc_scans++;
+    while (w->status == LSN_OK && !w->halted && (pid = lsn_proc_pids_next(it)) > 0) {
         if (pid == 1) {
             *saw1 = 1;
             continue;
@@ -280,9 +338,10 @@ static void walk_batched(struct walk *w, struct lsn_proc_pids *it, int *saw1)
     for (;;) {
         size_t nb = 0, i;
         int more = 0;
-        if (st->proc_scans)
+        uint64_t *scans = w->open ? &st->task_proc_scans : &st->proc_scans;
+        if (*scans)
             lsn_proc_pids_rewind(it);
-        st->proc_scans++;
+        (*scans)++;
         while ((pid = lsn_proc_pids_next(it)) > 0) {
             if (pid == 1) {
                 *saw1 = 1;
@@ -309,13 +368,13 @@ static void walk_batched(struct walk *w, struct lsn_proc_pids *it, int *saw1)
             sift_down(heap, i - 1, 0);
         }
         for (i = 0; i < nb; i++) {
-            if (may_stop(w) || w->status != LSN_OK) {
+            if (may_stop(w) || w->status != LSN_OK || w->halted) {
                 *w->stopped = may_stop(w);
                 return;
             }
             visit_any(w, heap[i]);
         }
-        if (!more || nb == 0)
+        if (!more || nb == 0 || w->halted)
             return;
         last = heap[nb - 1];
         if (may_stop(w)) {
@@ -338,12 +397,12 @@ static void walk_pass(struct walk *w)
         return;
     }
     st->streamed = run->proc->procfs;
-    if (st->streamed)
+    if (run->proc->procfs)
         walk_streamed(w, &it, &saw1);
     else
         walk_batched(w, &it, &saw1);
     lsn_proc_pids_close(&it);
-    if (!*w->stopped && saw1 && w->status == LSN_OK) {
+    if (!*w->stopped && saw1 && w->status == LSN_OK && !w->halted) {
         if (!may_stop(w))
             visit_any(w, 1);
         else
@@ -369,6 +428,9 @@ static void task_walk(struct walk *w)
         w->open[i] = w->rows->v[i].pid < 0;
     memset(w->mark, 0, w->rows->n * sizeof *w->mark);
     st->task_walk = 1;
+    st->task_budget = TASK_BUDGET_FACTOR * st->fd_links_read;
+    if (st->task_budget < TASK_BUDGET_MIN)
+        st->task_budget = TASK_BUDGET_MIN;
     w->stopped = &st->task_stopped_early;
     walk_pass(w);
     st->task_attributed = before - w->rows->unowned;

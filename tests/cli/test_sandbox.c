@@ -25,6 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/kcmp.h>
+
 #include "sandbox.h"
 
 typedef int (*check_fn)(int pipe_write_end);
@@ -132,6 +134,24 @@ static int no_fcntl_signals_or_dups(int fd)
     r |= refused(dup3(fd, 2, O_CLOEXEC)) << 8;
     if (fcntl(fd, F_GETFL) < 0 || fcntl(fd, F_GETFD) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) != 0)
         r |= 1 << 9; /* what glibc's and musl's fdopendir use */
+    return r;
+}
+
+/* kcmp: KCMP_FILES (the task walk's "is this thread's fd table one read
+ * already?") and nothing else: KCMP_FILE and KCMP_EPOLL_TFD compare single
+ * fds of other processes, KCMP_VM and the rest their other resources. */
+static int kcmp_files_only(int fd)
+{
+    (void)fd;
+    pid_t me = getpid();
+    int r = 0;
+    long same = syscall(SYS_kcmp, me, me, KCMP_FILES, 0, 0);
+    if (same != 0 && !(same == -1 && errno == ENOSYS))
+        r |= 1; /* allowed, and the same table */
+    r |= refused(syscall(SYS_kcmp, me, me, KCMP_FILE, 0, 0)) << 1;
+    r |= refused(syscall(SYS_kcmp, me, me, KCMP_VM, 0, 0)) << 2;
+    r |= refused(syscall(SYS_kcmp, me, me, KCMP_EPOLL_TFD, 0, 0)) << 3;
+    r |= refused(syscall(SYS_kcmp, me, me, KCMP_FILES | 0x100, 0, 0)) << 4;
     return r;
 }
 
@@ -298,6 +318,11 @@ static void test_sandbox_refuses_fcntl_signals_and_dups(void **state)
     (void)state;
     expect_held(no_fcntl_signals_or_dups);
 }
+static void test_sandbox_allows_kcmp_files_only(void **state)
+{
+    (void)state;
+    expect_held(kcmp_files_only);
+}
 static void test_sandbox_keeps_stdout_and_stderr_open(void **state)
 {
     (void)state;
@@ -330,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_sandbox_refuses_writes_to_other_fds),
         cmocka_unit_test(test_sandbox_refuses_executable_memory),
         cmocka_unit_test(test_sandbox_refuses_fcntl_signals_and_dups),
+        cmocka_unit_test(test_sandbox_allows_kcmp_files_only),
         cmocka_unit_test(test_sandbox_keeps_stdout_and_stderr_open),
         cmocka_unit_test(test_sandbox_allows_procfs_reads),
         cmocka_unit_test(test_sandbox_allows_stat_of_exe_and_its_path),
