@@ -28,11 +28,13 @@
 #define LINK_CAP 4096
 
 const char lsn_snapshot_help[] =
-    "Copies net/tcp, net/tcp6 and, for every process holding a socket, its\n"
-    "socket fd links, comm and exe link into the new directory DIR, which\n"
-    "`listeners --proc DIR` replays; --archive FILE also writes it as a tar.\n"
-    "--all-netns also copies, for every other network namespace, the ns/net\n"
-    "link and net/tcp{,6} of its lowest pid, and self/ns/net, which\n"
+    "Copies net/tcp, net/tcp6, net/udp, net/udp6, net/raw, net/raw6, net/packet,\n"
+    "the interfaces' sys/class/net/NAME/ifindex and, for every process holding a\n"
+    "socket, its socket fd links, comm and exe link into the new directory DIR,\n"
+    "which `listeners --proc DIR` replays (any --protocols); --archive FILE also\n"
+    "writes it as a tar. --all-netns also copies, for every other network\n"
+    "namespace, the ns/net link and net tables of its lowest pid, and\n"
+    "self/ns/net, which\n"
     "`listeners --all-netns --proc DIR` replays. --proc SOURCE: copy SOURCE\n"
     "instead of /proc. DIR must not exist; it is made 0700 with files 0600\n"
     "(the archive too), or --mode MODE (0600 to 0666; directories get x where\n"
@@ -49,7 +51,7 @@ struct snap {
     int dst;
     mode_t file_mode, dir_mode; /* 0600/0700 unless --mode */
     const char *dir;
-    uint64_t processes, links, skipped, namespaces;
+    uint64_t processes, links, skipped, namespaces, interfaces;
     int failed;
     int all_netns;
     uint64_t host_netns;       /* 0: unknown */
@@ -278,6 +280,37 @@ static void one_process(struct snap *s, int32_t pid_number)
     close(pidfd);
 }
 
+/* The tables the collector may read (every --protocols): net/tcp first,
+ * required; the others are copied when they are there. */
+static const char *const net_tables[] = {"net/tcp", "net/tcp6", "net/udp",   "net/udp6",
+                                         "net/raw", "net/raw6", "net/packet"};
+
+/* sys/class/net/<name>/ifindex for each interface (procfs.h
+ * lsn_proc_each_interface): the packet rows' names on replay. */
+static int copy_interface(void *ctx, int32_t ifindex, const char *name)
+{
+    struct snap *s = ctx;
+    char rel[64], text[16];
+    int n;
+    snprintf(rel, sizeof rel, "sys/class/net/%s", name);
+    if (make_dir(s, rel) != 0)
+        return 1;
+    snprintf(rel, sizeof rel, "sys/class/net/%s/ifindex", name);
+    n = snprintf(text, sizeof text, "%d\n", (int)ifindex);
+    if (put_file(s, rel, text, (size_t)n) != 0)
+        return 1;
+    s->interfaces++;
+    return 0;
+}
+
+static void copy_interfaces(struct snap *s)
+{
+    if (make_dir(s, "sys") != 0 || make_dir(s, "sys/class") != 0 ||
+        make_dir(s, "sys/class/net") != 0)
+        return;
+    (void)lsn_proc_each_interface(&s->src, copy_interface, s); /* none: no names */
+}
+
 /* --all-netns: for each namespace other than the host's, its lowest member's
  * ns/net link and net/tcp{,6}, which is what `listeners --all-netns --proc`
  * reads. A member whose tables cannot be copied fails the snapshot (a live
@@ -296,8 +329,8 @@ static void copy_namespaces(struct snap *s)
         snprintf(rel, sizeof rel, "%s/net", pid);
         if (put_netns_link(s, pid, link) != 0 || make_dir(s, rel) != 0)
             return;
-        for (int t = 0; t < 2 && !s->failed; t++) {
-            snprintf(rel, sizeof rel, "%s/net/%s", pid, t ? "tcp6" : "tcp");
+        for (size_t t = 0; t < sizeof net_tables / sizeof net_tables[0] && !s->failed; t++) {
+            snprintf(rel, sizeof rel, "%s/%s", pid, net_tables[t]);
             if (copy_table(s, rel, rel) < 0 && !s->failed) {
                 fprintf(stderr, "listeners: snapshot: namespace %" PRIu64 ": %s: %s\n", m->netns,
                         rel, strerror(errno));
@@ -371,12 +404,12 @@ int lsn_snapshot_run(const struct lsn_args *args)
 {
     const char *dir = args->operand[0], *archive = args->archive;
     const char *source = args->proc ? args->proc : "/proc";
-    int sandbox = !args->no_sandbox, archive_fd = -1, rc = 1, have_tcp6;
+    int sandbox = !args->no_sandbox, archive_fd = -1, rc = 1;
     struct snap s;
     struct utsname u;
     struct timespec now;
     struct tm tm;
-    char stamp[64], manifest[1024];
+    char stamp[64], manifest[1024], tables[128] = "";
     struct lsn_proc_pids pids = {NULL};
 
     memset(&s, 0, sizeof s);
@@ -424,23 +457,29 @@ int lsn_snapshot_run(const struct lsn_args *args)
     }
     /* tables first, then the walk: the order of a live run */
     /* On procfs, the reader's own net/ (procfs.h, "Confinement"). */
-    char tcp_src[64], tcp6_src[64];
-    if (!lsn_proc_host(&s.src, "net/tcp", tcp_src, sizeof tcp_src) ||
-        !lsn_proc_host(&s.src, "net/tcp6", tcp6_src, sizeof tcp6_src)) {
-        fprintf(stderr, "listeners: snapshot: %s/net/tcp: %s\n", source, strerror(errno));
-        goto out;
+    for (size_t t = 0; t < sizeof net_tables / sizeof net_tables[0]; t++) {
+        char src_rel[64];
+        int got;
+        if (!lsn_proc_host(&s.src, net_tables[t], src_rel, sizeof src_rel)) {
+            fprintf(stderr, "listeners: snapshot: %s/%s: %s\n", source, net_tables[t],
+                    strerror(errno));
+            goto out;
+        }
+        got = copy_table(&s, net_tables[t], src_rel);
+        if (got < 0 || (got == 0 && t == 0)) { /* net/tcp must be there */
+            if (!s.failed)
+                fprintf(stderr, "listeners: snapshot: %s/%s: %s\n", source, net_tables[t],
+                        strerror(got == 0 ? ENOENT : errno));
+            goto out;
+        }
+        if (got == 1) {
+            size_t len = strlen(tables);
+            snprintf(tables + len, sizeof tables - len, "%s%s", len ? " " : "", net_tables[t]);
+        }
     }
-    if (copy_table(&s, "net/tcp", tcp_src) != 1) {
-        if (!s.failed)
-            fprintf(stderr, "listeners: snapshot: %s/net/tcp: %s\n", source, strerror(errno));
+    copy_interfaces(&s);
+    if (s.failed)
         goto out;
-    }
-    have_tcp6 = copy_table(&s, "net/tcp6", tcp6_src);
-    if (have_tcp6 < 0) {
-        if (!s.failed)
-            fprintf(stderr, "listeners: snapshot: %s/net/tcp6: %s\n", source, strerror(errno));
-        goto out;
-    }
     if (s.all_netns) {
         char link[LSN_PROC_LINK_MAX];
         char self_ns[64];
@@ -464,15 +503,15 @@ int lsn_snapshot_run(const struct lsn_args *args)
                      "time=%s\n"
                      "unix_time=%lld\n"
                      "source=%s\n"
-                     "tables=net/tcp%s\n"
+                     "tables=%s\n"
+                     "interfaces=%" PRIu64 "\n"
                      "processes=%" PRIu64 "\n"
                      "socket_links=%" PRIu64 "\n"
                      "processes_unreadable=%" PRIu64 "\n"
                      "all_netns=%d\n"
                      "other_namespaces=%" PRIu64 "\n",
-                     u.release, u.machine, stamp, (long long)now.tv_sec, source,
-                     have_tcp6 ? " net/tcp6" : "", s.processes, s.links, s.skipped, s.all_netns,
-                     s.namespaces);
+                     u.release, u.machine, stamp, (long long)now.tv_sec, source, tables,
+                     s.interfaces, s.processes, s.links, s.skipped, s.all_netns, s.namespaces);
     if (n < 0 || (size_t)n >= sizeof manifest || put_file(&s, "MANIFEST", manifest, (size_t)n) != 0)
         goto out;
     if (archive_fd >= 0) {
