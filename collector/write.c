@@ -227,9 +227,10 @@ static void put_protocol_keys(struct out *o, const struct json_layout *f,
 
 /* "holders":[{"pid":..,"comm":..,"exe":..,"fds":[..]},...] in pid order. */
 static void put_holders(struct out *o, const struct json_layout *f, const struct lsn_result *r,
-                        const struct lsn_listener *l, char *buf, size_t cap)
+                        const struct lsn_listener *l, struct escape_cache *comm,
+                        struct escape_cache *exe, size_t cap)
 {
-    size_t n, i, len;
+    size_t n, i;
     const struct lsn_holder *h = lsn_holders_of(r, l, &n);
     put_key(o, f, "holders");
     put(o, "[", 1);
@@ -245,15 +246,13 @@ static void put_holders(struct out *o, const struct json_layout *f, const struct
         put_u64(o, (uint64_t)h[i].pid);
         puts_(o, ",\"comm\":");
         if (h[i].comm) {
-            lsn_json_string(h[i].comm, h[i].comm_len, buf, cap, &len);
-            put(o, buf, len);
+            put_json_text(o, comm, cap, h[i].comm, h[i].comm_len);
         } else {
             puts_(o, "null");
         }
         puts_(o, ",\"exe\":");
         if (h[i].exe) {
-            lsn_json_string(h[i].exe, h[i].exe_len, buf, cap, &len);
-            put(o, buf, len);
+            put_json_text(o, exe, cap, h[i].exe, h[i].exe_len);
         } else {
             puts_(o, "null");
         }
@@ -267,6 +266,7 @@ int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, voi
 {
     const struct json_layout *f = pretty ? &pretty_layout : &compact_layout;
     struct escape_cache comm = {NULL, 0, NULL, 0}, exe = {NULL, 0, NULL, 0};
+    struct escape_cache hcomm = {NULL, 0, NULL, 0}, hexe = {NULL, 0, NULL, 0};
     struct out o;
     size_t cap, i;
 
@@ -277,12 +277,14 @@ int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, voi
         return finish(&o);
     }
     cap = LSN_JSON_STRING_SIZE(longest_name(r));
-    comm.text = malloc(3 * cap); /* comm's cache, exe's cache, holders' names */
+    comm.text = malloc(4 * cap); /* the caches of comm, exe, holders' comm and exe */
     if (!comm.text) {
         free(o.buf);
         return -1;
     }
     exe.text = comm.text + cap;
+    hcomm.text = comm.text + 2 * cap;
+    hexe.text = comm.text + 3 * cap;
     puts_(&o, pretty ? "{\n  \"listeners\": {\n    \"listeners\": ["
                      : "{\"listeners\":{\"listeners\":[");
     for (i = 0; i < r->count && !o.rc; i++) {
@@ -337,7 +339,7 @@ int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, voi
             puts_(&o, l->netns_host ? "true" : "false");
         }
         if (r->flags & LSN_OPT_HOLDERS)
-            put_holders(&o, f, r, l, comm.text + 2 * cap, cap);
+            put_holders(&o, f, r, l, &hcomm, &hexe, cap);
         put_fragment(&o, &f->close);
     }
     if (pretty)
