@@ -44,10 +44,11 @@ uint32_t *lsn_map_put(struct lsn_inode_map *m, uint64_t inode, int *added)
                 g.vals[j] = m->vals[i];
             }
         }
-        g.n = m->n;
         free(m->keys);
         free(m->vals);
-        *m = g;
+        m->keys = g.keys; /* field by field: the analyzer follows this */
+        m->vals = g.vals;
+        m->cap = g.cap;
     }
     i = map_slot(m, inode);
     *added = m->keys[i] == 0;

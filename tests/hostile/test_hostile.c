@@ -482,7 +482,7 @@ static void lines_over_cap(void **state)
     argv[2] = t.root;
     hrun_argv(&r, argv);
     /* 16 MiB of 150-byte lines after a 150-byte header */
-    expect_partial(&r, tree_path(&t, "net/tcp"), (16l << 20) / 150 - 1);
+    expect_partial(&r, tree_path(&t, "net/tcp"), (16L << 20) / 150 - 1);
     record("150,000 listening lines (22.5 MB > --max-table-size 16M)", &r,
            "the rows before the cap, \"partial\":true, exit 3");
     hrun_free(&r);
