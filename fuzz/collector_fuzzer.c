@@ -48,6 +48,9 @@
  * Link targets stop at a NUL; an empty one is not created.
  * The tree lives in a fresh mkdtemp directory under $TMPDIR, removed after.
  *
+ * The root's net/udp, net/raw and net/packet hold section 0's bytes again,
+ * net/udp6 and net/raw6 section 1's (when it exists), for run P.
+ *
  * Runs: A without options, B with LSN_OPT_ALL_NETNS, both against the
  * harness's model; C (h0 bit 1) with a diagnostics callback that renames a
  * process directory away mid-call (a process exiting during the walk), with
@@ -55,7 +58,9 @@
  * allowed: root) on the live /proc, from a network namespace of the
  * harness's own whose only sockets are a listener on 127.0.0.1 and one
  * connection to it: exactly that row, owned by this process, with the
- * streamed walk and net/tcp's early stop (procfs-only code).
+ * streamed walk and net/tcp's early stop (procfs-only code); P with
+ * --protocols all --holders --uid (and --all-netns when h0 bit 2), general
+ * properties only (run_protocols).
  *
  * Properties (abort() when one breaks):
  *  - A and B: the status, reason, errno and error_path the model predicts
@@ -581,6 +586,15 @@ static void build(struct tree *t, const uint8_t *data, size_t size)
     netfd = xopendir(t->dirfd, "net");
     make_table(netfd, "tcp", &t->tcp);
     make_table(netfd, "tcp6", &t->tcp6);
+    /* run P's tables (--protocols all): the sections' bytes again, read
+     * with the udp, raw and packet grammars */
+    write_file(netfd, "udp", span_or_empty(sec[0]));
+    write_file(netfd, "raw", span_or_empty(sec[0]));
+    write_file(netfd, "packet", span_or_empty(sec[0]));
+    if (nsec > 1) {
+        write_file(netfd, "udp6", span_or_empty(sec[1]));
+        write_file(netfd, "raw6", span_or_empty(sec[1]));
+    }
     close(netfd);
 
     /* self/ns/net */
@@ -1442,6 +1456,98 @@ static void check_api(void)
     lsn_result_free(NULL);
 }
 
+/* Run P: --protocols all --holders --uid over the same tree, whose net/udp,
+ * raw and packet hold section 0's bytes and udp6, raw6 section 1's. No model:
+ * the general properties. A status the model's runs know; rows in the
+ * contract's order (protocol first) with each protocol's shape (raw: no
+ * port meaning but the IP protocol; packet: no address, ifindex >= -1);
+ * holders sorted by inode, pid and fd, each a pid of the tree holding an
+ * inode that is a row's, and a row's owner one of its holders (a tree has no
+ * thread tables); stats agree; compact and pretty JSON read back as one
+ * document of the same tokens; the table one line per row. */
+static void run_protocols(const struct tree *t)
+{
+    struct lsn_options opts;
+    struct lsn_result r;
+    memset(&opts, 0, sizeof opts);
+    opts.proc_root = t->root;
+    opts.byte_order = LSN_ORDER_HOST;
+    opts.max_table_bytes = t->cap;
+    opts.flags = LSN_OPT_HOLDERS | LSN_OPT_UID | ((t->h[0] & 4) ? LSN_OPT_ALL_NETNS : 0u);
+    opts.protocols = LSN_PROTOS_ALL;
+    if (lsn_collect(&opts, &r) != r.status)
+        abort();
+    if (r.status != LSN_OK && r.status != LSN_PARTIAL && r.status != LSN_ERR_TABLE)
+        abort();
+    if (r.protocols != LSN_PROTOS_ALL || (r.status == LSN_ERR_TABLE && (r.count || r.nholders)))
+        abort();
+    for (size_t i = 0; i < r.count; i++) {
+        const struct lsn_listener *l = &r.listeners[i];
+        if (l->protocol >= LSN_PROTO_COUNT || l->family > LSN_FAMILY_IPV6)
+            abort();
+        if (i) {
+            const struct lsn_listener *p = &r.listeners[i - 1];
+            if (p->protocol > l->protocol || (p->protocol == l->protocol && p->port > l->port))
+                abort();
+        }
+        if (l->protocol == LSN_PROTO_PACKET) {
+            static const uint8_t zero[16];
+            if (l->ifindex < -1 || memcmp(l->bind_address, zero, 16) != 0)
+                abort();
+        } else if (l->ifindex != 0) {
+            abort();
+        }
+        if (l->pid >= 0) {
+            size_t n, k;
+            const struct lsn_holder *h = lsn_holders_of(&r, l, &n);
+            for (k = 0; k < n && h[k].pid != l->pid; k++)
+                ;
+            if (k == n)
+                abort(); /* the owner is a holder */
+        }
+    }
+    for (size_t i = 0; i < r.nholders; i++) {
+        const struct lsn_holder *h = &r.holders[i];
+        if (!tree_pid(t, h->pid) || h->inode == 0)
+            abort();
+        if (i && (r.holders[i - 1].inode > h->inode ||
+                  (r.holders[i - 1].inode == h->inode &&
+                   (r.holders[i - 1].pid > h->pid ||
+                    (r.holders[i - 1].pid == h->pid && r.holders[i - 1].fd > h->fd)))))
+            abort();
+        size_t k;
+        for (k = 0; k < r.count && r.listeners[k].inode != h->inode; k++)
+            ;
+        if (k == r.count)
+            abort(); /* a holder of no row */
+    }
+    if (r.status != LSN_ERR_TABLE) {
+        struct buf compact = {0}, pretty = {0}, table = {0};
+        size_t cap = 64 * r.count + 64 * r.nholders + 16, n1, n2, lines = 0;
+        struct lsn_jsonr_token *a, *b;
+        if (r.stats.listeners != r.count || lsn_write_json(&r, 0, sink, &compact) != 0 ||
+            lsn_write_json(&r, 1, sink, &pretty) != 0 || lsn_write_table(&r, sink, &table) != 0)
+            abort();
+        a = read_json(&compact, cap, &n1);
+        b = read_json(&pretty, cap, &n2);
+        if (n1 != n2)
+            abort();
+        for (size_t i = 0; i < n1; i++)
+            if (a[i].type != b[i].type || a[i].size != b[i].size)
+                abort();
+        for (size_t i = 0; i < table.n; i++)
+            lines += table.p[i] == '\n';
+        if (lines != r.count + 1)
+            abort();
+        free(a);
+        free(b);
+        free(compact.p);
+        free(pretty.p);
+        free(table.p);
+    }
+    lsn_result_free(&r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct tree t;
@@ -1461,6 +1567,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         run_changing(&t);
     if ((t.h[0] & 0x40) && live.state == 1)
         run_live(&t);
+    run_protocols(&t);
 
     for (size_t i = 0; i < t.nprocs; i++)
         free(t.procs[i].long_exe);

@@ -266,6 +266,28 @@ def main(src):
     # --- the first format's hand seeds, as they were
     hand("empty-tcp", Z, "empty net/tcp, no tcp6")
     hand("header-only", seed(Z, hdr4, hdr6), "headers only")
+    # --- run P (--protocols all --holders --uid): raw and packet tables
+    # captured here (tests/data/real, not in the shared corpus), held
+    def read_here(name):
+        with open(os.path.join(ROOT, "tests", "data", "real", name), "rb") as fh:
+            return fh.read()
+    raw4 = read_here("raw-thismachine-6.18.44-x86_64-full.txt")
+    packet = read_here("packet-thismachine-6.18.44-x86_64-full.txt")
+    udp4 = read("udp-thismachine-6.18.44-x86_64-full.txt")
+    held = []
+    for table in (raw4, packet, udp4):
+        for l in lines(table)[1:]:
+            toks = l.split()
+            inode = toks[8] if table is packet else (toks[9] if len(toks) > 9 else b"0")
+            if inode.isdigit() and inode != b"0":
+                held.append(b"socket:[" + inode + b"]")
+    hand("protocols-raw-packet-udp",
+         seed(Z, raw4 + packet + udp4, read_here("raw6-thismachine-6.18.44-x86_64-full.txt"),
+              [proc(b"a\n", b"/a", held[:3]), proc(b"b\n", b"/b", held)]),
+         "raw, packet and udp lines in net/tcp (run P reads them as net/raw, net/packet, "
+         "net/udp), raw6 in net/tcp6; two holders",
+         "`raw-thismachine-6.18.44-x86_64-full.txt`, `packet-thismachine-6.18.44-x86_64-full.txt`, "
+         "`raw6-...` (tests/data/real) + `udp-thismachine-6.18.44-x86_64-full.txt`")
     hand("udp-as-tcp", seed(Z, read("udp-thismachine-6.18.44-x86_64-full.txt"),
                             read("udp6-thismachine-6.18.44-x86_64-full.txt")),
          "udp tables: every line malformed",
