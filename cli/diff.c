@@ -22,23 +22,35 @@
 #include <unistd.h>
 
 const char lsn_diff_help[] =
-    "Compares two listeners-trait documents; exit 0 equal, 1 different, 2 bad input.\n"
-    "Categories: missing, extra, owner, address, comm, exe, null.\n"
-    "Trait documents only: the keys of --all-netns and --verify-exe are bad input.\n"
+    "Compares two listeners documents; exit 0 equal, 1 different, 2 bad input.\n"
+    "Rows match by protocol, then tcp, udp: port, family, address; raw: ip_protocol,\n"
+    "family, address; packet: ethertype, ifindex (repeated keys in document order).\n"
+    "Categories: missing, extra, owner, address, comm, exe, null, uid, holders.\n"
+    "uid and holders (the set of holder pids) are compared only when both rows have\n"
+    "the key: a key only one document has is no difference. exe_verified, netns,\n"
+    "netns_host and interface are type-checked, not compared. Other keys are bad input.\n"
     "  --proc SNAPSHOT  a snapshot taken when both documents were made: for owner\n"
     "                   differences, tell whether each pid holds the socket\n"
     "  --format json    the differences as JSON (default: text)\n";
 
+/* A row. Its identity (ident_cmp) is (proto, num, family, addr, ifindex):
+ * family and addr are 0 for packet rows, ifindex 0 for the others. */
 struct row {
-    uint16_t port;
-    uint8_t family; /* 4 or 6 */
-    uint8_t addr[16];
-    int64_t pid;       /* -1: null */
-    size_t addr_tok;   /* token of bind_address */
-    size_t comm_tok;   /* 0: null */
-    size_t exe_tok;    /* 0: null */
-    size_t index;      /* position in the document */
-    size_t occurrence; /* 0 for the first row of a key, 1 for the next, ... */
+    uint8_t proto;            /* enum lsn_protocol */
+    uint8_t family;           /* 4 or 6; 0: packet */
+    uint16_t num;             /* tcp, udp: port; raw: ip_protocol; packet: ethertype */
+    int32_t ifindex;          /* packet: ifindex; else 0 */
+    uint8_t addr[16];         /* packet: zero */
+    int64_t pid;              /* -1: null */
+    int64_t uid;              /* -1: no "uid" key */
+    size_t addr_tok;          /* token of bind_address; 0: packet (null) */
+    size_t comm_tok;          /* 0: null */
+    size_t exe_tok;           /* 0: null */
+    size_t iface_tok;         /* packet: "interface" token; 0: null or not packet */
+    int has_holders;          /* 1: a "holders" key; then nholders pids from doc->hpids[holders] */
+    size_t holders, nholders; /* sorted, distinct */
+    size_t index;             /* position in the document */
+    size_t occurrence;        /* 0 for the first row of a key, 1 for the next, ... */
 };
 
 struct doc {
@@ -49,18 +61,32 @@ struct doc {
     size_t ntok;
     struct row *rows;
     size_t nrows;
-    char *scratch; /* len + 1: one decoded string at a time */
+    int32_t *hpids; /* every row's holder pids (at most ntok) */
+    size_t nhpids;
+    unsigned protocols; /* bits 1 << enum lsn_protocol of the rows */
+    char *scratch;      /* len + 1: one decoded string at a time */
     char *scratch2;
 };
 
-enum cat { C_MISSING, C_EXTRA, C_OWNER, C_ADDRESS, C_COMM, C_EXE, C_NULL, C_COUNT };
-static const char *const cat_name[C_COUNT] = {"missing", "extra", "owner", "address",
-                                              "comm",    "exe",   "null"};
+enum cat {
+    C_MISSING,
+    C_EXTRA,
+    C_OWNER,
+    C_ADDRESS,
+    C_COMM,
+    C_EXE,
+    C_NULL,
+    C_UID,
+    C_HOLDERS,
+    C_COUNT
+};
+static const char *const cat_name[C_COUNT] = {"missing", "extra", "owner", "address", "comm",
+                                              "exe",     "null",  "uid",   "holders"};
 
 struct diff {
     enum cat cat;
     const struct row *ours, *theirs;
-    const char *field;   /* pid, comm, exe (C_NULL), or NULL */
+    const char *field;   /* pid, comm, exe, bind_address, uid, holders; NULL: missing, extra */
     const char *holders; /* C_OWNER: "both", "ours", "theirs", "neither", "unknown" */
 };
 
@@ -69,6 +95,7 @@ static void doc_free(struct doc *d)
     free(d->buf);
     free(d->tok);
     free(d->rows);
+    free(d->hpids);
     free(d->scratch);
     free(d->scratch2);
 }
@@ -134,35 +161,43 @@ static int read_whole(struct doc *d)
     return bad(d, d->buf ? "larger than 16 MiB" : "out of memory", (size_t)-1);
 }
 
-/* Finds the values of exactly the keys names[0..n) in object obj; vals[i]
- * gets the value token of names[i]. */
+/* Finds the values of the keys names[0..n) in object obj: vals[i] gets the
+ * value token of names[i], 0 when absent (token 0 is the document, never a
+ * value). A key not in names, a duplicate, or an absent key of the required
+ * bits is bad input; what (may be "") prefixes the messages ("holder 2: "). */
 static int object_keys(struct doc *d, size_t obj, const char *const *names, size_t n, size_t *vals,
-                       size_t row)
+                       unsigned required, size_t row, const char *what)
 {
     const struct lsn_jsonr_token *t = d->tok;
     unsigned seen = 0;
     size_t k = obj + 1;
-    char msg[96];
-    if (t[obj].type != LSN_JSONR_OBJECT)
-        return bad(d, row == (size_t)-1 ? "not an object where one is expected" : "not an object",
-                   row);
+    char msg[128];
+    if (t[obj].type != LSN_JSONR_OBJECT) {
+        snprintf(msg, sizeof msg, "%s%s", what,
+                 row == (size_t)-1 ? "not an object where one is expected" : "not an object");
+        return bad(d, msg, row);
+    }
+    for (size_t i = 0; i < n; i++)
+        vals[i] = 0;
     for (size_t m = 0; m < t[obj].size; m++, k = t[k + 1].next) {
         size_t i;
         for (i = 0; i < n; i++)
             if (lsn_jsonr_string_equals(d->buf, &t[k], names[i], strlen(names[i])))
                 break;
-        if (i == n)
-            return bad(d, "unknown key", row);
+        if (i == n) {
+            snprintf(msg, sizeof msg, "%sunknown key", what);
+            return bad(d, msg, row);
+        }
         if (seen & 1u << i) {
-            snprintf(msg, sizeof msg, "duplicate key \"%s\"", names[i]);
+            snprintf(msg, sizeof msg, "%sduplicate key \"%s\"", what, names[i]);
             return bad(d, msg, row);
         }
         seen |= 1u << i;
         vals[i] = k + 1;
     }
     for (size_t i = 0; i < n; i++)
-        if (!(seen & 1u << i)) {
-            snprintf(msg, sizeof msg, "missing key \"%s\"", names[i]);
+        if ((required & 1u << i) && !(seen & 1u << i)) {
+            snprintf(msg, sizeof msg, "%smissing key \"%s\"", what, names[i]);
             return bad(d, msg, row);
         }
     return 0;
@@ -207,42 +242,263 @@ static int parse_address(struct doc *d, struct row *r, size_t i)
     return bad(d, "bind_address is not an IP address", i);
 }
 
-/* (port, family, address bytes): the order of the contract and the key rows
- * match on. */
-static int address_cmp(const struct row *x, const struct row *y)
+/* A row's identity: protocol, then its number (port, IP protocol,
+ * ethertype), family, address bytes, ifindex. For tcp this is the order of
+ * the contract (port, family, address); rows of two protocols never match. */
+static int ident_cmp(const struct row *x, const struct row *y)
 {
-    if (x->port != y->port)
-        return x->port < y->port ? -1 : 1;
+    if (x->proto != y->proto)
+        return x->proto < y->proto ? -1 : 1;
+    if (x->num != y->num)
+        return x->num < y->num ? -1 : 1;
     if (x->family != y->family)
         return x->family < y->family ? -1 : 1;
-    return memcmp(x->addr, y->addr, 16);
+    int c = memcmp(x->addr, y->addr, 16);
+    if (c)
+        return c;
+    return x->ifindex < y->ifindex ? -1 : x->ifindex > y->ifindex;
 }
 
-/* qsort: the address key, then the row's place in its document. */
+/* qsort: the identity, then the row's place in its document. */
 static int row_cmp(const void *a, const void *b)
 {
     const struct row *x = a, *y = b;
-    int c = address_cmp(x, y);
+    int c = ident_cmp(x, y);
     if (c)
         return c;
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Matching: the address key, then which repetition of that key it is. */
+/* Matching: the identity, then which repetition of it the row is. */
 static int key_cmp(const struct row *x, const struct row *y)
 {
-    int c = address_cmp(x, y);
+    int c = ident_cmp(x, y);
     if (c)
         return c;
     return x->occurrence < y->occurrence ? -1 : x->occurrence > y->occurrence;
 }
 
+static int pid_cmp(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* An integer token in min..max into *out; -1 when it is not one. */
+static int integer(const struct doc *d, size_t tok, int64_t min, int64_t max, int64_t *out)
+{
+    return lsn_jsonr_int64(d->buf, &d->tok[tok], out) == LSN_JSONR_OK && *out >= min && *out <= max
+               ? 0
+               : -1;
+}
+
+/* A non-negative integer token up to UINT64_MAX (a netns inode). */
+static int unsigned64(const struct doc *d, size_t tok)
+{
+    const struct lsn_jsonr_token *t = &d->tok[tok];
+    uint64_t v = 0;
+    if (t->type != LSN_JSONR_NUMBER || t->end == t->start || t->end - t->start > 20)
+        return -1;
+    for (size_t i = t->start; i < t->end; i++) {
+        unsigned c = (unsigned)((unsigned char)d->buf[i] - '0');
+        if (c > 9 || v > (UINT64_MAX - c) / 10)
+            return -1;
+        v = v * 10 + c;
+    }
+    return 0;
+}
+
+/* "holders": [{"pid":P,"comm":S|null,"exe":S|null,"fds":[FD,...]},...]:
+ * the pids, sorted and distinct, into d->hpids for row r. */
+static int load_holders(struct doc *d, size_t arr, struct row *r, size_t i)
+{
+    static const char *const keys[] = {"pid", "comm", "exe", "fds"};
+    size_t v[4], first = d->nhpids;
+    char what[48], msg[128];
+    if (d->tok[arr].type != LSN_JSONR_ARRAY)
+        return bad(d, "holders is not an array", i);
+    for (size_t h = 0, k = arr + 1; h < d->tok[arr].size; h++, k = d->tok[k].next) {
+        const struct lsn_jsonr_token *fds;
+        int64_t n;
+        snprintf(what, sizeof what, "holders[%zu]: ", h);
+        if (object_keys(d, k, keys, 4, v, 0xFu, i, what) != 0)
+            return -1;
+        if (integer(d, v[0], 0, INT32_MAX, &n) != 0) {
+            snprintf(msg, sizeof msg, "%spid is not an integer in 0..2147483647", what);
+            return bad(d, msg, i);
+        }
+        for (int f = 1; f <= 2; f++)
+            if (d->tok[v[f]].type != LSN_JSONR_NULL && d->tok[v[f]].type != LSN_JSONR_STRING) {
+                snprintf(msg, sizeof msg, "%s%s is not null or a string", what, keys[f]);
+                return bad(d, msg, i);
+            }
+        fds = &d->tok[v[3]];
+        if (fds->type != LSN_JSONR_ARRAY) {
+            snprintf(msg, sizeof msg, "%sfds is not an array", what);
+            return bad(d, msg, i);
+        }
+        for (size_t f = 0, fk = v[3] + 1; f < fds->size; f++, fk = d->tok[fk].next) {
+            int64_t fd;
+            if (integer(d, fk, 0, INT32_MAX, &fd) != 0) {
+                snprintf(msg, sizeof msg, "%sfds[%zu] is not an integer in 0..2147483647", what, f);
+                return bad(d, msg, i);
+            }
+        }
+        d->hpids[d->nhpids++] = (int32_t)n; /* a holder takes 10 tokens at least: room */
+    }
+    qsort(d->hpids + first, d->nhpids - first, sizeof *d->hpids, pid_cmp);
+    r->has_holders = 1;
+    r->holders = first;
+    r->nholders = 0;
+    for (size_t k = first; k < d->nhpids; k++) /* distinct: a pid may come twice */
+        if (r->nholders == 0 || d->hpids[first + r->nholders - 1] != d->hpids[k])
+            d->hpids[first + r->nholders++] = d->hpids[k];
+    d->nhpids = first + r->nholders;
+    return 0;
+}
+
+enum row_key {
+    K_PORT,
+    K_FAMILY,
+    K_PROTOCOL,
+    K_BIND,
+    K_PID,
+    K_COMM,
+    K_EXE,
+    K_IP_PROTOCOL,
+    K_ETHERTYPE,
+    K_IFINDEX,
+    K_INTERFACE,
+    K_UID,
+    K_EXE_VERIFIED,
+    K_NETNS,
+    K_NETNS_HOST,
+    K_HOLDERS,
+    K_COUNT
+};
+static const char *const row_keys[K_COUNT] = {
+    "port",         "family",      "protocol",   "bind_address", "pid",       "comm",
+    "exe",          "ip_protocol", "ethertype",  "ifindex",      "interface", "uid",
+    "exe_verified", "netns",       "netns_host", "holders"};
+#define BIT(k) (1u << (k))
+#define TRAIT_KEYS                                                                                 \
+    (BIT(K_PORT) | BIT(K_FAMILY) | BIT(K_PROTOCOL) | BIT(K_BIND) | BIT(K_PID) | BIT(K_COMM) |      \
+     BIT(K_EXE))
+#define RAW_KEYS BIT(K_IP_PROTOCOL)
+#define PACKET_KEYS (BIT(K_ETHERTYPE) | BIT(K_IFINDEX) | BIT(K_INTERFACE))
+
+/* One row of the array: token k, row i. */
+static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
+{
+    static const char *const protos[] = {"tcp", "udp", "raw", "packet"};
+    static const unsigned own[] = {0, 0, RAW_KEYS, PACKET_KEYS};
+    const struct lsn_jsonr_token *t = d->tok;
+    size_t v[K_COUNT];
+    int64_t n;
+    char msg[128];
+    int p;
+
+    if (object_keys(d, k, row_keys, K_COUNT, v, TRAIT_KEYS, i, "") != 0)
+        return -1;
+    r->index = i;
+    for (p = 0; p < LSN_PROTO_COUNT; p++)
+        if (lsn_jsonr_string_equals(d->buf, &t[v[K_PROTOCOL]], protos[p], strlen(protos[p])))
+            break;
+    if (p == LSN_PROTO_COUNT)
+        return bad(d, "protocol is not \"tcp\", \"udp\", \"raw\" or \"packet\"", i);
+    r->proto = (uint8_t)p;
+    d->protocols |= 1u << p;
+    for (int x = K_IP_PROTOCOL; x <= K_INTERFACE; x++) {
+        if (v[x] && !(own[p] & BIT(x))) {
+            snprintf(msg, sizeof msg, "key \"%s\" in a %s row", row_keys[x], protos[p]);
+            return bad(d, msg, i);
+        }
+        if (!v[x] && (own[p] & BIT(x))) {
+            snprintf(msg, sizeof msg, "missing key \"%s\" (a %s row)", row_keys[x], protos[p]);
+            return bad(d, msg, i);
+        }
+    }
+    /* port: tcp and udp only; raw and packet have null (their number has its key) */
+    if (p == LSN_PROTO_TCP || p == LSN_PROTO_UDP) {
+        if (integer(d, v[K_PORT], 0, 65535, &n) != 0)
+            return bad(d, "port is not an integer in 0..65535", i);
+        r->num = (uint16_t)n;
+    } else if (t[v[K_PORT]].type != LSN_JSONR_NULL) {
+        snprintf(msg, sizeof msg, "port is not null (a %s row)", protos[p]);
+        return bad(d, msg, i);
+    }
+    if (p == LSN_PROTO_RAW) {
+        if (integer(d, v[K_IP_PROTOCOL], 0, 65535, &n) != 0)
+            return bad(d, "ip_protocol is not an integer in 0..65535", i);
+        r->num = (uint16_t)n;
+    }
+    if (t[v[K_PID]].type == LSN_JSONR_NULL)
+        r->pid = -1;
+    else if (integer(d, v[K_PID], 0, INT32_MAX, &n) != 0)
+        return bad(d, "pid is not null or an integer in 0..2147483647", i);
+    else
+        r->pid = n;
+    if (p == LSN_PROTO_PACKET) {
+        if (t[v[K_FAMILY]].type != LSN_JSONR_NULL)
+            return bad(d, "family is not null (a packet row)", i);
+        if (t[v[K_BIND]].type != LSN_JSONR_NULL)
+            return bad(d, "bind_address is not null (a packet row)", i);
+        if (integer(d, v[K_ETHERTYPE], 0, 65535, &n) != 0)
+            return bad(d, "ethertype is not an integer in 0..65535", i);
+        r->num = (uint16_t)n;
+        if (integer(d, v[K_IFINDEX], INT32_MIN, INT32_MAX, &n) != 0)
+            return bad(d, "ifindex is not an integer in -2147483648..2147483647", i);
+        r->ifindex = (int32_t)n;
+        if (t[v[K_INTERFACE]].type == LSN_JSONR_STRING)
+            r->iface_tok = v[K_INTERFACE];
+        else if (t[v[K_INTERFACE]].type != LSN_JSONR_NULL)
+            return bad(d, "interface is not null or a string", i);
+    } else {
+        if (lsn_jsonr_string_equals(d->buf, &t[v[K_FAMILY]], "ipv4", 4))
+            r->family = 4;
+        else if (lsn_jsonr_string_equals(d->buf, &t[v[K_FAMILY]], "ipv6", 4))
+            r->family = 6;
+        else
+            return bad(d, "family is not \"ipv4\" or \"ipv6\"", i);
+        if (t[v[K_BIND]].type != LSN_JSONR_STRING)
+            return bad(d, "bind_address is not a string", i);
+        r->addr_tok = v[K_BIND];
+        if (parse_address(d, r, i) != 0)
+            return -1;
+    }
+    for (int f = 0; f < 2; f++) {
+        size_t tk = v[K_COMM + f];
+        if (t[tk].type == LSN_JSONR_NULL)
+            tk = 0;
+        else if (t[tk].type != LSN_JSONR_STRING)
+            return bad(d, f ? "exe is not null or a string" : "comm is not null or a string", i);
+        if (f)
+            r->exe_tok = tk;
+        else
+            r->comm_tok = tk;
+    }
+    r->uid = -1;
+    if (v[K_UID] && integer(d, v[K_UID], 0, UINT32_MAX, &r->uid) != 0)
+        return bad(d, "uid is not an integer in 0..4294967295", i);
+    if (v[K_EXE_VERIFIED] && t[v[K_EXE_VERIFIED]].type != LSN_JSONR_TRUE &&
+        t[v[K_EXE_VERIFIED]].type != LSN_JSONR_FALSE && t[v[K_EXE_VERIFIED]].type != LSN_JSONR_NULL)
+        return bad(d, "exe_verified is not true, false or null", i);
+    if (!v[K_NETNS] != !v[K_NETNS_HOST])
+        return bad(d, v[K_NETNS] ? "netns without netns_host" : "netns_host without netns", i);
+    if (v[K_NETNS] && t[v[K_NETNS]].type != LSN_JSONR_NULL && unsigned64(d, v[K_NETNS]) != 0)
+        return bad(d, "netns is not null or an integer in 0..18446744073709551615", i);
+    if (v[K_NETNS_HOST] && t[v[K_NETNS_HOST]].type != LSN_JSONR_TRUE &&
+        t[v[K_NETNS_HOST]].type != LSN_JSONR_FALSE)
+        return bad(d, "netns_host is not true or false", i);
+    if (v[K_HOLDERS] && load_holders(d, v[K_HOLDERS], r, i) != 0)
+        return -1;
+    return 0;
+}
+
 static int load(struct doc *d)
 {
     static const char *const top_keys[] = {"listeners"};
-    static const char *const row_keys[] = {"port",         "pid",  "family", "protocol",
-                                           "bind_address", "comm", "exe"};
-    size_t where = 0, v[7], arr;
+    size_t where = 0, v[1], arr;
     enum lsn_jsonr_status st;
     char msg[128];
 
@@ -259,67 +515,27 @@ static int load(struct doc *d)
         snprintf(msg, sizeof msg, "byte %zu: %s", where, lsn_jsonr_status_text(st));
         return bad(d, msg, (size_t)-1);
     }
-    if (object_keys(d, 0, top_keys, 1, v, (size_t)-1) != 0)
+    if (object_keys(d, 0, top_keys, 1, v, 1u, (size_t)-1, "") != 0)
         return -1;
     if (d->tok[v[0]].type == LSN_JSONR_NULL)
         return 0; /* {"listeners":null}: no procfs, no rows */
-    if (object_keys(d, v[0], top_keys, 1, v, (size_t)-1) != 0)
+    if (object_keys(d, v[0], top_keys, 1, v, 1u, (size_t)-1, "") != 0)
         return -1;
     arr = v[0];
     if (d->tok[arr].type != LSN_JSONR_ARRAY)
         return bad(d, "\"listeners\" is not an array", (size_t)-1);
     d->rows = calloc(d->tok[arr].size + 1, sizeof *d->rows);
-    if (!d->rows)
+    d->hpids = malloc((d->ntok + 1) * sizeof *d->hpids);
+    if (!d->rows || !d->hpids)
         return bad(d, "out of memory", (size_t)-1);
-    for (size_t i = 0, k = arr + 1; i < d->tok[arr].size; i++, k = d->tok[k].next) {
-        struct row *r = &d->rows[i];
-        int64_t n;
-        if (object_keys(d, k, row_keys, 7, v, i) != 0)
+    for (size_t i = 0, k = arr + 1; i < d->tok[arr].size; i++, k = d->tok[k].next)
+        if (load_row(d, k, &d->rows[i], i) != 0)
             return -1;
-        r->index = i;
-        if (lsn_jsonr_int64(d->buf, &d->tok[v[0]], &n) != LSN_JSONR_OK || n < 0 || n > 65535)
-            return bad(d, "port is not an integer in 0..65535", i);
-        r->port = (uint16_t)n;
-        if (d->tok[v[1]].type == LSN_JSONR_NULL)
-            r->pid = -1;
-        else if (lsn_jsonr_int64(d->buf, &d->tok[v[1]], &n) != LSN_JSONR_OK || n < 0 ||
-                 n > INT32_MAX)
-            return bad(d, "pid is not null or an integer in 0..2147483647", i);
-        else
-            r->pid = n;
-        if (lsn_jsonr_string_equals(d->buf, &d->tok[v[2]], "ipv4", 4))
-            r->family = 4;
-        else if (lsn_jsonr_string_equals(d->buf, &d->tok[v[2]], "ipv6", 4))
-            r->family = 6;
-        else
-            return bad(d, "family is not \"ipv4\" or \"ipv6\"", i);
-        if (!lsn_jsonr_string_equals(d->buf, &d->tok[v[3]], "tcp", 3))
-            return bad(d, "protocol is not \"tcp\"", i);
-        if (d->tok[v[4]].type != LSN_JSONR_STRING)
-            return bad(d, "bind_address is not a string", i);
-        r->addr_tok = v[4];
-        if (parse_address(d, r, i) != 0)
-            return -1;
-        for (int f = 0; f < 2; f++) {
-            size_t t = v[5 + f];
-            if (d->tok[t].type == LSN_JSONR_NULL)
-                t = 0;
-            else if (d->tok[t].type != LSN_JSONR_STRING)
-                return bad(d, f ? "exe is not null or a string" : "comm is not null or a string",
-                           i);
-            if (f)
-                r->exe_tok = t;
-            else
-                r->comm_tok = t;
-        }
-    }
     d->nrows = d->tok[arr].size;
     qsort(d->rows, d->nrows, sizeof *d->rows, row_cmp);
-    for (size_t i = 1; i < d->nrows; i++) {
-        struct row *p = &d->rows[i - 1], *r = &d->rows[i];
-        if (p->port == r->port && p->family == r->family && memcmp(p->addr, r->addr, 16) == 0)
-            r->occurrence = p->occurrence + 1;
-    }
+    for (size_t i = 1; i < d->nrows; i++)
+        if (ident_cmp(&d->rows[i - 1], &d->rows[i]) == 0)
+            d->rows[i].occurrence = d->rows[i - 1].occurrence + 1;
     return 0;
 }
 
@@ -359,15 +575,23 @@ static int holds(const char *proc, int64_t pid, uint64_t inode)
     return err ? -1 : f.found;
 }
 
-/* The inode of the row of ours with r's key in the snapshot, or 0. */
+/* The inode of the row of ours with r's identity in the snapshot, or 0. */
 static uint64_t snapshot_inode(const struct lsn_result *snap, const struct row *r)
 {
     size_t occ = 0;
     for (size_t i = 0; i < snap->count; i++) {
         const struct lsn_listener *l = &snap->listeners[i];
-        uint8_t fam = l->family == LSN_FAMILY_IPV4 ? 4 : 6;
-        if (l->port != r->port || fam != r->family ||
-            memcmp(l->bind_address, r->addr, fam == 4 ? 4 : 16) != 0)
+        struct row k;
+        memset(&k, 0, sizeof k);
+        k.proto = l->protocol;
+        k.num = l->port;
+        if (l->protocol == LSN_PROTO_PACKET) {
+            k.ifindex = l->ifindex;
+        } else {
+            k.family = l->family == LSN_FAMILY_IPV4 ? 4 : 6;
+            memcpy(k.addr, l->bind_address, k.family == 4 ? 4 : 16);
+        }
+        if (ident_cmp(&k, r) != 0)
             continue;
         if (occ++ == r->occurrence)
             return l->inode;
@@ -429,24 +653,40 @@ static int add(struct diffs *ds, enum cat c, const struct row *o, const struct r
     return 0;
 }
 
+static int same_holders(const struct doc *a, const struct row *o, const struct doc *b,
+                        const struct row *t)
+{
+    return o->nholders == t->nholders &&
+           (o->nholders == 0 || memcmp(a->hpids + o->holders, b->hpids + t->holders,
+                                       o->nholders * sizeof(int32_t)) == 0);
+}
+
+/* address; then pid (null, owner) and, same pid, comm and exe; then uid and
+ * holders when both rows have them. */
 static int compare_rows(struct doc *a, struct doc *b, const struct row *o, const struct row *t,
                         struct diffs *ds, const char *proc, const struct lsn_result *snap)
 {
     int rc = 0;
-    if (!same_text(a, o->addr_tok, b, t->addr_tok))
+    if (o->addr_tok && !same_text(a, o->addr_tok, b, t->addr_tok))
         rc |= add(ds, C_ADDRESS, o, t, "bind_address", NULL);
-    if ((o->pid < 0) != (t->pid < 0))
-        return rc | add(ds, C_NULL, o, t, "pid", NULL);
-    if (o->pid != t->pid)
-        return rc | add(ds, C_OWNER, o, t, "pid", owner_holders(proc, snap, o, t));
-    if (!o->comm_tok != !t->comm_tok)
-        rc |= add(ds, C_NULL, o, t, "comm", NULL);
-    else if (o->comm_tok && !same_text(a, o->comm_tok, b, t->comm_tok))
-        rc |= add(ds, C_COMM, o, t, "comm", NULL);
-    if (!o->exe_tok != !t->exe_tok)
-        rc |= add(ds, C_NULL, o, t, "exe", NULL);
-    else if (o->exe_tok && !same_text(a, o->exe_tok, b, t->exe_tok))
-        rc |= add(ds, C_EXE, o, t, "exe", NULL);
+    if ((o->pid < 0) != (t->pid < 0)) {
+        rc |= add(ds, C_NULL, o, t, "pid", NULL);
+    } else if (o->pid != t->pid) {
+        rc |= add(ds, C_OWNER, o, t, "pid", owner_holders(proc, snap, o, t));
+    } else {
+        if (!o->comm_tok != !t->comm_tok)
+            rc |= add(ds, C_NULL, o, t, "comm", NULL);
+        else if (o->comm_tok && !same_text(a, o->comm_tok, b, t->comm_tok))
+            rc |= add(ds, C_COMM, o, t, "comm", NULL);
+        if (!o->exe_tok != !t->exe_tok)
+            rc |= add(ds, C_NULL, o, t, "exe", NULL);
+        else if (o->exe_tok && !same_text(a, o->exe_tok, b, t->exe_tok))
+            rc |= add(ds, C_EXE, o, t, "exe", NULL);
+    }
+    if (o->uid >= 0 && t->uid >= 0 && o->uid != t->uid)
+        rc |= add(ds, C_UID, o, t, "uid", NULL);
+    if (o->has_holders && t->has_holders && !same_holders(a, o, b, t))
+        rc |= add(ds, C_HOLDERS, o, t, "holders", NULL);
     return rc;
 }
 
@@ -497,35 +737,103 @@ static void put_pid(int64_t pid)
         printf("%" PRId64, pid);
 }
 
+/* [p1,p2,...]: the row's holder pids. */
+static void put_holders(const struct doc *d, const struct row *r)
+{
+    putchar('[');
+    for (size_t i = 0; i < r->nholders; i++)
+        printf("%s%" PRId32, i ? "," : "", d->hpids[r->holders + i]);
+    putchar(']');
+}
+
+/* The row's identity as JSON keys, the document's names and null where the
+ * document has null: "port":..,"family":..,"protocol":.., then what is
+ * passed as address (a key and a value), then ip_protocol or ethertype and
+ * ifindex. */
+static void put_ident_json(const struct row *r, const char *address_key, struct doc *d)
+{
+    char t[LSN_IPV6_TEXT_SIZE];
+    if (r->proto == LSN_PROTO_TCP || r->proto == LSN_PROTO_UDP)
+        printf("\"port\":%u,", (unsigned)r->num);
+    else
+        fputs("\"port\":null,", stdout);
+    if (r->proto == LSN_PROTO_PACKET)
+        fputs("\"family\":null,", stdout);
+    else
+        printf("\"family\":\"ipv%u\",", (unsigned)r->family);
+    printf("\"protocol\":\"%s\",\"%s\":", lsn_protocol_name((enum lsn_protocol)r->proto),
+           address_key);
+    if (r->proto == LSN_PROTO_PACKET) {
+        fputs("null", stdout);
+    } else if (d) {
+        put_json_string(d, r->addr_tok);
+    } else {
+        if (r->family == 4)
+            lsn_ipv4_text(r->addr, t, sizeof t, NULL);
+        else
+            lsn_ipv6_text(r->addr, t, sizeof t, NULL);
+        printf("\"%s\"", t);
+    }
+    if (r->proto == LSN_PROTO_RAW)
+        printf(",\"ip_protocol\":%u", (unsigned)r->num);
+    else if (r->proto == LSN_PROTO_PACKET)
+        printf(",\"ethertype\":%u,\"ifindex\":%" PRId32, (unsigned)r->num, r->ifindex);
+}
+
+/* A whole row (missing, extra): the document's keys it has that diff reads
+ * (holders as their pids). */
 static void put_row_json(struct doc *d, const struct row *r)
 {
     if (!r) {
         fputs("null", stdout);
         return;
     }
-    printf("{\"port\":%u,\"family\":\"ipv%u\",\"protocol\":\"tcp\",\"bind_address\":",
-           (unsigned)r->port, (unsigned)r->family);
-    put_json_string(d, r->addr_tok);
+    putchar('{');
+    put_ident_json(r, "bind_address", d);
     fputs(",\"pid\":", stdout);
     put_pid(r->pid);
     fputs(",\"comm\":", stdout);
     put_json_string(d, r->comm_tok);
     fputs(",\"exe\":", stdout);
     put_json_string(d, r->exe_tok);
+    if (r->proto == LSN_PROTO_PACKET) {
+        fputs(",\"interface\":", stdout);
+        put_json_string(d, r->iface_tok);
+    }
+    if (r->uid >= 0)
+        printf(",\"uid\":%" PRId64, r->uid);
+    if (r->has_holders) {
+        fputs(",\"holders\":", stdout);
+        put_holders(d, r);
+    }
     putchar('}');
 }
 
-/* "ipv4 0.0.0.0:22" / "ipv6 [::]:22" with our canonical text of the bytes. */
+/* tcp "ipv4 0.0.0.0:22" / "ipv6 [::]:22" (as before the other protocols),
+ * "udp ipv4 0.0.0.0:53", "raw:1 ipv4 0.0.0.0", "packet:0x0003 ifindex 0";
+ * addresses in our canonical text of the bytes. */
 static void put_where(const struct row *r)
 {
     char t[LSN_IPV6_TEXT_SIZE];
-    if (r->family == 4)
-        lsn_ipv4_text(r->addr, t, sizeof t, NULL);
-    else
-        lsn_ipv6_text(r->addr, t, sizeof t, NULL);
-    printf(r->family == 4 ? "ipv4 %s:%u" : "ipv6 [%s]:%u", t, (unsigned)r->port);
+    if (r->proto == LSN_PROTO_PACKET) {
+        printf("packet:0x%04x ifindex %" PRId32, (unsigned)r->num, r->ifindex);
+    } else {
+        if (r->family == 4)
+            lsn_ipv4_text(r->addr, t, sizeof t, NULL);
+        else
+            lsn_ipv6_text(r->addr, t, sizeof t, NULL);
+        if (r->proto == LSN_PROTO_UDP)
+            fputs("udp ", stdout);
+        else if (r->proto == LSN_PROTO_RAW)
+            printf("raw:%u ", (unsigned)r->num);
+        if (r->proto == LSN_PROTO_RAW)
+            printf(r->family == 4 ? "ipv4 %s" : "ipv6 %s", t);
+        else
+            printf(r->family == 4 ? "ipv4 %s:%u" : "ipv6 [%s]:%u", t, (unsigned)r->num);
+    }
     if (r->occurrence)
-        printf(" (#%zu of its address and port)", r->occurrence + 1);
+        printf(r->proto == LSN_PROTO_TCP ? " (#%zu of its address and port)" : " (#%zu of its key)",
+               r->occurrence + 1);
 }
 
 static void put_side_text(struct doc *d, const struct row *r)
@@ -536,24 +844,29 @@ static void put_side_text(struct doc *d, const struct row *r)
     put_terminal(d, r->comm_tok);
     fputs(", exe ", stdout);
     put_terminal(d, r->exe_tok);
+    if (r->uid >= 0)
+        printf(", uid %" PRId64, r->uid);
+    if (r->has_holders) {
+        fputs(", holders ", stdout);
+        put_holders(d, r);
+    }
 }
 
-static void put_field_text(struct doc *d, const struct row *r, const char *field)
+/* A field's value for the text report (terminal-escaped) or the JSON one. */
+static void put_field(struct doc *d, const struct row *r, const char *field, int json)
 {
     if (strcmp(field, "pid") == 0)
         put_pid(r->pid);
+    else if (strcmp(field, "uid") == 0)
+        printf("%" PRId64, r->uid);
+    else if (strcmp(field, "holders") == 0)
+        put_holders(d, r);
+    else if (json)
+        put_json_string(d, strcmp(field, "bind_address") == 0 ? r->addr_tok
+                           : field[0] == 'c'                  ? r->comm_tok
+                                                              : r->exe_tok);
     else
         put_terminal(d, field[0] == 'c' ? r->comm_tok : r->exe_tok);
-}
-
-static void put_field_json(struct doc *d, const struct row *r, const char *field)
-{
-    if (strcmp(field, "pid") == 0)
-        put_pid(r->pid);
-    else if (strcmp(field, "bind_address") == 0)
-        put_json_string(d, r->addr_tok);
-    else
-        put_json_string(d, field[0] == 'c' ? r->comm_tok : r->exe_tok);
 }
 
 static void report_text(struct doc *a, struct doc *b, const struct diffs *ds)
@@ -598,10 +911,10 @@ static void report_text(struct doc *a, struct doc *b, const struct diffs *ds)
             break;
         default:
             printf("%s: ours ", x->field);
-            put_field_text(a, x->ours, x->field);
+            put_field(a, x->ours, x->field, 0);
             fputs(", theirs ", stdout);
-            put_field_text(b, x->theirs, x->field);
-            if (x->cat != C_NULL) {
+            put_field(b, x->theirs, x->field, 0);
+            if (x->cat == C_COMM || x->cat == C_EXE) {
                 fputs(" (pid ", stdout);
                 put_pid(x->ours->pid);
                 fputs(")", stdout);
@@ -622,7 +935,6 @@ static void report_text(struct doc *a, struct doc *b, const struct diffs *ds)
 
 static void report_json(struct doc *a, struct doc *b, const struct diffs *ds)
 {
-    char t[LSN_IPV6_TEXT_SIZE];
     printf("{\"equal\":%s,\"ours_rows\":%zu,\"theirs_rows\":%zu,\"counts\":{",
            ds->n ? "false" : "true", a->nrows, b->nrows);
     for (int c = 0; c < C_COUNT; c++)
@@ -631,14 +943,9 @@ static void report_json(struct doc *a, struct doc *b, const struct diffs *ds)
     for (size_t i = 0; i < ds->n; i++) {
         const struct diff *x = &ds->v[i];
         const struct row *k = x->ours ? x->ours : x->theirs;
-        if (k->family == 4)
-            lsn_ipv4_text(k->addr, t, sizeof t, NULL);
-        else
-            lsn_ipv6_text(k->addr, t, sizeof t, NULL);
-        printf("%s{\"category\":\"%s\",\"port\":%u,\"family\":\"ipv%u\",\"address\":\"%s\","
-               "\"occurrence\":%zu,",
-               i ? "," : "", cat_name[x->cat], (unsigned)k->port, (unsigned)k->family, t,
-               k->occurrence);
+        printf("%s{\"category\":\"%s\",", i ? "," : "", cat_name[x->cat]);
+        put_ident_json(k, "address", NULL);
+        printf(",\"occurrence\":%zu,", k->occurrence);
         if (x->cat == C_MISSING || x->cat == C_EXTRA) {
             fputs("\"ours\":", stdout);
             put_row_json(a, x->ours);
@@ -646,9 +953,9 @@ static void report_json(struct doc *a, struct doc *b, const struct diffs *ds)
             put_row_json(b, x->theirs);
         } else {
             printf("\"field\":\"%s\",\"ours\":", x->field);
-            put_field_json(a, x->ours, x->field);
+            put_field(a, x->ours, x->field, 1);
             fputs(",\"theirs\":", stdout);
-            put_field_json(b, x->theirs, x->field);
+            put_field(b, x->theirs, x->field, 1);
             if (x->cat == C_OWNER)
                 printf(",\"holders\":\"%s\"", x->holders);
         }
@@ -683,6 +990,7 @@ int lsn_diff_run(const struct lsn_args *args)
         memset(&o, 0, sizeof o);
         o.proc_root = proc;
         o.byte_order = LSN_ORDER_HOST;
+        o.protocols = a.protocols | b.protocols; /* the tables of the rows (0: tcp) */
         if (lsn_collect(&o, &snap) != LSN_OK)
             fprintf(stderr, "listeners: diff: %s: not a readable proc tree: holders unknown\n",
                     proc);

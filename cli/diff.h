@@ -1,5 +1,5 @@
 /* diff.h - `listeners diff OURS.json THEIRS.json`: compare two
- * listeners-trait documents (docs/contract.md) row by row.
+ * listeners documents (docs/contract.md: the trait and its extensions) row by row.
  *
  * Each document is read whole (at most LSN_DIFF_MAX_DOCUMENT bytes, a
  * regular file or "-" for stdin) and parsed with parsers/json_reader.h into
@@ -7,17 +7,31 @@
  * document needs about one token per 6 bytes; one that needs more is
  * refused as bad input, not read further). The schema is strict: the
  * top-level object has exactly the key "listeners", whose value is null or
- * an object with exactly the key "listeners" holding an array of rows; a row
- * has exactly the seven keys port (0..65535), family ("ipv4"/"ipv6"),
- * protocol ("tcp"), bind_address (IPv4 or IPv6 text), pid (integer >= 0 or
- * null), comm and exe (string or null). Duplicate and unknown keys are bad
- * input: the extension keys of --all-netns (netns, netns_host) and
- * --verify-exe (exe_verified) too, by design (a diff of traits).
+ * an object with exactly the key "listeners" holding an array of rows. A
+ * row has the seven keys of the trait, in any order:
+ *   protocol      "tcp", "udp", "raw" or "packet" (what the other keys may be)
+ *   port          0..65535 for tcp and udp; null for raw and packet
+ *   family        "ipv4"/"ipv6"; null for packet
+ *   bind_address  IPv4 or IPv6 text; null for packet
+ *   pid           integer 0..2147483647 or null
+ *   comm, exe     string or null
+ * then the keys of its protocol, exactly these: raw "ip_protocol"
+ * (0..65535); packet "ethertype" (0..65535), "ifindex" (an int32),
+ * "interface" (string or null); and any of the options' keys (as
+ * collector/write.c writes them, any order): "uid" (0..4294967295),
+ * "exe_verified" (true, false, null), "netns" (null or 0..2^64-1) with
+ * "netns_host" (true, false), "holders" (an array of objects of exactly
+ * "pid" 0..2147483647, "comm" and "exe" string or null, "fds" an array of
+ * integers 0..2147483647). A wrong type is bad input naming the row and the
+ * key; so are duplicate and unknown keys, a key of another protocol's rows,
+ * and a missing one.
  *
- * Matching: a row's key is (family, port, bind address as bytes); an IPv4
- * text in an ipv6 row stands for its IPv4-mapped address. When a key repeats
- * (SO_REUSEPORT), the k-th row with the key in one document matches the k-th
- * in the other (the contract orders rows of one key by inode).
+ * Matching: a row's identity is its protocol, then for tcp and udp (port,
+ * family, bind address as bytes), raw (ip_protocol, family, address),
+ * packet (ethertype, ifindex); rows of two protocols never match. An IPv4
+ * text in an ipv6 row stands for its IPv4-mapped address. When an identity
+ * repeats (SO_REUSEPORT), the k-th row with it in one document matches the
+ * k-th in the other (the contract orders rows of one key by inode).
  *
  * Categories, one line each: missing (a row of ours that theirs lacks),
  * extra (theirs only), owner (both pids set and different; with --proc DIR,
@@ -26,7 +40,13 @@
  * rule), address (same bytes, different text: "1.2.3.4" for
  * "::ffff:1.2.3.4", uncompressed or upper-case IPv6), comm and exe (texts
  * differ, same pid), null (one side null, the other a value: pid, comm or
- * exe). comm and exe are compared only when the pids agree.
+ * exe), uid (both rows have "uid" and they differ), holders (both rows have
+ * "holders" and the sets of holder pids differ; fds, comm and exe of the
+ * holders are not compared). comm and exe are compared only when the pids
+ * agree. A key only one of the two rows has is no difference. exe_verified,
+ * netns, netns_host and interface are type-checked and not compared (netns
+ * is not in the identity either: rows of two namespaces with one identity
+ * match in document order).
  *
  * Exit status: 0 equal, 1 different, 2 bad input or usage.
  */
