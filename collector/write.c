@@ -443,8 +443,11 @@ static void row_cells(const struct lsn_result *r, const struct lsn_listener *l, 
         c->addr_len = 1;
     } else if ((ifname = lsn_interface_name(r, l)) != NULL) { /* sysfs: no controls in it */
         size_t k;
-        for (k = 0; ifname[k] && k < 15; k++)
-            c->addr[k] = (ifname[k] > 0x20 && ifname[k] < 0x7f) ? ifname[k] : '?';
+        for (k = 0; k < 15 && ifname[k]; k++) { /* printable ASCII, else '?' */
+            c->addr[k] = '?';
+            if (ifname[k] > 0x20 && ifname[k] < 0x7f)
+                c->addr[k] = ifname[k];
+        }
         c->addr[k] = '\0';
         c->addr_len = k;
     } else { /* #3: an index without a name here, #-1: the device is gone */
