@@ -721,17 +721,16 @@ static void add_rows(struct rows *rows, struct span table, enum lsn_family famil
             lsn_parse_tcp_line((const char *)table.p + start, end - start, family, LSN_ORDER_HOST,
                                &t) == LSN_TCP_OK &&
             t.state == LSN_TCP_LISTEN) {
-            /* the first row of the inode: the same socket again (dropped),
-             * or another socket with its number (both stay, unowned) */
+            /* a row of the inode that is this socket (dropped: printed
+             * again), or only other sockets with its number (both stay,
+             * unowned). Namespace 0 (unknown) matches any: its lines come
+             * before any of a known namespace. */
             int dup = 0;
-            for (size_t i = 0; t.inode && i < rows->n; i++) {
+            for (size_t i = 0; t.inode && i < rows->n && !dup; i++) {
                 const struct row *f = &rows->v[i];
-                if (f->inode != t.inode)
-                    continue;
-                dup = f->family == family && f->port == t.local_port &&
+                dup = f->inode == t.inode && f->family == family && f->port == t.local_port &&
                       memcmp(f->addr, t.local_address, 16) == 0 &&
                       (f->netns == netns || f->netns == 0 || netns == 0);
-                break;
             }
             if (!dup) {
                 if (rows->n == rows->cap) {
