@@ -250,6 +250,38 @@ int openat64(int dir, const char *path, int flags, ...)
     return track(next_openat64(dir, path, flags, mode), path);
 }
 
+/* _FORTIFY_SOURCE builds call these for an open whose flags are not a
+ * constant (the collector's are not): a rootkit wraps them too. */
+static int (*next_open_2)(const char *, int);
+static int (*next_openat_2)(int, const char *, int);
+
+int __open_2(const char *path, int flags);
+int __open64_2(const char *path, int flags);
+int __openat_2(int dir, const char *path, int flags);
+int __openat64_2(int dir, const char *path, int flags);
+
+int __open_2(const char *path, int flags)
+{
+    NEXT(next_open_2, "__open_2");
+    return track(next_open_2(path, flags), path);
+}
+
+int __open64_2(const char *path, int flags)
+{
+    return __open_2(path, flags);
+}
+
+int __openat_2(int dir, const char *path, int flags)
+{
+    NEXT(next_openat_2, "__openat_2");
+    return track(next_openat_2(dir, path, flags), path);
+}
+
+int __openat64_2(int dir, const char *path, int flags)
+{
+    return __openat_2(dir, path, flags);
+}
+
 ssize_t read(int fd, void *buf, size_t n)
 {
     struct tracked *t = find_tracked(fd);
