@@ -62,8 +62,8 @@ static void check_texts(void)
         if (strcmp(lsn_inet_diag_status_text((enum lsn_inet_diag_status)s), "unknown status") == 0)
             abort();
     for (int s = 0; s < LSN_PACKET_DIAG_STATUS_COUNT; s++)
-        if (strcmp(lsn_packet_diag_status_text((enum lsn_packet_diag_status)s),
-                   "unknown status") == 0)
+        if (strcmp(lsn_packet_diag_status_text((enum lsn_packet_diag_status)s), "unknown status") ==
+            0)
             abort();
 }
 
@@ -134,7 +134,10 @@ static void check_attrs(const unsigned char *p, size_t len)
     }
 }
 
-static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put32(unsigned char *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
 
 static void check_inet(const unsigned char *p, size_t len)
 {
@@ -245,7 +248,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     size_t step = kept / 8 + 1;
     for (size_t k = 0; k <= kept; k += step) {
-        size_t cut = k < kept ? whole[k].start : (kept ? whole[kept - 1].start + ((whole[kept - 1].len + 3u) & ~3u) : 0);
+        size_t cut = k < kept
+                         ? whole[k].start
+                         : (kept ? whole[kept - 1].start + ((whole[kept - 1].len + 3u) & ~3u) : 0);
         unsigned char *a = copy(data, cut);
         int fa = -1;
         if (walk(a, cut, part, &fa) != k || fa != LSN_NL_END)

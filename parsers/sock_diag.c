@@ -28,8 +28,7 @@ static size_t align4(size_t n)
     return (n + 3u) & ~(size_t)3u;
 }
 
-enum lsn_nl_status lsn_nlmsg_next(const void *buf, size_t len, size_t *off,
-                                  struct lsn_nlmsg *msg)
+enum lsn_nl_status lsn_nlmsg_next(const void *buf, size_t len, size_t *off, struct lsn_nlmsg *msg)
 {
     const unsigned char *b = buf;
     size_t o = *off;

@@ -53,14 +53,14 @@ extern "C" {
 /* ---- netlink records ----------------------------------------------------- */
 
 enum lsn_nl_status {
-    LSN_NL_OK = 0,     /* a record other than DONE/ERROR; *off moved past it */
-    LSN_NL_END,        /* *off == len: the buffer is consumed */
-    LSN_NL_DONE,       /* NLMSG_DONE: msg->error is its int (0 or -errno); *off moved */
-    LSN_NL_ERROR,      /* NLMSG_ERROR: msg->error is nlmsgerr.error (0: ACK); *off moved */
-    LSN_NL_TRUNCATED,  /* fewer than 16 bytes left, or nlmsg_len past the buffer */
-    LSN_NL_BAD_LENGTH, /* nlmsg_len < 16 */
-    LSN_NL_BAD_ALIGN,  /* nlmsg_len leaves the next record's 4-byte padding outside the buffer */
-    LSN_NL_BAD_OFFSET, /* *off is not a multiple of 4 or is past len (caller error) */
+    LSN_NL_OK = 0,        /* a record other than DONE/ERROR; *off moved past it */
+    LSN_NL_END,           /* *off == len: the buffer is consumed */
+    LSN_NL_DONE,          /* NLMSG_DONE: msg->error is its int (0 or -errno); *off moved */
+    LSN_NL_ERROR,         /* NLMSG_ERROR: msg->error is nlmsgerr.error (0: ACK); *off moved */
+    LSN_NL_TRUNCATED,     /* fewer than 16 bytes left, or nlmsg_len past the buffer */
+    LSN_NL_BAD_LENGTH,    /* nlmsg_len < 16 */
+    LSN_NL_BAD_ALIGN,     /* nlmsg_len leaves the next record's 4-byte padding outside the buffer */
+    LSN_NL_BAD_OFFSET,    /* *off is not a multiple of 4 or is past len (caller error) */
     LSN_NL_SHORT_PAYLOAD, /* DONE or ERROR whose payload is shorter than its 4-byte int */
     LSN_NL_STATUS_COUNT
 };
@@ -80,8 +80,7 @@ struct lsn_nlmsg {
  * recvmsg() reply); pass each datagram separately or several concatenated:
  * the walk is the same. NOOP, OVERRUN and every other type are OK records;
  * the caller checks msg->type (SOCK_DIAG_BY_FAMILY 20 for dump data). */
-enum lsn_nl_status lsn_nlmsg_next(const void *buf, size_t len, size_t *off,
-                                  struct lsn_nlmsg *msg);
+enum lsn_nl_status lsn_nlmsg_next(const void *buf, size_t len, size_t *off, struct lsn_nlmsg *msg);
 
 const char *lsn_nl_status_text(enum lsn_nl_status status);
 
@@ -196,7 +195,7 @@ struct lsn_packet_diag {
     uint32_t info_flags; /* RUNNING 0x1, AUXDATA 0x2, ORIGDEV 0x4, VNETHDR 0x8, LOSS 0x10 */
     uint8_t has_uid;
     uint32_t uid;
-    uint8_t has_filter;   /* PACKET_DIAG_FILTER present (maybe empty: see the docs, section 7) */
+    uint8_t has_filter;    /* PACKET_DIAG_FILTER present (maybe empty: see the docs, section 7) */
     uint32_t filter_insns; /* its payload / 8 (struct sock_filter) */
     uint16_t attributes;   /* attributes walked (saturates) */
 };

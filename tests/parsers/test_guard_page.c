@@ -478,8 +478,8 @@ static void test_every_prefix_of_real_sock_diag_dumps_at_guard_page(void **state
         free(d);
         g_capture = NULL;
     }
-    print_message("%lu sock_diag dump prefixes, %lu payload prefixes at the guard page\n",
-                  prefixes, payloads);
+    print_message("%lu sock_diag dump prefixes, %lu payload prefixes at the guard page\n", prefixes,
+                  payloads);
     test_guard_free(&g2);
     test_guard_free(&g);
 }

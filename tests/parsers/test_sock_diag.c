@@ -76,8 +76,14 @@ static enum lsn_packet_diag_status pkt(const void *b, size_t n, struct lsn_packe
     return st;
 }
 
-static void put16(unsigned char *p, uint16_t v) { memcpy(p, &v, 2); }
-static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put16(unsigned char *p, uint16_t v)
+{
+    memcpy(p, &v, 2);
+}
+static void put32(unsigned char *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
 
 /* A record header at p: nlmsg_len, type, flags NLM_F_MULTI, seq 1, pid 0. */
 static void hdr(unsigned char *p, uint32_t len, uint16_t type)
@@ -238,8 +244,8 @@ static void load_first_payload(const char *rel, unsigned char *dst, size_t *dlen
 static void test_inet_diag_statuses(void **state)
 {
     (void)state;
-    load_first_payload("real/sockdiag-tcp4-thismachine-6.18.44-x86_64.bin", g_inet_rec,
-                       &g_inet_len, sizeof g_inet_rec);
+    load_first_payload("real/sockdiag-tcp4-thismachine-6.18.44-x86_64.bin", g_inet_rec, &g_inet_len,
+                       sizeof g_inet_rec);
     unsigned char b[512];
     struct lsn_inet_diag d;
     size_t n = g_inet_len;
@@ -348,8 +354,8 @@ static void test_packet_diag_statuses(void **state)
 
 /* Walks a whole dump; returns the number of data records, checks that it ends with DONE
  * (error done_errno) then END. */
-static size_t walk(const unsigned char *d, size_t len, int32_t done_errno, const unsigned char **rec,
-                   size_t *rec_len, size_t cap)
+static size_t walk(const unsigned char *d, size_t len, int32_t done_errno,
+                   const unsigned char **rec, size_t *rec_len, size_t cap)
 {
     size_t off = 0, n = 0;
     struct lsn_nlmsg m;
@@ -396,16 +402,26 @@ static void test_real_inet_dumps(void **state)
         {"tcp4", 0, 2, 10, 53067, 0, {127, 0, 0, 1}, {0}, 40756011, 7, 5767, 0},
         {"tcp4", 1, 2, 10, 2024, 0, {0}, {0}, 653, 128, 1, 0},
         {"tcp6", 0, 10, 10, 46729, 0, {[15] = 1}, {0}, 40756012, 5, 5768, 2},
-        {"tcp6", 1, 10, 10, 39015, 0, {[10] = 0xFF, [11] = 0xFF, 127, 0, 0, 1}, {0}, 40756013, 3,
-         5769, 1},
+        {"tcp6",
+         1,
+         10,
+         10,
+         39015,
+         0,
+         {[10] = 0xFF, [11] = 0xFF, 127, 0, 0, 1},
+         {0},
+         40756013,
+         3,
+         5769,
+         1},
         {"udp4", 0, 2, 7, 40455, 0, {127, 0, 0, 1}, {0}, 40756014, 0, 0, 0},
         {"udp6", 0, 10, 1, 60571, 9, {[15] = 1}, {[15] = 1}, 40756015, 0, 0, 0},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         size_t len;
         const unsigned char *d = load(want[i].name, &len);
-        const unsigned char *rec[8];
-        size_t rl[8];
+        const unsigned char *rec[8] = {0};
+        size_t rl[8] = {0};
         size_t n = walk(d, len, 0, rec, rl, 8);
         assert_true(want[i].rec < n);
         struct lsn_inet_diag x;
@@ -444,8 +460,8 @@ static void test_real_packet_dump(void **state)
     (void)state;
     size_t len;
     const unsigned char *d = load("packet", &len);
-    const unsigned char *rec[8];
-    size_t rl[8];
+    const unsigned char *rec[8] = {0};
+    size_t rl[8] = {0};
     assert_int_equal(walk(d, len, 0, rec, rl, 8), 3);
     static const struct { // NOLINT(clang-analyzer-optin.performance.Padding): test table
         uint8_t type;
