@@ -423,7 +423,7 @@ static void test_every_prefix_of_real_sock_diag_dumps_at_guard_page(void **state
         snprintf(rel, sizeof rel, "real/sockdiag-%s-thismachine-6.18.44-x86_64.bin", kinds[k]);
         size_t len;
         free(g_capture);
-        char *d = g_capture = test_read_data(rel, &len);
+        char *d = g_capture = test_read_sock_diag(rel, &len);
         int packet = kinds[k][0] == 'p';
         for (size_t cut = 0; cut <= len; cut++) {
             const unsigned char *p = (const unsigned char *)test_guard_place(&g, d, cut);

@@ -231,7 +231,7 @@ static void load_first_payload(const char *rel, unsigned char *dst, size_t *dlen
 {
     size_t len, off = 0;
     free(g_capture);
-    g_capture = test_read_data(rel, &len);
+    g_capture = test_read_sock_diag(rel, &len);
     struct lsn_nlmsg m;
     assert_int_equal(nl_next(g_capture, len, &off, &m), LSN_NL_OK);
     assert_true(m.payload_len <= cap);
@@ -382,7 +382,7 @@ static const unsigned char *load(const char *name, size_t *len)
     char rel[256];
     snprintf(rel, sizeof rel, "real/sockdiag-%s-thismachine-6.18.44-x86_64.bin", name);
     free(g_capture);
-    g_capture = test_read_data(rel, len);
+    g_capture = test_read_sock_diag(rel, len);
     return (const unsigned char *)g_capture;
 }
 
