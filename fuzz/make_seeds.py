@@ -488,6 +488,80 @@ for label, data, note in [
     js.add("hand", label, data, "hand-written", note)
 js.write()
 
+# ---------------------------------------------------------------- sock_diag
+# Raw NETLINK_SOCK_DIAG reply buffers from tests/data/real (section F of its
+# PROVENANCE.md), whole and one record at a time, and hand-edited records.
+import struct  # noqa: E402
+
+sd = Target("sock_diag",
+    "Each file is a NETLINK_SOCK_DIAG receive buffer (records back to back, host order "
+    "little-endian, no selector byte). `real-*` files are whole dumps or single records of "
+    "`tests/data/real/sockdiag-*-thismachine-6.18.44-x86_64.bin` (section F of that "
+    "directory's PROVENANCE.md: kernel 6.18.44, captured 2026-11-30 with known sockets by "
+    "`tests/tools/sock_diag_dump`), not from the shared corpus.")
+
+def records(data):
+    out, o = [], 0
+    while o + 16 <= len(data):
+        n = struct.unpack_from("<I", data, o)[0]
+        out.append(data[o:o + ((n + 3) & ~3)])
+        o += (n + 3) & ~3
+    return out
+
+def hdr(n, t):
+    return struct.pack("<IHHII", n, t, 2, 1, 0)
+
+sdrec = {}
+for kind in ("tcp4", "tcp6", "udp4", "udp6", "raw4", "raw6", "packet"):
+    f = "sockdiag-%s-thismachine-6.18.44-x86_64.bin" % kind
+    data = read_testdata(f)
+    src = "`tests/data/real/%s`" % f
+    sd.add("real", "sockdiag-%s-whole" % kind, data, src, "whole dump")
+    for i, r in enumerate(records(data)):
+        sd.add("real", "sockdiag-%s-record%d" % (kind, i + 1), r, src, "record %d" % (i + 1))
+    sdrec[kind] = (records(data), src)
+t4, src4 = sdrec["tcp4"]
+pk, srcp = sdrec["packet"]
+done = t4[-1]
+def edit(rec, at, new):
+    return rec[:at] + new + rec[at + len(new):]
+for label, data, src, note in [
+    ("error-einval", hdr(36, 2) + struct.pack("<i", -22) + hdr(72, 20, ), "hand-written",
+     "NLMSG_ERROR -EINVAL with the echoed request header"),
+    ("ack", hdr(36, 2) + struct.pack("<i", 0) + hdr(72, 20), "hand-written", "NLMSG_ERROR 0 (ACK)"),
+    ("done-short", hdr(16, 3), "hand-written", "SHORT_PAYLOAD"),
+    ("noop", hdr(16, 1) + done, "hand-written", "NLMSG_NOOP then DONE"),
+    ("bad-length", hdr(15, 20) + b"\0" * 4, "hand-written", "BAD_LENGTH"),
+    ("bad-align", hdr(17, 20) + b"\0", "hand-written", "BAD_ALIGN: the pad is missing"),
+    ("truncated", t4[0][:100], "hand-edited from " + src4, "TRUNCATED"),
+    ("two-datagrams", t4[0] + pk[0] + done, "hand-edited from " + src4 + " and " + srcp,
+     "an inet record, a packet record, DONE"),
+    ("inet-family", edit(t4[0], 16, b"\x01"), "hand-edited from " + src4, "BAD_FAMILY"),
+    ("inet-state", edit(t4[0], 17, b"\x0e"), "hand-edited from " + src4, "BAD_STATE"),
+    ("inet-timer", edit(t4[0], 18, b"\x05"), "hand-edited from " + src4, "BAD_TIMER"),
+    ("inet-attr-short", edit(t4[0], 88, b"\x03\x00"), "hand-edited from " + src4,
+     "ATTR_BAD_LENGTH"),
+    ("inet-attr-long", edit(t4[0], 88, b"\xff\x00"), "hand-edited from " + src4,
+     "ATTR_TRUNCATED"),
+    ("inet-shutdown", edit(t4[0], 88, b"\x06\x00"), "hand-edited from " + src4, "BAD_SHUTDOWN"),
+    ("inet-protocol", edit(t4[0], 88, b"\x05\x00\x0a\x00\xff"), "hand-edited from " + src4,
+     "INET_DIAG_PROTOCOL 255"),
+    ("inet-protocol-bad", edit(t4[0], 88, b"\x06\x00\x0a\x00"), "hand-edited from " + src4,
+     "BAD_PROTOCOL"),
+    ("inet-v6only-bad", edit(sdrec["tcp6"][0][0], 100, b"\x06\x00"),
+     "hand-edited from " + sdrec["tcp6"][1], "BAD_V6ONLY"),
+    ("inet-v4-garbage-words", edit(t4[0], 28, b"\xee" * 12), "hand-edited from " + src4,
+     "AF_INET address words 1-3 set (3.0): ignored"),
+    ("packet-family", edit(pk[0], 16, b"\x02"), "hand-edited from " + srcp, "BAD_FAMILY"),
+    ("packet-info-short", edit(pk[0], 32, b"\x1b\x00"), "hand-edited from " + srcp, "BAD_INFO"),
+    ("packet-uid", edit(pk[0], 60, b"\x07\x00"), "hand-edited from " + srcp, "BAD_UID"),
+    ("packet-filter", edit(pk[0], 112, b"\x0b\x00"), "hand-edited from " + srcp, "BAD_FILTER"),
+    ("packet-ifindex-gone", edit(pk[0], 36, b"\xff\xff\xff\xff"), "hand-edited from " + srcp,
+     "pdi_index -1"),
+]:
+    sd.add("hand", label, data, src, note)
+sd.write()
+
 # ---------------------------------------------------------------- collector
 # fuzz/make_collector_seeds.py writes corpus/collector_fuzzer/ (its input
 # format is the harness's own).
@@ -496,5 +570,5 @@ import make_collector_seeds  # noqa: E402
 
 col = make_collector_seeds.main(SRC)
 
-for t in (tcp, dgram, pkt, sock, hexa, split, js, col):
+for t in (tcp, dgram, pkt, sd, sock, hexa, split, js, col):
     print("%-14s %d seeds" % (t.name, len(t.rows)))

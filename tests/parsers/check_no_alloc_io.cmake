@@ -4,7 +4,7 @@
 # setlocale, getenv, mmap, exit or abort. Fortified (__foo_chk), 64-bit (foo64) and
 # __isoc99_/__isoc23_ variants count as the same symbol. Sanitizer runtime symbols are ignored.
 # Also fails if nm shows no defined lsn_ symbol, so an empty or unreadable archive cannot pass, or
-# if one of the line parsers (tcp_line, dgram_line, packet_line) is missing from it.
+# if one of the line parsers (tcp_line, dgram_line, packet_line) or the sock_diag parsers is missing from it.
 if(NOT NM OR NOT LIB)
   message(FATAL_ERROR "usage: cmake -DNM=<nm> -DLIB=<archive> -P check_no_alloc_io.cmake")
 endif()
@@ -24,7 +24,8 @@ if(NOT all MATCHES "[0-9a-fA-F]+ T lsn_[a-z_0-9]+")
   message(FATAL_ERROR "nm shows no defined lsn_ function in ${LIB}; is it the parsers archive?\n${all}")
 endif()
 # Every line parser must be in the archive this test checks.
-foreach(fn lsn_parse_tcp_line lsn_parse_dgram_line lsn_parse_packet_line)
+foreach(fn lsn_parse_tcp_line lsn_parse_dgram_line lsn_parse_packet_line lsn_nlmsg_next
+           lsn_nlattr_next lsn_parse_inet_diag lsn_parse_packet_diag)
   if(NOT all MATCHES "[0-9a-fA-F]+ T ${fn}\n")
     message(FATAL_ERROR "${fn} is not defined in ${LIB}")
   endif()

@@ -15,6 +15,7 @@
 #include "json_string.h"
 #include "line_splitter.h"
 #include "packet_line.h"
+#include "sock_diag.h"
 #include "socket_link.h"
 #include "tcp_line.h"
 #include "test_support.h"
@@ -405,6 +406,84 @@ static void test_splitter_chunks_at_guard_page(void **state)
     test_guard_free(&g);
 }
 
+/* The real sock_diag dumps (PROVENANCE.md section F): every prefix of each dump walked at the
+ * guard page, every record's payload parsed, and every prefix of every payload parsed there
+ * too. A prefix ends the walk at END exactly when it ends on a record boundary, else at
+ * TRUNCATED or BAD_ALIGN; the whole dump ends DONE then END. */
+static void test_every_prefix_of_real_sock_diag_dumps_at_guard_page(void **state)
+{
+    (void)state;
+    static const char *const kinds[] = {"tcp4", "tcp6", "udp4", "udp6", "raw4", "raw6", "packet"};
+    struct test_guard g, g2;
+    test_guard_init(&g, 4096);
+    test_guard_init(&g2, 4096);
+    unsigned long prefixes = 0, payloads = 0;
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "real/sockdiag-%s-thismachine-6.18.44-x86_64.bin", kinds[k]);
+        size_t len;
+        free(g_capture);
+        char *d = g_capture = test_read_sock_diag(rel, &len);
+        int packet = kinds[k][0] == 'p';
+        for (size_t cut = 0; cut <= len; cut++) {
+            const unsigned char *p = (const unsigned char *)test_guard_place(&g, d, cut);
+            size_t off = 0;
+            int done = 0;
+            struct lsn_nlmsg m;
+            enum lsn_nl_status st;
+            while ((st = lsn_nlmsg_next(p, cut, &off, &m)) == LSN_NL_OK || st == LSN_NL_DONE) {
+                assert_true(off <= cut);
+                assert_false(done);
+                done = st == LSN_NL_DONE;
+                if (st == LSN_NL_DONE)
+                    continue;
+                if (packet) {
+                    struct lsn_packet_diag x;
+                    assert_int_equal(lsn_parse_packet_diag(m.payload, m.payload_len, &x),
+                                     LSN_PACKET_DIAG_OK);
+                } else {
+                    struct lsn_inet_diag x;
+                    assert_int_equal(lsn_parse_inet_diag(m.payload, m.payload_len, &x),
+                                     LSN_INET_DIAG_OK);
+                }
+                if (cut != len)
+                    continue;
+                for (size_t pc = 0; pc <= m.payload_len; pc++) {
+                    const void *q = test_guard_place(&g2, m.payload, pc);
+                    if (packet) {
+                        struct lsn_packet_diag x;
+                        enum lsn_packet_diag_status ps = lsn_parse_packet_diag(q, pc, &x);
+                        assert_true(ps == LSN_PACKET_DIAG_OK || ps == LSN_PACKET_DIAG_TRUNCATED ||
+                                    ps == LSN_PACKET_DIAG_ATTR_TRUNCATED);
+                    } else {
+                        struct lsn_inet_diag x;
+                        enum lsn_inet_diag_status is = lsn_parse_inet_diag(q, pc, &x);
+                        assert_true(is == LSN_INET_DIAG_OK || is == LSN_INET_DIAG_TRUNCATED ||
+                                    is == LSN_INET_DIAG_ATTR_TRUNCATED);
+                    }
+                    payloads++;
+                }
+            }
+            if (cut == len) {
+                assert_int_equal(st, LSN_NL_END);
+                assert_true(done);
+            } else if (st == LSN_NL_END) {
+                assert_int_equal(off, cut); /* a record boundary */
+            } else if (st != LSN_NL_TRUNCATED && st != LSN_NL_BAD_ALIGN) {
+                fail_msg("%s cut to %zu: status %d (%s)", kinds[k], cut, (int)st,
+                         lsn_nl_status_text(st));
+            }
+            prefixes++;
+        }
+        free(d);
+        g_capture = NULL;
+    }
+    print_message("%lu sock_diag dump prefixes, %lu payload prefixes at the guard page\n", prefixes,
+                  payloads);
+    test_guard_free(&g2);
+    test_guard_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +495,7 @@ int main(void)
         cmocka_unit_test(test_socket_links_and_prefixes_at_guard_page),
         cmocka_unit_test(test_json_and_terminal_inputs_at_guard_page),
         cmocka_unit_test(test_splitter_chunks_at_guard_page),
+        cmocka_unit_test(test_every_prefix_of_real_sock_diag_dumps_at_guard_page),
     };
     return cmocka_run_group_tests_name("guard_page", tests, NULL, teardown);
 }

@@ -87,3 +87,104 @@ void test_guard_free(struct test_guard *g)
         munmap(g->base, g->map_len);
     g->base = NULL;
 }
+
+static uint32_t le32_at(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint16_t le16_at(const unsigned char *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static void put_host32(unsigned char *p)
+{
+    uint32_t v = le32_at(p);
+    memcpy(p, &v, 4);
+}
+
+static void put_host16(unsigned char *p)
+{
+    uint16_t v = le16_at(p);
+    memcpy(p, &v, 2);
+}
+
+/* Attributes of one message, from little-endian to host order; words: the
+ * attribute types whose payload is an array of u32, filter: the type whose
+ * payload is struct sock_filter[] (u16 code, u8 jt, u8 jf, u32 k), -1 none. */
+static void attrs_to_host(unsigned char *a, size_t len, const int *words, size_t nwords, int filter)
+{
+    size_t off = 0;
+    while (len - off >= 4) {
+        size_t alen = le16_at(a + off);
+        int type = le16_at(a + off + 2) & 0x3fff;
+        assert_true(alen >= 4 && alen <= len - off);
+        put_host16(a + off);
+        put_host16(a + off + 2);
+        unsigned char *pl = a + off + 4;
+        size_t plen = alen - 4;
+        for (size_t w = 0; w < nwords; w++)
+            if (type == words[w])
+                for (size_t i = 0; i + 4 <= plen; i += 4)
+                    put_host32(pl + i);
+        if (type == filter)
+            for (size_t i = 0; i + 8 <= plen; i += 8) {
+                put_host16(pl + i);
+                put_host32(pl + i + 4);
+            }
+        off += (alen + 3) & ~(size_t)3;
+        if (off > len)
+            off = len;
+    }
+}
+
+char *test_read_sock_diag(const char *rel, size_t *len)
+{
+    char *d = test_read_data(rel, len);
+    const uint16_t one = 1;
+    unsigned char first;
+    memcpy(&first, &one, 1);
+    if (first == 1)
+        return d; /* little-endian: the dump is already in host order */
+    unsigned char *b = (unsigned char *)d;
+    size_t off = 0;
+    while (off < *len) {
+        assert_true(*len - off >= 16);
+        size_t rlen = le32_at(b + off);
+        uint16_t type = le16_at(b + off + 4);
+        assert_true(rlen >= 16 && rlen <= *len - off);
+        unsigned char *h = b + off;
+        put_host32(h);
+        put_host16(h + 4);
+        put_host16(h + 6);
+        put_host32(h + 8);
+        put_host32(h + 12);
+        unsigned char *pl = h + 16;
+        size_t plen = rlen - 16;
+        if ((type == 2 || type == 3) && plen >= 4) { /* ERROR, DONE: int error */
+            put_host32(pl);
+            if (type == 2 && plen >= 20) { /* the echoed request header */
+                put_host32(pl + 4);
+                put_host16(pl + 8);
+                put_host16(pl + 10);
+                put_host32(pl + 12);
+                put_host32(pl + 16);
+            }
+        } else if (type == 20 && plen >= 16 && pl[0] == 17) { /* packet_diag_msg */
+            put_host16(pl + 2);
+            put_host32(pl + 4);
+            put_host32(pl + 8);
+            put_host32(pl + 12);
+            static const int words[] = {0 /* INFO */, 5 /* UID */, 6 /* MEMINFO */};
+            attrs_to_host(pl + 16, plen - 16, words, 3, 7 /* FILTER */);
+        } else if (type == 20 && plen >= 72) { /* inet_diag_msg */
+            for (size_t i = 40; i < 72; i += 4)
+                put_host32(pl + i);
+            static const int words[] = {1 /* MEMINFO */, 7 /* SKMEMINFO */};
+            attrs_to_host(pl + 72, plen - 72, words, 2, -1);
+        }
+        off += (rlen + 3) & ~(size_t)3;
+    }
+    return d;
+}

@@ -13,6 +13,16 @@ const char *test_data_dir(void);
  * Fails the current test when the file cannot be read. */
 char *test_read_data(const char *rel, size_t *len);
 
+/* Reads a sock_diag dump of tests/data/real (captured on little-endian x86_64)
+ * and puts it in this host's order, as the host's own kernel would have sent it:
+ * netlink and attribute headers, the DONE/ERROR ints, inet_diag_msg's u32 fields
+ * (if, cookie, expires, rqueue, wqueue, uid, inode), packet_diag_msg's num,
+ * inode and cookie, and the u32/sock_filter payloads of PACKET_DIAG_INFO, UID,
+ * MEMINFO and FILTER. Network-order fields (ports, addresses) stay. On a
+ * little-endian host it is test_read_data(). Fails the test on a dump it
+ * cannot walk. */
+char *test_read_sock_diag(const char *rel, size_t *len);
+
 /* A guard page: an anonymous mapping whose last page is PROT_NONE. test_guard_place()
  * copies src so that its last byte is the last readable byte: reading one byte past
  * len faults. */
