@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 static const char help_text[] =
@@ -92,6 +93,32 @@ static const char help_text_commands[] =
     "with \"partial\":true after the array and stderr says why. Without --proc\n"
     "on a system without procfs the output is {\"listeners\":null}.\n";
 
+static const char check_help[] =
+    "Compares the two views the kernel gives of its sockets: the procfs tables\n"
+    "(/proc/net/tcp, ...) and the NETLINK_SOCK_DIAG dumps (what ss reads), read\n"
+    "at once, plus the fd walk for each socket's holder. A userland rootkit that\n"
+    "filters read() of /proc/net/tcp, or a kernel hook on tcp4_seq_show, hides a\n"
+    "socket from one view only. A difference is read again (both views, twice)\n"
+    "and is churn, not a finding, when a socket came or went in between.\n"
+    "\n"
+    "  --proc DIR      a snapshot (listeners snapshot): its procfs copies against\n"
+    "                  its stored netlink dumps, offline\n"
+    "  --format text   a line per finding and a summary line (the default)\n"
+    "  --format json   {\"check\":{\"compared\":[...],\"findings\":[...]}}\n"
+    "  --protocols LIST\n"
+    "                  tcp, udp, raw, packet or all (the default: all); a kind the\n"
+    "                  kernel has no dump for (raw without raw_diag) is not compared\n"
+    "  --max-table-size BYTES\n"
+    "                  as for listeners; a view cut there is an error here\n"
+    "  --no-sandbox    no seccomp filter\n"
+    "\n"
+    "Findings: netlink_only (hidden from procfs), procfs_only (hidden from\n"
+    "netlink), packet_filter (a packet socket with a BPF filter: tcpdump,\n"
+    "dhclient, or a BPFDoor-style backdoor), each with its holder.\n"
+    "\n"
+    "Exit status: 0 no findings; 1 findings; 2 usage error or a view could not\n"
+    "be read.\n";
+
 struct diag_counts {
     uint64_t malformed, table, process;
     int told_permission; /* the EACCES/EPERM hint was printed */
@@ -170,6 +197,15 @@ static void print_table_stats(const char *root, const char *name, const struct l
         return;
     }
     ms(tm, sizeof tm, t->nanoseconds);
+    if (t->netlink) {
+        fprintf(stderr,
+                "stats: netlink dump of %s: %" PRIu64 " records, %" PRIu64 " bytes in %" PRIu64
+                " datagram%s, %" PRIu64 " rows, %" PRIu64 " duplicates, %" PRIu64
+                " malformed, %s\n",
+                name, t->lines, t->bytes, t->reads, t->reads == 1 ? "" : "s", t->listening,
+                t->duplicates, t->malformed, tm);
+        return;
+    }
     fprintf(stderr,
             "stats: %s%s%s: %" PRIu64 " lines read, %" PRIu64 " bytes, %" PRIu64
             " listening, %" PRIu64 " duplicates, %" PRIu64 " malformed, %s\n",
@@ -307,16 +343,91 @@ static void print_stats(const char *root, const struct lsn_result *r, const stru
             n->malformed, n->table, n->process);
 }
 
+/* The NETLINK_SOCK_DIAG socket of --source netlink and check, opened
+ * before the sandbox (which allows no socket()), when the dumps come from
+ * the running kernel: no --proc, or a --proc that is a procfs mount. A tree
+ * has stored dumps instead. 0, or -1 with a message. */
+static int open_netlink(const char *proc, struct lsn_options *opts)
+{
+    struct statfs sf;
+    if (proc && (statfs(proc, &sf) != 0 || sf.f_type != 0x9fa0))
+        return 0;
+    opts->netlink_fd = lsn_netlink_open();
+    if (opts->netlink_fd < 0) {
+        fprintf(stderr, "listeners: cannot open a NETLINK_SOCK_DIAG socket: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* From here on the process only reads, writes stdout/stderr and (with a
+ * netlink fd) asks the kernel for socket dumps. Where there is no filter
+ * (not Linux, other architectures, sanitizer builds) it runs without one
+ * silently; a refusal to install it is reported on stderr, not fatal. */
+static void enter_sandbox(const struct lsn_args *args, int netlink_fd)
+{
+    if (args->no_sandbox)
+        return;
+    if ((netlink_fd >= 0 ? lsn_sandbox_enter_netlink(netlink_fd) : lsn_sandbox_enter()) != 0) {
+        int e = errno;
+        if (e != ENOSYS && e != EOPNOTSUPP)
+            fputs("listeners: running without the seccomp sandbox: prctl refused it\n", stderr);
+    }
+}
+
+/* `listeners check`: both views, compared; exit 0 clean, 1 findings, 2
+ * error. */
+static int run_check(const struct lsn_args *args, struct lsn_options *opts,
+                     struct diag_counts *counts)
+{
+    struct lsn_result result;
+    int rc;
+    opts->proc_root = args->proc;
+    opts->byte_order = LSN_ORDER_HOST;
+    opts->diag = on_diag;
+    opts->diag_ctx = counts;
+    opts->flags = LSN_OPT_CHECK | (opts->netlink_fd >= 0 ? LSN_OPT_NETLINK_FD : 0u);
+    opts->protocols = args->protocols ? args->protocols : LSN_PROTOS_ALL;
+    opts->max_table_bytes = args->max_table_bytes;
+    lsn_collect(opts, &result);
+    if (result.status != LSN_OK) {
+        const char *path = result.error_path ? result.error_path : "listeners";
+        if (result.status == LSN_PARTIAL)
+            fputs("listeners: check: a view is partial (a table over --max-table-size, or out "
+                  "of memory): no report\n",
+                  stderr);
+        else if (result.error)
+            fprintf(stderr, "listeners: check: %s: %s: %s\n", path, result.error_message,
+                    strerror(result.error));
+        else
+            fprintf(stderr, "listeners: check: %s: %s\n", path,
+                    result.status == LSN_UNSUPPORTED ? "no procfs on this platform"
+                                                     : result.error_message);
+        lsn_result_free(&result);
+        return 2;
+    }
+    rc = lsn_write_check(&result, args->format && args->format[0] == 'j', to_stdout, NULL);
+    size_t n = result.nfindings;
+    lsn_result_free(&result);
+    if (rc != 0 || fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "listeners: check: cannot write the report%s%s\n", rc < 0 ? "" : ": ",
+                rc < 0 ? "out of memory" : strerror(errno));
+        return 2;
+    }
+    return n ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     /* 64 KiB of stdout buffer: 10,000 rows are 1.3 MB of JSON, 20 writes
      * instead of 320 with stdio's 4 KiB (bench/README.md, scale e). Static:
      * stdout is flushed at exit, after main's frame is gone. */
     static char stdout_buffer[1 << 16];
-    static const char *const help[3][2] = {
+    static const char *const help[4][2] = {
         {help_text, help_text_commands},
         {lsn_snapshot_help, NULL},
         {lsn_diff_help, NULL},
+        {check_help, NULL},
     };
     struct diag_counts counts = {0, 0, 0, 0};
     struct lsn_options opts;
@@ -341,24 +452,22 @@ int main(int argc, char **argv)
     proc = args.proc;
     format = args.format ? args.format : "json";
 
-    /* From here on the process only reads and writes stdout/stderr. Where
-     * there is no filter (not Linux, other architectures, sanitizer builds)
-     * it runs without one silently; a refusal to install it is reported on
-     * stderr, not fatal. */
-    if (!args.no_sandbox && lsn_sandbox_enter() != 0) {
-        int e = errno;
-        if (e != ENOSYS && e != EOPNOTSUPP)
-            fputs("listeners: running without the seccomp sandbox: prctl refused it\n", stderr);
-    }
-
     memset(&opts, 0, sizeof opts);
+    opts.netlink_fd = -1;
+    if ((args.netlink || args.command == LSN_CMD_CHECK) && open_netlink(proc, &opts) != 0)
+        return args.command == LSN_CMD_CHECK ? 2 : 1;
+    enter_sandbox(&args, opts.netlink_fd);
+    if (args.command == LSN_CMD_CHECK)
+        return run_check(&args, &opts, &counts);
+
     opts.proc_root = proc;
     opts.byte_order = LSN_ORDER_HOST;
     opts.diag = on_diag;
     opts.diag_ctx = &counts;
-    opts.flags = (args.all_netns ? LSN_OPT_ALL_NETNS : 0u) |
-                 (args.verify_exe ? LSN_OPT_VERIFY_EXE : 0u) |
-                 (args.holders ? LSN_OPT_HOLDERS : 0u) | (args.uid ? LSN_OPT_UID : 0u);
+    opts.flags =
+        (args.all_netns ? LSN_OPT_ALL_NETNS : 0u) | (args.verify_exe ? LSN_OPT_VERIFY_EXE : 0u) |
+        (args.holders ? LSN_OPT_HOLDERS : 0u) | (args.uid ? LSN_OPT_UID : 0u) |
+        (args.netlink ? LSN_OPT_NETLINK : 0u) | (opts.netlink_fd >= 0 ? LSN_OPT_NETLINK_FD : 0u);
     opts.protocols = args.protocols;
     opts.max_table_bytes = args.max_table_bytes;
     lsn_collect(&opts, &result);

@@ -15,7 +15,8 @@
 #define LIST CMD(LSN_CMD_LIST)
 #define SNAP CMD(LSN_CMD_SNAPSHOT)
 #define DIFF CMD(LSN_CMD_DIFF)
-#define ALL (LIST | SNAP | DIFF)
+#define CHECK CMD(LSN_CMD_CHECK)
+#define ALL (LIST | SNAP | DIFF | CHECK)
 
 enum {
     OPT_PROC = 256,
@@ -30,6 +31,7 @@ enum {
     OPT_PROTOCOLS,
     OPT_HOLDERS,
     OPT_UID,
+    OPT_SOURCE,
     OPT_NO_SANDBOX
 };
 
@@ -38,32 +40,33 @@ static const struct option_spec {
     const char *name;
     int id; /* getopt_long's val: 'h', 'V' or OPT_* */
     unsigned commands;
-    const char *meta[3]; /* list, snapshot, diff; NULL: no argument */
+    const char *meta[4]; /* list, snapshot, diff, check; NULL: no argument */
 } table[] = {
-    {"proc", OPT_PROC, ALL, {"DIR", "SOURCE", "SNAPSHOT"}},
-    {"format", OPT_FORMAT, LIST | DIFF, {"json|table", NULL, "text|json"}},
-    {"pretty", OPT_PRETTY, LIST, {NULL, NULL, NULL}},
-    {"stats", OPT_STATS, LIST, {NULL, NULL, NULL}},
-    {"archive", OPT_ARCHIVE, SNAP, {NULL, "FILE", NULL}},
-    {"mode", OPT_MODE, SNAP, {NULL, "MODE", NULL}},
-    {"all-netns", OPT_ALL_NETNS, LIST | SNAP, {NULL, NULL, NULL}},
-    {"max-table-size", OPT_MAX_TABLE_SIZE, LIST, {"BYTES", NULL, NULL}},
-    {"verify-exe", OPT_VERIFY_EXE, LIST, {NULL, NULL, NULL}},
-    {"protocols", OPT_PROTOCOLS, LIST, {"LIST", NULL, NULL}},
-    {"holders", OPT_HOLDERS, LIST, {NULL, NULL, NULL}},
-    {"uid", OPT_UID, LIST, {NULL, NULL, NULL}},
-    {"help", 'h', ALL, {NULL, NULL, NULL}},
-    {"no-sandbox", OPT_NO_SANDBOX, ALL, {NULL, NULL, NULL}},
-    {"version", 'V', ALL, {NULL, NULL, NULL}},
+    {"proc", OPT_PROC, ALL, {"DIR", "SOURCE", "SNAPSHOT", "DIR"}},
+    {"format", OPT_FORMAT, LIST | DIFF | CHECK, {"json|table", NULL, "text|json", "text|json"}},
+    {"pretty", OPT_PRETTY, LIST, {NULL, NULL, NULL, NULL}},
+    {"stats", OPT_STATS, LIST, {NULL, NULL, NULL, NULL}},
+    {"archive", OPT_ARCHIVE, SNAP, {NULL, "FILE", NULL, NULL}},
+    {"mode", OPT_MODE, SNAP, {NULL, "MODE", NULL, NULL}},
+    {"all-netns", OPT_ALL_NETNS, LIST | SNAP, {NULL, NULL, NULL, NULL}},
+    {"max-table-size", OPT_MAX_TABLE_SIZE, LIST | CHECK, {"BYTES", NULL, NULL, "BYTES"}},
+    {"verify-exe", OPT_VERIFY_EXE, LIST, {NULL, NULL, NULL, NULL}},
+    {"protocols", OPT_PROTOCOLS, LIST | CHECK, {"LIST", NULL, NULL, "LIST"}},
+    {"source", OPT_SOURCE, LIST, {"procfs|netlink", NULL, NULL, NULL}},
+    {"holders", OPT_HOLDERS, LIST, {NULL, NULL, NULL, NULL}},
+    {"uid", OPT_UID, LIST, {NULL, NULL, NULL, NULL}},
+    {"help", 'h', ALL, {NULL, NULL, NULL, NULL}},
+    {"no-sandbox", OPT_NO_SANDBOX, ALL, {NULL, NULL, NULL, NULL}},
+    {"version", 'V', ALL, {NULL, NULL, NULL, NULL}},
 };
 #define NOPTS (sizeof table / sizeof table[0])
 
-static const char *const command_name[] = {NULL, "snapshot", "diff"};
-static const char *const operands[] = {"", " DIR", " OURS.json THEIRS.json"};
+static const char *const command_name[] = {NULL, "snapshot", "diff", "check"};
+static const char *const operands[] = {"", " DIR", " OURS.json THEIRS.json", ""};
 
 static int takes_argument(const struct option_spec *o)
 {
-    return o->meta[0] || o->meta[1] || o->meta[2];
+    return o->meta[0] || o->meta[1] || o->meta[2] || o->meta[3];
 }
 
 void lsn_usage(enum lsn_command c, int prefix, FILE *out)
@@ -99,6 +102,7 @@ static enum lsn_parse help(enum lsn_command c, const char *const text[2])
     if (c == LSN_CMD_LIST) {
         lsn_usage(LSN_CMD_SNAPSHOT, 0, stdout);
         lsn_usage(LSN_CMD_DIFF, 0, stdout);
+        lsn_usage(LSN_CMD_CHECK, 0, stdout);
         fputs(text[1], stdout);
     }
     return fflush(stdout) == 0 ? LSN_PARSE_DONE : LSN_PARSE_USAGE;
@@ -159,7 +163,7 @@ static int parse_protocols(const char *s, unsigned *bits)
 static enum lsn_parse check(struct lsn_args *a, int nops, char **ops)
 {
     enum lsn_command c = a->command;
-    int want = c == LSN_CMD_LIST ? 0 : c == LSN_CMD_SNAPSHOT ? 1 : 2;
+    int want = c == LSN_CMD_SNAPSHOT ? 1 : c == LSN_CMD_DIFF ? 2 : 0;
     if (nops > want)
         return lsn_usage_error(c, "unexpected argument", ops[want]);
     if (nops < want)
@@ -187,13 +191,13 @@ static enum lsn_parse check(struct lsn_args *a, int nops, char **ops)
         if (a->pretty && a->format && a->format[0] == 't')
             return lsn_usage_error(c, "--pretty applies to --format json only", NULL);
     }
-    if (c == LSN_CMD_DIFF && a->format && strcmp(a->format, "text") != 0 &&
+    if ((c == LSN_CMD_DIFF || c == LSN_CMD_CHECK) && a->format && strcmp(a->format, "text") != 0 &&
         strcmp(a->format, "json") != 0)
         return lsn_usage_error(c, "--format takes text or json, not", a->format);
     return LSN_PARSE_RUN;
 }
 
-enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text[3][2],
+enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text[4][2],
                               struct lsn_args *a)
 {
     struct option longs[NOPTS + 1];
@@ -206,6 +210,8 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
         c = LSN_CMD_SNAPSHOT;
     else if (argc > 1 && strcmp(argv[1], "diff") == 0)
         c = LSN_CMD_DIFF;
+    else if (argc > 1 && strcmp(argv[1], "check") == 0)
+        c = LSN_CMD_CHECK;
     a->command = c;
     if (c != LSN_CMD_LIST) { /* the command word is argv[0] of the rest */
         argc--;
@@ -261,6 +267,14 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
                                        "--protocols takes a comma-separated list of tcp, udp, "
                                        "raw, packet or all, not",
                                        optarg);
+            break;
+        case OPT_SOURCE:
+            if (strcmp(optarg, "procfs") == 0)
+                a->netlink = 0;
+            else if (strcmp(optarg, "netlink") == 0)
+                a->netlink = 1;
+            else
+                return lsn_usage_error(c, "--source takes procfs or netlink, not", optarg);
             break;
         case OPT_HOLDERS: a->holders = 1; break;
         case OPT_UID: a->uid = 1; break;

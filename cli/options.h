@@ -5,6 +5,7 @@
  *   listeners [OPTION]...                       list the listeners
  *   listeners snapshot DIR [OPTION]...          copy what the collector reads
  *   listeners diff OURS.json THEIRS.json [OPTION]...
+ *   listeners check [OPTION]...                 compare the procfs and netlink views
  *
  * Options may come before or after the operands; `--` ends the options;
  * `--opt=value` and `--opt value` are the same; -h is --help, -V is
@@ -15,7 +16,7 @@
 
 #include <stdio.h>
 
-enum lsn_command { LSN_CMD_LIST = 0, LSN_CMD_SNAPSHOT, LSN_CMD_DIFF };
+enum lsn_command { LSN_CMD_LIST = 0, LSN_CMD_SNAPSHOT, LSN_CMD_DIFF, LSN_CMD_CHECK };
 
 struct lsn_args {
     enum lsn_command command;
@@ -24,6 +25,7 @@ struct lsn_args {
     const char *archive; /* --archive (snapshot) */
     const char *mode;    /* --mode (snapshot): octal file mode, NULL: 0600 */
     int pretty, stats, all_netns, verify_exe, no_sandbox, holders, uid;
+    int netlink;        /* --source netlink */
     unsigned protocols; /* --protocols: bits 1 << enum lsn_protocol; 0: not given (tcp) */
     unsigned long long max_table_bytes; /* --max-table-size; 0: the library's default */
     const char *operand[2];             /* snapshot: DIR; diff: OURS.json, THEIRS.json */
@@ -38,7 +40,7 @@ enum lsn_parse {
 /* Parses argv into *args. --help prints on stdout the command's usage line,
  * help[0], and for LSN_CMD_LIST the synopsis of the other commands and
  * help[1] (help[1] is NULL for the others). */
-enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help[3][2],
+enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help[4][2],
                               struct lsn_args *args);
 
 /* The usage line of a command, "usage: listeners ...\n" (prefix 0: without

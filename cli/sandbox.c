@@ -50,13 +50,16 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* dirfd < 0: the collector's filter. dirfd >= 0: the snapshot's, which also
- * lets the process create under dirfd (see sandbox.h). */
-static int install(int dirfd)
+ * lets the process create under dirfd (see sandbox.h). nlfd >= 0: the
+ * sock_diag socket opened before, the one fd send and receive calls may
+ * name. */
+static int install(int dirfd, int nlfd)
 {
     const unsigned write_mask = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND;
     const unsigned create_flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
     const unsigned create_mask = O_ACCMODE | O_CREAT | O_EXCL | O_NOFOLLOW | O_TRUNC | O_APPEND;
     const unsigned fd = (unsigned)dirfd;
+    const unsigned nl = (unsigned)nlfd;
     struct sock_filter head[] = {
         /* the right architecture, and on x86_64 no x32 system calls */
         LOAD(ARCH_OFF),
@@ -103,6 +106,11 @@ static int install(int dirfd)
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, KCMP_FILES, 0, 1),
         ALLOW,
         DENY,
+        /* socket: never, not even EPERM: a socket() call from this
+         * process is an attack (the sock_diag socket of --source netlink
+         * and check is opened before the filter). The process dies. */
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 1),
+        RET(SECCOMP_RET_KILL_PROCESS),
         IS(__NR_fstat),
         ALLOW,
         IS(__NR_newfstatat),
@@ -179,6 +187,18 @@ static int install(int dirfd)
         IS(__NR_writev),
         ALLOW,
     };
+    /* netlink: sendto, sendmsg, recvfrom, recvmsg on the sock_diag fd
+     * only (without one, the tail refuses them all) */
+    struct sock_filter netlink[] = {
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_sendto, 3, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_sendmsg, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_recvfrom, 1, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_recvmsg, 0, 4),
+        LOAD(ARG_LO(0)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nl, 0, 1),
+        ALLOW,
+        DENY,
+    };
     struct sock_filter tail[] = {
 #if defined(__NR_open)
         /* open (musl's open() on x86_64): read-only, as openat */
@@ -214,11 +234,15 @@ static int install(int dirfd)
         /* everything else */
         DENY,
     };
-    struct sock_filter filter[N(head) + N(open_snap) + N(tail)];
+    struct sock_filter filter[N(head) + N(open_snap) + N(netlink) + N(tail)];
     size_t n = 0;
 
     memcpy(filter, head, sizeof head);
     n += N(head);
+    if (nlfd >= 0) {
+        memcpy(filter + n, netlink, sizeof netlink);
+        n += N(netlink);
+    }
     if (dirfd < 0) {
         memcpy(filter + n, open_ro, sizeof open_ro);
         n += N(open_ro);
@@ -239,16 +263,25 @@ static int install(int dirfd)
 
 int lsn_sandbox_enter(void)
 {
-    return install(-1);
+    return install(-1, -1);
 }
 
-int lsn_sandbox_enter_snapshot(int dirfd)
+int lsn_sandbox_enter_netlink(int netlink_fd)
+{
+    if (netlink_fd < 0) {
+        errno = EBADF;
+        return -1;
+    }
+    return install(-1, netlink_fd);
+}
+
+int lsn_sandbox_enter_snapshot(int dirfd, int netlink_fd)
 {
     if (dirfd < 0) {
         errno = EBADF;
         return -1;
     }
-    return install(dirfd);
+    return install(dirfd, netlink_fd);
 }
 
 #else
@@ -263,9 +296,16 @@ int lsn_sandbox_enter(void)
     return -1;
 }
 
-int lsn_sandbox_enter_snapshot(int dirfd)
+int lsn_sandbox_enter_netlink(int netlink_fd)
+{
+    (void)netlink_fd;
+    return lsn_sandbox_enter();
+}
+
+int lsn_sandbox_enter_snapshot(int dirfd, int netlink_fd)
 {
     (void)dirfd;
+    (void)netlink_fd;
     return lsn_sandbox_enter();
 }
 

@@ -4,10 +4,10 @@
  * lsn_sandbox_enter() installs a seccomp BPF filter (with no_new_privs) that
  * allows exactly that: read-only openat, read, readlinkat, getdents64, stat
  * calls, close, memory management without PROT_EXEC, write/writev to fds 1
- * and 2 only, and exit. Every other system call (socket, connect, execve,
- * fork, ptrace, an openat for writing, a write to any other fd, ...) fails
- * with EPERM. It is a process-wide side effect, so it lives in the CLI, never
- * in the library.
+ * and 2 only, and exit. socket() kills the process (SIGSYS). Every other
+ * system call (connect, execve, fork, ptrace, an openat for writing, a write
+ * to any other fd, ...) fails with EPERM. It is a process-wide side effect,
+ * so it lives in the CLI, never in the library.
  *
  * Returns 0 when the filter is in place; -1 with errno set otherwise
  * (ENOSYS: not Linux or an architecture without a filter here; EOPNOTSUPP:
@@ -17,6 +17,14 @@
 #define LISTENERS_SANDBOX_H
 
 int lsn_sandbox_enter(void);
+
+/* The same filter, plus sendto, sendmsg, recvfrom and recvmsg on netlink_fd
+ * only: the NETLINK_SOCK_DIAG socket of --source netlink and check, opened
+ * (lsn_netlink_open) before the filter, since socket() is never allowed
+ * after it. A subverted process can ask the kernel for socket dumps through
+ * it (what /proc/net already shows) and nothing else: no other socket, no
+ * send on an inherited fd. */
+int lsn_sandbox_enter_netlink(int netlink_fd);
 
 /* The filter of `listeners snapshot DIR`, with dirfd an O_DIRECTORY fd of DIR
  * opened before: the same filter, plus exactly these ways to write:
@@ -34,7 +42,9 @@ int lsn_sandbox_enter(void);
  * writing through any other fd or AT_FDCWD, from truncating or appending to
  * existing files and from following a planted symlink. (Landlock would close
  * the path gap; it is not used here.) Same return values as
- * lsn_sandbox_enter; where there is no filter, nothing is installed. */
-int lsn_sandbox_enter_snapshot(int dirfd);
+ * lsn_sandbox_enter; where there is no filter, nothing is installed.
+ * netlink_fd >= 0: also the sends and receives of lsn_sandbox_enter_netlink
+ * (the snapshot stores the netlink dumps); -1: none. */
+int lsn_sandbox_enter_snapshot(int dirfd, int netlink_fd);
 
 #endif

@@ -6,6 +6,7 @@
 #include "procfs.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -78,6 +79,41 @@ enum lsn_table_need lsn_table_need_of(const struct lsn_table_kind *kind)
                : LSN_TABLE_OPTIONAL;
 }
 
+enum lsn_status lsn_read_kind(const struct lsn_run *run, struct lsn_rows *rows,
+                              const struct lsn_origin *origin, const struct lsn_table_kind *kind,
+                              struct lsn_table_stats *ts, int netlink, enum lsn_reason *why,
+                              int *err)
+{
+    char name[64];
+    const char *open_as;
+    if (netlink) {
+        enum lsn_status st = lsn_read_netlink(run, rows, origin, kind, ts, why, err);
+        if (st != LSN_ERR_TABLE || *why != LSN_REASON_NETLINK || *err != ENOENT) {
+            if (st == LSN_ERR_TABLE && lsn_table_need_of(kind) == LSN_TABLE_OPTIONAL) {
+                char path[LSN_PROC_PATH_CAP];
+                snprintf(path, sizeof path, "netlink sock_diag dump of %s", kind->name);
+                lsn_emit(run, LSN_DIAG_TABLE, path, 0, *err, -1, 0, lsn_reason_text(*why));
+                st = LSN_OK;
+            }
+            return st;
+        }
+        lsn_emit(run, LSN_DIAG_TABLE, kind->name, 0, 0, -1, 0,
+                 run->proc->procfs ? "the kernel has no sock_diag handler for this table (a "
+                                     "module not loaded?): read from procfs instead"
+                                   : "the tree has no stored netlink dump of this table: read "
+                                     "from its procfs copy instead");
+    }
+    /* On procfs "net" is a link to self/net: the reader's own pid
+     * directory, named, not followed (procfs.h, "Confinement"). */
+    *why = LSN_REASON_OPEN;
+    open_as = lsn_proc_host(run->proc, kind->name, name, sizeof name);
+    *err = errno;
+    if (!open_as)
+        return LSN_ERR_TABLE;
+    return lsn_read_table(run, rows, origin, run->proc->fd, open_as, kind->name, kind,
+                          lsn_table_need_of(kind), ts, why, err);
+}
+
 /* Step 1: the host's tables of the protocols asked for (net/tcp required
  * and net/tcp6 optional for the trait), then with LSN_OPT_ALL_NETNS every
  * other namespace's. */
@@ -86,8 +122,9 @@ static enum lsn_status read_tables(const struct lsn_run *run, struct lsn_rows *r
 {
     struct lsn_origin origin = {0, 0, -1};
     int all = (run->opts->flags & LSN_OPT_ALL_NETNS) != 0;
-    char name[64];
 
+    if (all && (run->opts->flags & (LSN_OPT_NETLINK | LSN_OPT_CHECK)))
+        return fail(result, LSN_ERR_TABLE, LSN_REASON_NETLINK_NETNS, 0, "--all-netns");
     if (all) {
         result->all_netns = 1;
         result->host_netns = lsn_host_netns(run);
@@ -97,27 +134,27 @@ static enum lsn_status read_tables(const struct lsn_run *run, struct lsn_rows *r
     for (size_t k = 0; k < LSN_TABLE_KINDS; k++) {
         const struct lsn_table_kind *kind = &lsn_table_kinds[k];
         struct lsn_table_stats *ts = lsn_table_stats_of(&result->stats, k);
-        enum lsn_reason why = LSN_REASON_OPEN;
+        enum lsn_reason why;
         int err;
-        enum lsn_status st = LSN_ERR_TABLE;
-        const char *open_as;
+        enum lsn_status st;
         if (!(run->protocols & (1u << kind->protocol)))
             continue;
-        /* On procfs "net" is a link to self/net: the reader's own pid
-         * directory, named, not followed (procfs.h, "Confinement"). */
-        open_as = lsn_proc_host(run->proc, kind->name, name, sizeof name);
-        err = errno;
-        if (open_as)
-            st = lsn_read_table(run, rows, &origin, run->proc->fd, open_as, kind->name, kind,
-                                lsn_table_need_of(kind), ts, &why, &err);
+        if (run->opts->flags & LSN_OPT_CHECK)
+            st = lsn_check_kind(run, rows, &origin, kind, ts, &why, &err);
+        else
+            st = lsn_read_kind(run, rows, &origin, kind, ts,
+                               (run->opts->flags & LSN_OPT_NETLINK) != 0, &why, &err);
         if (st == LSN_ERR_NOMEM) { /* keep what was read: partial */
             result->partial |= LSN_PARTIAL_NOMEM;
             return LSN_OK;
         }
         if (st != LSN_OK) {
             char path[LSN_PROC_PATH_CAP];
-            return fail(result, st, why, err,
-                        lsn_proc_path(path, sizeof path, run->root, 0, kind->name));
+            if (why == LSN_REASON_NETLINK)
+                snprintf(path, sizeof path, "netlink sock_diag dump of %s", kind->name);
+            else
+                lsn_proc_path(path, sizeof path, run->root, 0, kind->name);
+            return fail(result, st, why, err, path);
         }
     }
     if (all && lsn_read_namespaces(run, rows, result->host_netns) != LSN_OK)
@@ -127,7 +164,7 @@ static enum lsn_status read_tables(const struct lsn_run *run, struct lsn_rows *r
 
 enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *result)
 {
-    static const struct lsn_options defaults = {NULL, LSN_ORDER_HOST, NULL, NULL, 0, 0, 0};
+    static const struct lsn_options defaults = {NULL, LSN_ORDER_HOST, NULL, NULL, 0, 0, 0, -1};
     struct lsn_rows rows;
     struct lsn_run run;
     struct lsn_proc_root proc;
@@ -145,10 +182,13 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
     run.stats = &result->stats;
     run.verify_exe = 0;
     run.self_mntns = 0;
+    run.result = result;
     run.protocols = run.opts->protocols & LSN_PROTOS_ALL;
     if (!run.protocols)
         run.protocols = LSN_PROTOS_TCP;
     result->protocols = run.protocols;
+    if (run.opts->flags & LSN_OPT_CHECK)
+        result->compared = run.protocols;
     result->flags = run.opts->flags;
 #ifndef __linux__
     if (!run.root) {
@@ -222,6 +262,7 @@ void lsn_result_free(struct lsn_result *result)
     lsn_rows_release(result->listeners, result->count);
     lsn_holders_release(result->holders, result->nholders);
     free(result->ifnames);
+    free(result->findings);
     free(result->error_path);
     memset(result, 0, sizeof *result);
 }
@@ -240,6 +281,10 @@ const char *lsn_reason_text(enum lsn_reason reason)
     case LSN_REASON_NOMEM: return "out of memory";
     case LSN_REASON_LINK: return "a symbolic link on the way, not followed";
     case LSN_REASON_OTHER_FS: return "on another filesystem than the proc root";
+    case LSN_REASON_NETLINK: return "netlink sock_diag dump failed";
+    case LSN_REASON_NETLINK_NETNS:
+        return "netlink sees only the reader's network namespace (--all-netns reads the others' "
+               "procfs tables)";
     }
     return "";
 }

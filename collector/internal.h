@@ -4,6 +4,7 @@
  * function that takes the row store and a run context explicitly and
  * returns an enum lsn_status (LSN_OK, LSN_ERR_TABLE, LSN_ERR_NOMEM):
  *   1. tables.c   the listening sockets of net/tcp and net/tcp6
+ *      netlink.c  or, with LSN_OPT_NETLINK, of sock_diag dumps
  *      netns.c    --all-netns: the other namespaces' tables
  *   2. walk.c     one walk of <pid>/fd/ in pid order, until every row has
  *                 an owner; then, only for rows still without one, the
@@ -27,9 +28,10 @@ struct lsn_run {
     const char *root;                 /* as given, for paths in messages */
     const struct lsn_proc_root *proc; /* the open root (procfs.h) */
     struct lsn_stats *stats;
-    unsigned protocols;  /* bits 1 << LSN_PROTO_*, never 0 */
-    int verify_exe;      /* LSN_OPT_VERIFY_EXE on a procfs root: owners' exe are checked */
-    uint64_t self_mntns; /* then the reader's mount namespace inode (0: unknown) */
+    unsigned protocols;        /* bits 1 << LSN_PROTO_*, never 0 */
+    int verify_exe;            /* LSN_OPT_VERIFY_EXE on a procfs root: owners' exe are checked */
+    uint64_t self_mntns;       /* then the reader's mount namespace inode (0: unknown) */
+    struct lsn_result *result; /* LSN_OPT_CHECK: where the findings go */
 };
 
 /* Which tables rows and diagnostics come from (--all-netns). */
@@ -74,6 +76,33 @@ enum lsn_status lsn_read_table(const struct lsn_run *run, struct lsn_rows *rows,
                                const char *rel, const struct lsn_table_kind *kind,
                                enum lsn_table_need need, struct lsn_table_stats *ts,
                                enum lsn_reason *why, int *err);
+
+/* 1 from the netlink view (LSN_OPT_NETLINK): the sockets of kind, from a
+ * live dump on a procfs root or the stored <root>/netlink/<kind> on a tree;
+ * see netlink.c. LSN_OK; LSN_ERR_TABLE with *why and *err (why
+ * LSN_REASON_NETLINK and err ENOENT: no handler in the kernel, or no stored
+ * dump: the caller reads the procfs table instead); LSN_ERR_NOMEM. */
+enum lsn_status lsn_read_netlink(const struct lsn_run *run, struct lsn_rows *rows,
+                                 const struct lsn_origin *origin, const struct lsn_table_kind *kind,
+                                 struct lsn_table_stats *ts, enum lsn_reason *why, int *err);
+
+/* The host's sockets of one table kind: with netlink from the netlink
+ * view, falling back to the procfs table (with a diagnostic) where it has
+ * no dump; else from the table. As lsn_read_table; see collect.c. */
+enum lsn_status lsn_read_kind(const struct lsn_run *run, struct lsn_rows *rows,
+                              const struct lsn_origin *origin, const struct lsn_table_kind *kind,
+                              struct lsn_table_stats *ts, int netlink, enum lsn_reason *why,
+                              int *err);
+
+/* LSN_OPT_CHECK: one table kind from both views, compared (check.c): the
+ * rows get both views' sockets, run->check the findings. As lsn_read_kind. */
+enum lsn_status lsn_check_kind(const struct lsn_run *run, struct lsn_rows *rows,
+                               const struct lsn_origin *origin, const struct lsn_table_kind *kind,
+                               struct lsn_table_stats *ts, enum lsn_reason *why, int *err);
+
+/* A packet socket with a BPF filter, from a netlink dump read under
+ * LSN_OPT_CHECK (netlink.c calls it). -1 out of memory. */
+int lsn_check_filter(const struct lsn_run *run, uint64_t inode, uint16_t ethertype, uint32_t insns);
 
 /* --all-netns: the host's namespace inode from self/ns/net (0: unknown, with
  * a diagnostic), then every other namespace's tables; see netns.c. */

@@ -270,6 +270,7 @@ struct lsn_options {
     uint64_t max_table_bytes; /* 0: LSN_DEFAULT_MAX_TABLE_BYTES */
     unsigned flags;           /* LSN_OPT_* */
     unsigned protocols;       /* bits 1 << LSN_PROTO_*; 0: LSN_PROTOS_TCP (the trait) */
+    int netlink_fd;           /* LSN_OPT_NETLINK_FD: the sock_diag socket to use */
 };
 
 /* Read every network namespace that has a process (see "Network namespaces"). */
@@ -280,6 +281,65 @@ struct lsn_options {
 #define LSN_OPT_HOLDERS 4u
 /* The writers add each row's "uid" (the table's uid column). */
 #define LSN_OPT_UID 8u
+/* The table step reads NETLINK_SOCK_DIAG instead of <proc>/net (see
+ * "Netlink source"). */
+#define LSN_OPT_NETLINK 16u
+/* With LSN_OPT_NETLINK: dump through opts->netlink_fd (lsn_netlink_open,
+ * called before a sandbox that allows no socket()); it stays open. */
+#define LSN_OPT_NETLINK_FD 32u
+
+/* Both views, compared (see "Cross-view check"): result->findings. */
+#define LSN_OPT_CHECK 64u
+
+/* Netlink source (LSN_OPT_NETLINK). The table step asks the kernel for the
+ * sockets of each table kind through NETLINK_SOCK_DIAG (the view of `ss`):
+ * tcp with the LISTEN state only (the kernel walks the listening hash, not
+ * the established one), udp, raw, and packet. The rows are the ones the
+ * tables give: same rule per protocol (udp: state 7 and no peer), same
+ * fields, and everything after the table step (walk, owners, order) is
+ * unchanged, so the output is byte-identical to the procfs source's for the
+ * same sockets. On a live procfs root the dump goes to the running kernel
+ * (the reader's network namespace: LSN_OPT_ALL_NETNS is refused with
+ * LSN_REASON_NETLINK_NETNS); on a tree, the stored dumps <root>/netlink/tcp,
+ * tcp6, udp, udp6, raw, raw6, packet (a snapshot's, in its host's byte
+ * order) are read instead. A kind the kernel has no sock_diag handler for
+ * (raw_diag is a module: ENOENT), or a tree without its dump, is read from
+ * its procfs table, with a LSN_DIAG_TABLE diagnostic; its stats say which
+ * (lsn_table_stats.netlink). Replies from any sender but the kernel (port
+ * id 0) are dropped.
+ *
+ * Cross-view check (LSN_OPT_CHECK). The table step reads every kind asked
+ * from both views, procfs first and netlink at once after, and compares the
+ * sockets (inode, family, port, address). A socket in one view and not the
+ * other may be churn (made or closed between the two reads) or hiding (a
+ * hook on one view: tcp4_seq_show, a read() filter): so each difference is
+ * read again, both views, LSN_CHECK_ROUNDS more times, the view that lacked
+ * it first. It is churn, and no finding, as soon as the view that lacked it
+ * shows it or the view that had it no longer does; a finding when neither
+ * happens in any round. The rows are both views' sockets of the first
+ * round; the walk and owners run once over them, so a finding's socket has
+ * its owner (a process holding a socket that one view hides). Kinds without
+ * a netlink dump (fallback, above) are not compared (result->compared). A
+ * packet socket with a BPF filter attached (PACKET_DIAG_FILTER, what
+ * BPFDoor-style backdoors use and tcpdump, dhclient too) is a finding of its
+ * own kind, for a person to judge. */
+#define LSN_CHECK_ROUNDS 2
+
+enum lsn_finding_kind {
+    LSN_FINDING_NETLINK_ONLY = 0, /* netlink shows it, procfs does not: hidden from procfs */
+    LSN_FINDING_PROCFS_ONLY,      /* procfs shows it, netlink does not */
+    LSN_FINDING_PACKET_FILTER     /* a packet socket with a BPF filter attached */
+};
+
+struct lsn_finding {
+    enum lsn_finding_kind kind;
+    uint64_t inode;
+    uint8_t protocol;      /* enum lsn_protocol */
+    uint8_t family;        /* enum lsn_family */
+    uint16_t port;         /* as the row's */
+    uint8_t address[16];   /* as the row's bind_address */
+    uint32_t filter_insns; /* LSN_FINDING_PACKET_FILTER: the filter's BPF instructions */
+};
 
 /* Values of lsn_listener.exe_verified (JSON "exe_verified"). Zero is unknown,
  * so rows without an owner or without the option read as unknown. */
@@ -315,6 +375,8 @@ struct lsn_table_stats {
     uint64_t added_on_reread; /* rows the passes after the first added: sockets the first
                                  missed, or made after it read their bucket */
     uint64_t nanoseconds;
+    int netlink; /* LSN_OPT_NETLINK: 1 the rows came from a sock_diag dump (lines: its
+                    records, reads: its datagrams or reads); 0 from the table (fallback) */
 };
 
 struct lsn_stats {
@@ -392,16 +454,18 @@ enum lsn_status {
  * result->error_message. */
 enum lsn_reason {
     LSN_REASON_NONE = 0,
-    LSN_REASON_UNSUPPORTED, /* "no procfs on this platform" */
-    LSN_REASON_OPEN_ROOT,   /* "cannot open the proc directory" */
-    LSN_REASON_OPEN,        /* "cannot open" (the table; error is the errno) */
-    LSN_REASON_STAT,        /* "cannot stat" */
-    LSN_REASON_NOT_REGULAR, /* "not a regular file" */
-    LSN_REASON_READ,        /* "read failed" */
-    LSN_REASON_TOO_LARGE,   /* "table is larger than the size cap" */
-    LSN_REASON_NOMEM,       /* "out of memory" */
-    LSN_REASON_LINK,        /* "a symbolic link on the way, not followed" (ELOOP) */
-    LSN_REASON_OTHER_FS     /* "on another filesystem than the proc root" (EXDEV) */
+    LSN_REASON_UNSUPPORTED,  /* "no procfs on this platform" */
+    LSN_REASON_OPEN_ROOT,    /* "cannot open the proc directory" */
+    LSN_REASON_OPEN,         /* "cannot open" (the table; error is the errno) */
+    LSN_REASON_STAT,         /* "cannot stat" */
+    LSN_REASON_NOT_REGULAR,  /* "not a regular file" */
+    LSN_REASON_READ,         /* "read failed" */
+    LSN_REASON_TOO_LARGE,    /* "table is larger than the size cap" */
+    LSN_REASON_NOMEM,        /* "out of memory" */
+    LSN_REASON_LINK,         /* "a symbolic link on the way, not followed" (ELOOP) */
+    LSN_REASON_OTHER_FS,     /* "on another filesystem than the proc root" (EXDEV) */
+    LSN_REASON_NETLINK,      /* "netlink sock_diag dump failed" (error is the errno) */
+    LSN_REASON_NETLINK_NETNS /* "netlink sees only the reader's network namespace" */
 };
 
 /* The text of a reason; "" for LSN_REASON_NONE and unknown values. */
@@ -426,6 +490,14 @@ struct lsn_result {
     size_t nholders;
     struct lsn_ifname *ifnames; /* packet rows of the host's tables: interface names, owned */
     size_t nifnames;
+    /* LSN_OPT_CHECK: the findings in table-kind order, owned; the row of a
+     * finding (its owner) is the row with its inode, protocol and family */
+    struct lsn_finding *findings;
+    size_t nfindings;
+    unsigned compared;          /* protocols whose every kind both views gave */
+    uint64_t check_differences; /* differences of the first round */
+    uint64_t check_churn;       /* of which churn (no finding) */
+    uint64_t check_reads;       /* reads of a view in all (2 per kind and round) */
 };
 
 /* An interface of the host's network namespace (sysfs /sys/class/net). */
@@ -483,8 +555,39 @@ int lsn_write_json(const struct lsn_result *result, int pretty, lsn_sink_fn sink
  * LSN_PARTIAL one its rows (the caller says that it is partial). */
 int lsn_write_table(const struct lsn_result *result, lsn_sink_fn sink, void *ctx);
 
+/* The report of a LSN_OPT_CHECK result: json 0, a line per finding
+ * ("CATEGORY PROTO FAMILY ADDRESS:PORT, inode N, held by pid P comm "C" exe
+ * "E": why") then a summary line "check: N findings; ..."; json 1, one
+ * line {"check":{"compared":[...],"not_compared":[...],"differences":N,
+ * "churn":N,"findings":[{"category","protocol","family","port" (raw:
+ * "ip_protocol"; packet: "ethertype","filter_insns" instead of family to
+ * address),"bind_address","inode","pid","comm","exe"},...]}}. comm and exe
+ * escaped as in the other writers. Same return as lsn_write_json. */
+int lsn_write_check(const struct lsn_result *result, int json, lsn_sink_fn sink, void *ctx);
+
 /* "ipv4" or "ipv6". */
 const char *lsn_family_name(enum lsn_family family);
+
+/* ---- netlink sock_diag (see "Netlink source") ---- */
+
+/* Opens a NETLINK_SOCK_DIAG socket (SOCK_RAW, close-on-exec): the fd, or -1
+ * with errno. */
+int lsn_netlink_open(void);
+
+/* Gets one datagram of a dump, as the kernel sent it; nonzero stops the dump
+ * (lsn_netlink_dump returns ECANCELED). */
+typedef int (*lsn_dump_fn)(void *ctx, const void *datagram, size_t len);
+
+/* Dumps the sockets of one table kind ("net/tcp", "net/tcp6", "net/udp",
+ * "net/udp6", "net/raw", "net/raw6", "net/packet") through fd: tcp asks for
+ * LISTEN only, udp for state 7 (unconnected), raw and packet for all;
+ * packet with PACKET_SHOW_INFO | PACKET_SHOW_FILTER. fn gets every datagram
+ * up to and including the one with NLMSG_DONE. 0; ENOENT when the kernel
+ * has no sock_diag handler for it (NLMSG_DONE or NLMSG_ERROR -ENOENT, raw
+ * without raw_diag), EINVAL for an unknown kind, EPROTO for a reply that is
+ * not whole records or comes from another sender, else the errno of
+ * send/recv or the kernel's error. */
+int lsn_netlink_dump(int fd, const char *table, lsn_dump_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

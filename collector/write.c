@@ -601,3 +601,191 @@ int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
     free(esc);
     return finish(&o);
 }
+
+/* ---- the cross-view check's report ---- */
+
+static const char *const finding_names[] = {"netlink_only", "procfs_only", "packet_filter"};
+static const char *const finding_texts[] = {
+    "netlink shows it, procfs does not: hidden from procfs",
+    "procfs shows it, netlink does not: hidden from netlink",
+    "a packet socket with a BPF filter attached: it sees the traffic its filter picks"};
+
+/* The row of a finding (its owner), or NULL. */
+static const struct lsn_listener *finding_row(const struct lsn_result *r,
+                                              const struct lsn_finding *f)
+{
+    for (size_t i = 0; i < r->count; i++) {
+        const struct lsn_listener *l = &r->listeners[i];
+        if (l->inode == f->inode && l->protocol == f->protocol && l->family == f->family &&
+            l->port == f->port)
+            return l;
+    }
+    return NULL;
+}
+
+/* A raw name: JSON string (json) or terminal text in quotes; null as null. */
+static int put_name(struct out *o, const char *s, size_t n, int json)
+{
+    size_t cap = json ? LSN_JSON_STRING_SIZE(n) : n * 4 + 1, len = 0;
+    char *t;
+    if (!s) {
+        puts_(o, json ? "null" : "-");
+        return 0;
+    }
+    t = malloc(cap);
+    if (!t)
+        return -1;
+    if (json)
+        lsn_json_string(s, n, t, cap, &len);
+    else
+        lsn_terminal_text(s, n, t, cap, &len);
+    if (!json)
+        put(o, "\"", 1);
+    put(o, t, len);
+    if (!json)
+        put(o, "\"", 1);
+    free(t);
+    return 0;
+}
+
+static void put_protocol_list(struct out *o, unsigned bits, int json)
+{
+    int first = 1;
+    for (int p = 0; p < LSN_PROTO_COUNT; p++) {
+        if (!(bits & (1u << p)))
+            continue;
+        if (!first)
+            put(o, ",", 1);
+        if (json)
+            put(o, "\"", 1);
+        puts_(o, lsn_protocol_name((enum lsn_protocol)p));
+        if (json)
+            put(o, "\"", 1);
+        first = 0;
+    }
+    if (first && !json)
+        puts_(o, "none");
+}
+
+int lsn_write_check(const struct lsn_result *r, int json, lsn_sink_fn sink, void *ctx)
+{
+    struct out o;
+    if (start(&o, sink, ctx) != 0)
+        return -1;
+    if (json) {
+        puts_(&o, "{\"check\":{\"compared\":[");
+        put_protocol_list(&o, r->compared, 1);
+        puts_(&o, "],\"not_compared\":[");
+        put_protocol_list(&o, r->protocols & ~r->compared, 1);
+        puts_(&o, "],\"differences\":");
+        put_u64(&o, r->check_differences);
+        puts_(&o, ",\"churn\":");
+        put_u64(&o, r->check_churn);
+        puts_(&o, ",\"findings\":[");
+    }
+    for (size_t i = 0; i < r->nfindings && !o.rc; i++) {
+        const struct lsn_finding *f = &r->findings[i];
+        const struct lsn_listener *l = finding_row(r, f);
+        struct lsn_listener tmp;
+        char addr[LSN_IPV6_TEXT_SIZE];
+        memset(&tmp, 0, sizeof tmp);
+        tmp.family = f->family;
+        memcpy(tmp.bind_address, f->address, 16);
+        if (json) {
+            puts_(&o, i ? ",{\"category\":\"" : "{\"category\":\"");
+            puts_(&o, finding_names[f->kind]);
+            puts_(&o, "\",\"protocol\":\"");
+            puts_(&o, lsn_protocol_name((enum lsn_protocol)f->protocol));
+            put(&o, "\"", 1);
+            if (f->protocol == LSN_PROTO_PACKET) {
+                puts_(&o, ",\"ethertype\":");
+                put_u64(&o, f->port);
+                puts_(&o, ",\"filter_insns\":");
+                put_u64(&o, f->filter_insns);
+            } else {
+                puts_(&o, ",\"family\":\"");
+                puts_(&o, lsn_family_name((enum lsn_family)f->family));
+                puts_(&o, f->protocol == LSN_PROTO_RAW ? "\",\"ip_protocol\":" : "\",\"port\":");
+                put_u64(&o, f->port);
+                puts_(&o, ",\"bind_address\":\"");
+                put(&o, addr, address_text(&tmp, addr));
+                put(&o, "\"", 1);
+            }
+            puts_(&o, ",\"inode\":");
+            put_u64(&o, f->inode);
+            puts_(&o, ",\"pid\":");
+            if (l && l->pid >= 0)
+                put_u64(&o, (uint64_t)l->pid);
+            else
+                puts_(&o, "null");
+            puts_(&o, ",\"comm\":");
+            if (put_name(&o, l ? l->comm : NULL, l ? l->comm_len : 0, 1) != 0)
+                o.rc = -1;
+            puts_(&o, ",\"exe\":");
+            if (put_name(&o, l ? l->exe : NULL, l ? l->exe_len : 0, 1) != 0)
+                o.rc = -1;
+            put(&o, "}", 1);
+            continue;
+        }
+        puts_(&o, finding_names[f->kind]);
+        put(&o, " ", 1);
+        puts_(&o, lsn_protocol_name((enum lsn_protocol)f->protocol));
+        if (f->protocol == LSN_PROTO_PACKET) {
+            puts_(&o, " ethertype 0x");
+            char hex[8];
+            static const char digits[] = "0123456789abcdef";
+            for (int k = 0; k < 4; k++)
+                hex[k] = digits[(f->port >> (12 - 4 * k)) & 0xf];
+            put(&o, hex, 4);
+            puts_(&o, ", ");
+            put_u64(&o, f->filter_insns);
+            puts_(&o, " BPF instructions");
+        } else {
+            put(&o, " ", 1);
+            puts_(&o, lsn_family_name((enum lsn_family)f->family));
+            put(&o, " ", 1);
+            if (f->family == LSN_FAMILY_IPV6)
+                put(&o, "[", 1);
+            put(&o, addr, address_text(&tmp, addr));
+            if (f->family == LSN_FAMILY_IPV6)
+                put(&o, "]", 1);
+            puts_(&o, f->protocol == LSN_PROTO_RAW ? " ip protocol " : ":");
+            put_u64(&o, f->port);
+        }
+        puts_(&o, ", inode ");
+        put_u64(&o, f->inode);
+        if (l && l->pid >= 0) {
+            puts_(&o, ", held by pid ");
+            put_u64(&o, (uint64_t)l->pid);
+            puts_(&o, " comm ");
+            if (put_name(&o, l->comm, l->comm_len, 0) != 0)
+                o.rc = -1;
+            puts_(&o, " exe ");
+            if (put_name(&o, l->exe, l->exe_len, 0) != 0)
+                o.rc = -1;
+        } else {
+            puts_(&o, ", no holder found");
+        }
+        puts_(&o, ": ");
+        puts_(&o, finding_texts[f->kind]);
+        put(&o, "\n", 1);
+    }
+    if (json) {
+        puts_(&o, "]}}\n");
+    } else {
+        puts_(&o, "check: ");
+        put_u64(&o, r->nfindings);
+        puts_(&o, r->nfindings == 1 ? " finding; " : " findings; ");
+        put_u64(&o, r->check_differences);
+        puts_(&o, " differences between the views, ");
+        put_u64(&o, r->check_churn);
+        puts_(&o, " of them churn; compared: ");
+        put_protocol_list(&o, r->compared, 0);
+        if (r->protocols & ~r->compared) {
+            puts_(&o, "; not compared (no netlink dump): ");
+            put_protocol_list(&o, r->protocols & ~r->compared, 0);
+        }
+        put(&o, "\n", 1);
+    }
+    return finish(&o);
+}

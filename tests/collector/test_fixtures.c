@@ -761,7 +761,7 @@ static void usage(void **state)
     static const char usage_line[] =
         "usage: listeners [--proc DIR] [--format json|table] "
         "[--pretty] [--stats] [--all-netns] [--max-table-size BYTES] [--verify-exe] [--protocols "
-        "LIST] [--holders] [--uid] [--help] "
+        "LIST] [--source procfs|netlink] [--holders] [--uid] [--help] "
         "[--no-sandbox] [--version]\n";
     (void)state;
     run_cli(&r, "--version", (char *)NULL);
@@ -780,7 +780,7 @@ static void usage(void **state)
     assert_string_equal(r.err, "listeners: unknown option '--bogus'\n"
                                "usage: listeners [--proc "
                                "DIR] [--format json|table] [--pretty] [--stats] [--all-netns] "
-                               "[--max-table-size BYTES] [--verify-exe] [--protocols LIST] "
+                               "[--max-table-size BYTES] [--verify-exe] [--protocols LIST] [--source procfs|netlink] "
                                "[--holders] [--uid] [--help] [--no-sandbox] [--version]\n");
     run_free(&r);
     run_cli(&r, "--format", "xml", (char *)NULL);
