@@ -777,11 +777,13 @@ static void usage(void **state)
     run_cli(&r, "--bogus", (char *)NULL);
     assert_int_equal(r.status, 2);
     assert_string_equal(r.out, "");
-    assert_string_equal(r.err, "listeners: unknown option '--bogus'\n"
-                               "usage: listeners [--proc "
-                               "DIR] [--format json|table] [--pretty] [--stats] [--all-netns] "
-                               "[--max-table-size BYTES] [--verify-exe] [--protocols LIST] [--source procfs|netlink] "
-                               "[--holders] [--uid] [--help] [--no-sandbox] [--version]\n");
+    assert_string_equal(
+        r.err,
+        "listeners: unknown option '--bogus'\n"
+        "usage: listeners [--proc "
+        "DIR] [--format json|table] [--pretty] [--stats] [--all-netns] "
+        "[--max-table-size BYTES] [--verify-exe] [--protocols LIST] [--source procfs|netlink] "
+        "[--holders] [--uid] [--help] [--no-sandbox] [--version]\n");
     run_free(&r);
     run_cli(&r, "--format", "xml", (char *)NULL);
     assert_int_equal(r.status, 2);
@@ -810,12 +812,13 @@ static void usage(void **state)
     run_free(&r);
     run_cli(&r, "--", "--pretty", (char *)NULL); /* after --, an operand */
     assert_int_equal(r.status, 2);
-    assert_string_equal(r.err, "listeners: unexpected argument '--pretty'\n"
-                               "usage: listeners "
-                               "[--proc DIR] [--format json|table] [--pretty] [--stats] "
-                               "[--all-netns] [--max-table-size BYTES] [--verify-exe] [--protocols "
-                               "LIST] [--holders] [--uid] [--help] [--no-sandbox] "
-                               "[--version]\n");
+    assert_string_equal(
+        r.err, "listeners: unexpected argument '--pretty'\n"
+               "usage: listeners "
+               "[--proc DIR] [--format json|table] [--pretty] [--stats] "
+               "[--all-netns] [--max-table-size BYTES] [--verify-exe] [--protocols "
+               "LIST] [--source procfs|netlink] [--holders] [--uid] [--help] [--no-sandbox] "
+               "[--version]\n");
     run_free(&r);
     run_cli(&r, "snapshot", "--pretty", "/nonexistent/x", (char *)NULL); /* not snapshot's */
     assert_int_equal(r.status, 2);
