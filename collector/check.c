@@ -27,13 +27,14 @@ static int same_socket(const struct lsn_listener *a, const struct lsn_listener *
 }
 
 /* Does the view have the socket? Through the inode index; a shared inode
- * (matched by no index slot) by a scan, only then. */
+ * (matched by no index slot) or inode 0 (in no index) by a scan, only
+ * then. */
 static int has(const struct lsn_rows *r, const struct lsn_listener *x)
 {
     uint32_t row;
-    if (lsn_rows_find(r, x->inode, &row))
+    if (x->inode != 0 && lsn_rows_find(r, x->inode, &row))
         return same_socket(&r->v[row], x);
-    if (r->nshared == 0)
+    if (x->inode != 0 && r->nshared == 0)
         return 0;
     for (size_t i = 0; i < r->n; i++)
         if (same_socket(&r->v[i], x))

@@ -49,7 +49,9 @@
  * The tree lives in a fresh mkdtemp directory under $TMPDIR, removed after.
  *
  * The root's net/udp, net/raw and net/packet hold section 0's bytes again,
- * net/udp6 and net/raw6 section 1's (when it exists), for run P.
+ * net/udp6 and net/raw6 section 1's (when it exists), for run P; its
+ * netlink/tcp, udp, raw and packet (stored sock_diag dumps) section 0's and
+ * netlink/tcp6, udp6, raw6 section 1's, for run N.
  *
  * Runs: A without options, B with LSN_OPT_ALL_NETNS, both against the
  * harness's model; C (h0 bit 1) with a diagnostics callback that renames a
@@ -592,6 +594,19 @@ static void build(struct tree *t, const uint8_t *data, size_t size)
     write_file(netfd, "raw", span_or_empty(sec[0]));
     write_file(netfd, "packet", span_or_empty(sec[0]));
     if (nsec > 1) {
+        write_file(netfd, "udp6", span_or_empty(sec[1]));
+        write_file(netfd, "raw6", span_or_empty(sec[1]));
+    }
+    close(netfd);
+    /* run N's stored netlink dumps: the same bytes, read as netlink records */
+    xmkdir(t->dirfd, "netlink");
+    netfd = xopendir(t->dirfd, "netlink");
+    write_file(netfd, "tcp", span_or_empty(sec[0]));
+    write_file(netfd, "udp", span_or_empty(sec[0]));
+    write_file(netfd, "raw", span_or_empty(sec[0]));
+    write_file(netfd, "packet", span_or_empty(sec[0]));
+    if (nsec > 1) {
+        write_file(netfd, "tcp6", span_or_empty(sec[1]));
         write_file(netfd, "udp6", span_or_empty(sec[1]));
         write_file(netfd, "raw6", span_or_empty(sec[1]));
     }
@@ -1547,6 +1562,72 @@ static void run_protocols(const struct tree *t)
     lsn_result_free(&r);
 }
 
+/* Run N: --source netlink (the tree's stored dumps) and check, --protocols
+ * all. General properties: a known status; rows in order; with check on a
+ * tree (nothing moves between its reads) no difference is churn, every
+ * netlink_only or procfs_only finding is a difference and has its row, and
+ * the report (text and JSON) is written, the JSON one document. */
+static void run_netlink(const struct tree *t)
+{
+    for (int check = 0; check < 2; check++) {
+        struct lsn_options opts;
+        struct lsn_result r;
+        memset(&opts, 0, sizeof opts);
+        opts.proc_root = t->root;
+        opts.byte_order = LSN_ORDER_HOST;
+        opts.max_table_bytes = t->cap;
+        opts.flags = check ? LSN_OPT_CHECK : LSN_OPT_NETLINK;
+        opts.protocols = LSN_PROTOS_ALL;
+        opts.netlink_fd = -1;
+        if (lsn_collect(&opts, &r) != r.status)
+            abort();
+        if (r.status != LSN_OK && r.status != LSN_PARTIAL && r.status != LSN_ERR_TABLE)
+            abort();
+        if (r.status == LSN_ERR_TABLE && (r.count || r.nfindings))
+            abort();
+        for (size_t i = 1; i < r.count; i++) {
+            const struct lsn_listener *p = &r.listeners[i - 1], *l = &r.listeners[i];
+            if (p->protocol > l->protocol || (p->protocol == l->protocol && p->port > l->port))
+                abort();
+        }
+        if (!check && (r.nfindings || r.check_differences))
+            abort();
+        if (check && r.status == LSN_OK) {
+            size_t diffs = 0;
+            struct buf text = {0}, json = {0};
+            size_t n;
+            if (r.check_churn != 0 || (r.compared & ~r.protocols) != 0)
+                abort();
+            for (size_t i = 0; i < r.nfindings; i++) {
+                const struct lsn_finding *f = &r.findings[i];
+                size_t k;
+                if (f->kind == LSN_FINDING_PACKET_FILTER) {
+                    if (f->protocol != LSN_PROTO_PACKET || f->filter_insns == 0)
+                        abort();
+                    continue;
+                }
+                diffs++;
+                for (k = 0; k < r.count; k++)
+                    if (r.listeners[k].inode == f->inode &&
+                        r.listeners[k].protocol == f->protocol &&
+                        r.listeners[k].family == f->family && r.listeners[k].port == f->port)
+                        break;
+                if (k == r.count)
+                    abort(); /* a finding's socket is a row */
+            }
+            if (diffs != r.check_differences)
+                abort();
+            if (lsn_write_check(&r, 0, sink, &text) != 0 ||
+                lsn_write_check(&r, 1, sink, &json) != 0)
+                abort();
+            free(read_json(&json, 32 * r.nfindings + 64, &n));
+            free(text.p);
+            free(json.p);
+        }
+        lsn_result_free(&r);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct tree t;
@@ -1567,6 +1648,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((t.h[0] & 0x40) && live.state == 1)
         run_live(&t);
     run_protocols(&t);
+    run_netlink(&t);
 
     for (size_t i = 0; i < t.nprocs; i++)
         free(t.procs[i].long_exe);

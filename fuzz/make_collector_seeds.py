@@ -19,6 +19,7 @@ The input format is described at the top of fuzz/collector_fuzzer.c.
 """
 import hashlib
 import os
+import struct
 import re
 import sys
 
@@ -288,6 +289,33 @@ def main(src):
          "net/udp), raw6 in net/tcp6; two holders",
          "`raw-thismachine-6.18.44-x86_64-full.txt`, `packet-thismachine-6.18.44-x86_64-full.txt`, "
          "`raw6-...` (tests/data/real) + `udp-thismachine-6.18.44-x86_64-full.txt`")
+    # --- run N (--source netlink, check): the real sock_diag dumps as the
+    # tree's netlink/ files (section 0: tcp4 dump, 1: tcp6), their inodes held
+    def dump_inodes(d, packet=False):
+        out, off = [], 0
+        while off + 16 <= len(d):
+            ln, typ = struct.unpack_from("<IH", d, off)
+            if ln < 16:
+                break
+            if typ == 20:
+                at = off + 16 + (4 if packet else 68)
+                if at + 4 <= off + ln:
+                    out.append(struct.unpack_from("<I", d, at)[0])
+            off += (ln + 3) & ~3
+        return out
+    nl4 = read_here("sockdiag-tcp4-thismachine-6.18.44-x86_64.bin")
+    nl6 = read_here("sockdiag-tcp6-thismachine-6.18.44-x86_64.bin")
+    nlp = read_here("sockdiag-packet-thismachine-6.18.44-x86_64.bin")
+    nl_held = [sock(i) for i in dump_inodes(nl4) + dump_inodes(nl6)]
+    hand("netlink-tcp-dumps", seed(Z, nl4, nl6, [proc(b"a\n", b"/a", nl_held[:1]),
+                                                proc(b"b\n", b"/b", nl_held)]),
+         "real tcp4/tcp6 sock_diag dumps as netlink/tcp, tcp6 (run N; the other runs read "
+         "them as malformed table lines); two holders of their inodes",
+         "`sockdiag-tcp4-...` + `sockdiag-tcp6-thismachine-6.18.44-x86_64.bin` (tests/data/real)")
+    hand("netlink-packet-filters", seed(Z, nlp, b"", [proc(b"p\n", b"/p", [
+        sock(i) for i in dump_inodes(nlp, packet=True)])]),
+         "real packet sock_diag dump with BPF filters as netlink/packet (run N: packet_filter "
+         "findings)", "`sockdiag-packet-thismachine-6.18.44-x86_64.bin` (tests/data/real)")
     hand("udp-as-tcp", seed(Z, read("udp-thismachine-6.18.44-x86_64-full.txt"),
                             read("udp6-thismachine-6.18.44-x86_64-full.txt")),
          "udp tables: every line malformed",
