@@ -448,7 +448,8 @@ int lsn_snapshot_run(const struct lsn_args *args)
         fprintf(stderr, "listeners: snapshot: %s: %s\n", source, strerror(perr));
         goto out;
     }
-    if (sandbox && lsn_sandbox_enter_snapshot(s.dst, -1) != 0 && errno != ENOSYS && errno != EOPNOTSUPP)
+    if (sandbox && lsn_sandbox_enter_snapshot(s.dst, -1) != 0 && errno != ENOSYS &&
+        errno != EOPNOTSUPP)
         fputs("listeners: running without the seccomp sandbox: prctl refused it\n", stderr);
 
     if (mkdirat(s.dst, "net", s.dir_mode) != 0) {
