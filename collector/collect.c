@@ -102,6 +102,9 @@ enum lsn_status lsn_read_kind(const struct lsn_run *run, struct lsn_rows *rows,
                                      "module not loaded?): read from procfs instead"
                                    : "the tree has no stored netlink dump of this table: read "
                                      "from its procfs copy instead");
+        /* The stats are the procfs table's, without the stored dump's
+         * ENOENT record, bytes and read() added to them. */
+        memset(ts, 0, sizeof *ts);
     }
     /* On procfs "net" is a link to self/net: the reader's own pid
      * directory, named, not followed (procfs.h, "Confinement"). */
