@@ -389,8 +389,10 @@ static int in_netlink_sandbox(netlink_check_fn check)
     if (pid == 0) {
         int sp[2];
         int nl = lsn_netlink_open(), other = lsn_netlink_open();
+        /* Where there is no filter (qemu-user, which also has no
+         * NETLINK_SOCK_DIAG sockets) the skip is said, not a failure. */
         if (nl < 0 || other < 0)
-            _exit(103);
+            _exit(lsn_sandbox_enter() != 0 && (errno == ENOSYS || errno == EOPNOTSUPP) ? 77 : 103);
         if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sp) != 0)
             _exit(104);
         if (lsn_sandbox_enter_netlink(nl) != 0)
@@ -523,6 +525,8 @@ static int plain_nlfd = -1;
 static int plain_filter_refuses_netlink(int fd)
 {
     (void)fd;
+    if (plain_nlfd < 0)
+        return 103; /* a filter, but no sock_diag socket before it */
     struct dump_seen seen = {0, 0};
     int e = lsn_netlink_dump(plain_nlfd, "net/tcp", count_datagram, &seen);
     return e == EPERM && seen.datagrams == 0 ? 0 : 1;
@@ -531,10 +535,10 @@ static int plain_filter_refuses_netlink(int fd)
 static void test_sandbox_plain_filter_refuses_netlink(void **state)
 {
     (void)state;
-    plain_nlfd = lsn_netlink_open();
-    assert_true(plain_nlfd >= 0);
+    plain_nlfd = lsn_netlink_open(); /* checked in the child: see in_netlink_sandbox */
     int r = in_sandbox(plain_filter_refuses_netlink);
-    close(plain_nlfd);
+    if (plain_nlfd >= 0)
+        close(plain_nlfd);
     if (r == -1)
         LSN_SKIP(
             "no seccomp filter in this build (sanitizer build, or an architecture without one)");
