@@ -195,7 +195,42 @@ check "EACCES in net/tcp6: a diagnostic" \
   "listeners: netlink sock_diag dump of net/tcp6: netlink sock_diag dump failed: Permission denied" \
   "$(cat "$T/e.err")"
 
-# 7. --source takes procfs or netlink.
+# 7. A dump over --max-table-size: the records before the cut are rows, the
+# output is partial (exit 3), as for a table. 20 records of 456 bytes (the
+# first of tcp4, ports 2000.., inodes 9000..), then NLMSG_DONE: 4096 bytes
+# hold 8 of them.
+f=$T/f
+empty_tables "$f"; stored_dumps "$f"
+python3 - "$(dump tcp4)" "$f/netlink/tcp" <<'PY'
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+out = bytearray()
+for i in range(20):
+    r = bytearray(b[:456])
+    struct.pack_into(">H", r, 16 + 4, 2000 + i)    # idiag_sport
+    struct.pack_into("<I", r, 16 + 68, 9000 + i)   # idiag_inode
+    out += r
+open(sys.argv[2], "wb").write(out + b[912:])
+PY
+rows() { # rows FROM TO: tcp 127.0.0.1 rows of those ports, no owner
+  local p sep=
+  for p in $(seq "$1" "$2"); do
+    printf '%s{"port":%d,"family":"ipv4","protocol":"tcp","bind_address":"127.0.0.1",%s}' "$sep" "$p" "$N"; sep=,
+  done
+}
+out=$("$L" --proc "$f" --source netlink --protocols tcp 2>"$T/f.err"); rc=$?
+TCP6_ROWS='{"port":39015,"family":"ipv6","protocol":"tcp","bind_address":"::ffff:127.0.0.1",'"$N"'},{"port":46729,"family":"ipv6","protocol":"tcp","bind_address":"::1",'"$N"'}'
+check "20 records: exit 0" 0 "$rc"
+check "20 records: every row" '{"listeners":{"listeners":['"$(rows 2000 2019),$TCP6_ROWS"']}}' "$out"
+out=$("$L" --proc "$f" --source netlink --protocols tcp --max-table-size 4096 2>"$T/f.err"); rc=$?
+check "over the size cap: exit 3" 3 "$rc"
+check "over the size cap: the 8 records before the cut, tcp6's rows, partial" \
+  '{"listeners":{"listeners":['"$(rows 2000 2007),$TCP6_ROWS"'],"partial":true}}' "$out"
+check "over the size cap: the diagnostic names the file" \
+  "listeners: $f/netlink/tcp: dump is larger than the size cap: the records past it are missing: File too large" \
+  "$(head -1 "$T/f.err")"
+
+# 8. --source takes procfs or netlink.
 "$L" --proc "$a" --source bogus >/dev/null 2>&1
 check "--source bogus: usage error" 2 "$?"
 exit $fails
