@@ -97,11 +97,18 @@ enum lsn_status lsn_read_kind(const struct lsn_run *run, struct lsn_rows *rows,
             }
             return st;
         }
+        /* A tree's dump that was read (reads) is there and says ENOENT. */
         lsn_emit(run, LSN_DIAG_TABLE, kind->name, 0, 0, -1, 0,
                  run->proc->procfs ? "the kernel has no sock_diag handler for this table (a "
                                      "module not loaded?): read from procfs instead"
+                 : ts->reads       ? "the tree's stored netlink dump says its kernel had no "
+                                     "sock_diag handler for this table: read from its procfs copy "
+                                     "instead"
                                    : "the tree has no stored netlink dump of this table: read "
                                      "from its procfs copy instead");
+        /* The stats are the procfs table's, without the stored dump's
+         * ENOENT record, bytes and read() added to them. */
+        memset(ts, 0, sizeof *ts);
     }
     /* On procfs "net" is a link to self/net: the reader's own pid
      * directory, named, not followed (procfs.h, "Confinement"). */

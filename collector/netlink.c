@@ -334,7 +334,14 @@ static enum lsn_status read_stored(struct dump *d, int fd, enum lsn_reason *why,
     if (!buf)
         return LSN_ERR_NOMEM;
     for (;;) {
-        ssize_t got = read(fd, buf + have, STORED_BUF - have);
+        /* No more than the cap allows (a byte past it, once, to tell that
+         * there is more): the records before the cut stay rows, as the
+         * lines of a table do. */
+        size_t room = STORED_BUF - have;
+        uint64_t left = d->cap - d->ts->bytes;
+        if (left < room)
+            room = left ? (size_t)left : 1;
+        ssize_t got = read(fd, buf + have, room);
         if (got < 0) {
             if (errno == EINTR)
                 continue;

@@ -29,6 +29,7 @@
 #include <linux/netlink.h>
 #include <signal.h>
 
+#include "listeners.h"
 #include "sandbox.h"
 
 typedef int (*check_fn)(int pipe_write_end);
@@ -374,6 +375,176 @@ static void test_sandbox_allows_stat_of_exe_and_its_path(void **state)
     expect_held(stats_exe_and_its_path);
 }
 
+/* ---- lsn_sandbox_enter_netlink: send and receive on the sock_diag fd only ---- */
+
+typedef int (*netlink_check_fn)(int nlfd, int other_nlfd, int pair_fd);
+
+/* Runs check in a child that opened a NETLINK_SOCK_DIAG socket (nlfd), a
+ * second one (other_nlfd) and a socketpair (pair_fd: one end), all before
+ * lsn_sandbox_enter_netlink(nlfd). Returns as in_sandbox: the exit status,
+ * 200 + signal, -1 when this build has no filter. */
+static int in_netlink_sandbox(netlink_check_fn check)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        int sp[2];
+        int nl = lsn_netlink_open(), other = lsn_netlink_open();
+        /* Where there is no filter (qemu-user, which also has no
+         * NETLINK_SOCK_DIAG sockets) the skip is said, not a failure. */
+        if (nl < 0 || other < 0)
+            _exit(lsn_sandbox_enter() != 0 && (errno == ENOSYS || errno == EOPNOTSUPP) ? 77 : 103);
+        if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sp) != 0)
+            _exit(104);
+        if (lsn_sandbox_enter_netlink(nl) != 0)
+            _exit(errno == ENOSYS || errno == EOPNOTSUPP ? 77 : 101);
+        _exit(check(nl, other, sp[0]));
+    }
+    int status;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid)
+        return 102;
+    if (WIFSIGNALED(status))
+        return 200 + WTERMSIG(status);
+    return WEXITSTATUS(status) == 77 ? -1 : WEXITSTATUS(status);
+}
+
+struct dump_seen {
+    size_t datagrams, bytes;
+};
+
+static int count_datagram(void *ctx, const void *datagram, size_t len)
+{
+    struct dump_seen *seen = ctx;
+    (void)datagram;
+    seen->datagrams++;
+    seen->bytes += len;
+    return 0;
+}
+
+/* The dump works on the fd the filter names: net/tcp (LISTEN) and
+ * net/packet, each at least one datagram (the last one holds NLMSG_DONE);
+ * tcp_diag is what --source netlink needs, packet_diag may be a module. */
+static int dumps_on_its_fd(int nlfd, int other_nlfd, int pair_fd)
+{
+    (void)other_nlfd;
+    (void)pair_fd;
+    struct dump_seen tcp = {0, 0}, packet = {0, 0};
+    if (lsn_netlink_dump(nlfd, "net/tcp", count_datagram, &tcp) != 0)
+        return 1;
+    if (tcp.datagrams == 0 || tcp.bytes < 20) /* at least NLMSG_DONE */
+        return 2;
+    /* ENOENT (no packet_diag on this kernel) is the kernel's reply too:
+     * the send and the receive got through. */
+    int e = lsn_netlink_dump(nlfd, "net/packet", count_datagram, &packet);
+    if (e != 0 && e != ENOENT)
+        return 3;
+    if (e == 0 && (packet.datagrams == 0 || packet.bytes < 20))
+        return 4;
+    return 0;
+}
+
+/* Every other fd: sendto, sendmsg, recvfrom, recvmsg fail with EPERM, on a
+ * socketpair and on a second sock_diag socket opened before the filter. */
+static int sends_and_receives_nowhere_else(int nlfd, int other_nlfd, int pair_fd)
+{
+    (void)nlfd;
+    char byte = 'x';
+    struct iovec iov = {&byte, 1};
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    int r = 0;
+    r |= refused(sendto(pair_fd, &byte, 1, 0, NULL, 0));
+    r |= refused(send(pair_fd, &byte, 1, 0)) << 1;
+    r |= refused(sendmsg(pair_fd, &msg, 0)) << 2;
+    r |= refused(recvfrom(pair_fd, &byte, 1, MSG_DONTWAIT, NULL, NULL)) << 3;
+    r |= refused(recvmsg(pair_fd, &msg, MSG_DONTWAIT)) << 4;
+    r |= refused(sendmsg(other_nlfd, &msg, 0)) << 5;
+    r |= refused(recvmsg(other_nlfd, &msg, MSG_DONTWAIT)) << 6;
+    struct dump_seen seen = {0, 0};
+    if (lsn_netlink_dump(other_nlfd, "net/tcp", count_datagram, &seen) != EPERM ||
+        seen.datagrams != 0)
+        r |= 1 << 7;
+    return r;
+}
+
+/* socket() still kills, the sock_diag fd notwithstanding. */
+static int netlink_socket_inet(int nlfd, int other_nlfd, int pair_fd)
+{
+    (void)nlfd;
+    (void)other_nlfd;
+    (void)pair_fd;
+    (void)socket(AF_INET, SOCK_STREAM, 0);
+    return 50;
+}
+
+static int netlink_socket_sock_diag(int nlfd, int other_nlfd, int pair_fd)
+{
+    (void)nlfd;
+    (void)other_nlfd;
+    (void)pair_fd;
+    (void)lsn_netlink_open();
+    return 50;
+}
+
+static void test_sandbox_netlink_dumps_on_its_fd(void **state)
+{
+    (void)state;
+    int r = in_netlink_sandbox(dumps_on_its_fd);
+    if (r == -1)
+        LSN_SKIP(
+            "no seccomp filter in this build (sanitizer build, or an architecture without one)");
+    assert_int_equal(r, 0);
+}
+
+static void test_sandbox_netlink_refuses_other_fds(void **state)
+{
+    (void)state;
+    int r = in_netlink_sandbox(sends_and_receives_nowhere_else);
+    if (r == -1)
+        LSN_SKIP(
+            "no seccomp filter in this build (sanitizer build, or an architecture without one)");
+    assert_int_equal(r, 0);
+}
+
+static void test_sandbox_netlink_kills_on_socket(void **state)
+{
+    (void)state;
+    int r = in_netlink_sandbox(netlink_socket_inet);
+    if (r == -1)
+        LSN_SKIP(
+            "no seccomp filter in this build (sanitizer build, or an architecture without one)");
+    assert_int_equal(r, 200 + SIGSYS);
+    assert_int_equal(in_netlink_sandbox(netlink_socket_sock_diag), 200 + SIGSYS);
+}
+
+/* The collector's plain filter (lsn_sandbox_enter): a sock_diag fd opened
+ * before it, inherited, dumps nothing (EPERM from sendto). */
+static int plain_nlfd = -1;
+
+static int plain_filter_refuses_netlink(int fd)
+{
+    (void)fd;
+    if (plain_nlfd < 0)
+        return 103; /* a filter, but no sock_diag socket before it */
+    struct dump_seen seen = {0, 0};
+    int e = lsn_netlink_dump(plain_nlfd, "net/tcp", count_datagram, &seen);
+    return e == EPERM && seen.datagrams == 0 ? 0 : 1;
+}
+
+static void test_sandbox_plain_filter_refuses_netlink(void **state)
+{
+    (void)state;
+    plain_nlfd = lsn_netlink_open(); /* checked in the child: see in_netlink_sandbox */
+    int r = in_sandbox(plain_filter_refuses_netlink);
+    if (plain_nlfd >= 0)
+        close(plain_nlfd);
+    if (r == -1)
+        LSN_SKIP(
+            "no seccomp filter in this build (sanitizer build, or an architecture without one)");
+    assert_int_equal(r, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -389,6 +560,10 @@ int main(void)
         cmocka_unit_test(test_sandbox_allows_procfs_reads),
         cmocka_unit_test(test_sandbox_allows_stat_of_exe_and_its_path),
         cmocka_unit_test(test_sandbox_snapshot_writes_only_under_its_dir),
+        cmocka_unit_test(test_sandbox_netlink_dumps_on_its_fd),
+        cmocka_unit_test(test_sandbox_netlink_refuses_other_fds),
+        cmocka_unit_test(test_sandbox_netlink_kills_on_socket),
+        cmocka_unit_test(test_sandbox_plain_filter_refuses_netlink),
     };
     return lsn_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
