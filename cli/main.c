@@ -211,10 +211,9 @@ static void print_table_stats(const char *root, const char *name, const struct l
     if (t->netlink) {
         fprintf(stderr,
                 "stats: netlink dump of %s: %" PRIu64 " records, %" PRIu64 " bytes in %" PRIu64
-                " datagram%s, %" PRIu64 " rows, %" PRIu64 " duplicates, %" PRIu64
-                " malformed, %s\n",
-                name, t->lines, t->bytes, t->reads, t->reads == 1 ? "" : "s", t->listening,
-                t->duplicates, t->malformed, tm);
+                " %s%s, %" PRIu64 " rows, %" PRIu64 " duplicates, %" PRIu64 " malformed, %s\n",
+                name, t->lines, t->bytes, t->reads, t->netlink == 1 ? "datagram" : "stored read",
+                t->reads == 1 ? "" : "s", t->listening, t->duplicates, t->malformed, tm);
         return;
     }
     fprintf(stderr,

@@ -375,8 +375,9 @@ struct lsn_table_stats {
     uint64_t added_on_reread; /* rows the passes after the first added: sockets the first
                                  missed, or made after it read their bucket */
     uint64_t nanoseconds;
-    int netlink; /* LSN_OPT_NETLINK: 1 the rows came from a sock_diag dump (lines: its
-                    records, reads: its datagrams or reads); 0 from the table (fallback) */
+    int netlink; /* LSN_OPT_NETLINK: the rows came from a sock_diag dump (lines: its
+                    records), 1 live (reads: its datagrams), 2 stored in a tree (reads: the
+                    file's read() calls); 0 from the table (fallback) */
 };
 
 struct lsn_stats {

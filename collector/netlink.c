@@ -450,7 +450,7 @@ enum lsn_status lsn_read_netlink(const struct lsn_run *run, struct lsn_rows *row
     if (st == LSN_OK) {
         ts->read = 1;
         ts->passes = 1;
-        ts->netlink = 1;
+        ts->netlink = run->proc->procfs ? 1 : 2;
     }
     ts->nanoseconds = lsn_now_ns() - t0;
     if (st == LSN_OK && ts->truncated)

@@ -116,10 +116,10 @@ check "dumps only: tcp by default" '{"listeners":{"listeners":['"$TCP_ROWS"']}}'
   "$("$L" --proc "$a" --source netlink 2>&1)"
 "$L" --proc "$a" --source netlink --protocols all --stats >/dev/null 2>"$T/a.stats"
 check "--stats: the dump of net/tcp" \
-  "stats: netlink dump of net/tcp: 3 records, 932 bytes in 1 datagram, 2 rows, 0 duplicates, 0 malformed," \
+  "stats: netlink dump of net/tcp: 3 records, 932 bytes in 1 stored read, 2 rows, 0 duplicates, 0 malformed," \
   "$(grep '^stats: netlink dump of net/tcp:' "$T/a.stats" | sed 's/ [0-9.]* ms$//')"
 check "--stats: net/udp6's connected socket is a record and no row" \
-  "stats: netlink dump of net/udp6: 2 records, 184 bytes in 1 datagram, 0 rows, 0 duplicates, 0 malformed," \
+  "stats: netlink dump of net/udp6: 2 records, 184 bytes in 1 stored read, 0 rows, 0 duplicates, 0 malformed," \
   "$(grep '^stats: netlink dump of net/udp6:' "$T/a.stats" | sed 's/ [0-9.]* ms$//')"
 check "--stats: net/raw after the fallback counts the procfs table only" \
   "stats: $a/net/raw: 2 lines read, $(wc -c <"$a/net/raw" | tr -d ' ') bytes, 1 listening, 0 duplicates, 0 malformed," \
