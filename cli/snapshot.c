@@ -537,10 +537,17 @@ int lsn_snapshot_run(const struct lsn_args *args)
         goto out;
     }
     /* The kernel's sock_diag view of the same sockets, for `check --proc
-     * DIR`: from the running kernel only (a live procfs; its network
-     * namespace is the reader's, as the tables copied below), through a
-     * socket opened before the filter, which allows no socket(). */
-    if (s.src.procfs) {
+     * DIR`: from the running kernel only (a live procfs where the reader
+     * has a pid: its tables are the reader's network namespace, as the
+     * dump), through a socket opened before the filter, which allows no
+     * socket(). */
+    if (s.src.procfs && s.src.self_err) {
+        /* A procfs of another pid namespace (a container's): its tables are
+         * its init's network namespace, a dump would be the reader's. */
+        snprintf(notes, sizeof notes,
+                 "netlink=not stored: the source is a procfs of another pid namespace, whose "
+                 "network namespace a dump here would not show\n");
+    } else if (s.src.procfs) {
         netlink_fd = lsn_netlink_open();
         if (netlink_fd < 0) {
             int e = errno;
