@@ -11,7 +11,10 @@
 #     --format json parsed by python3);
 #  3. net/tcp restored, a LISTEN line with a fresh inode added: exit 1, one
 #     procfs_only finding for that port with no holder (text and json);
-#  4. check --proc /nonexistent exits 2.
+#  4. check --proc /nonexistent exits 2;
+#  5. with 300 packet sockets, whose dump is longer than their table, a
+#     --max-table-size between the two cuts the netlink view only: exit 2
+#     (partial), not 300 procfs_only findings; uncut, exit 0.
 # Root (unshare -n); python3 and tar.
 set -u
 L=$1
@@ -143,6 +146,30 @@ assert f[\"pid\"] is None and f[\"comm\"] is None and f[\"exe\"] is None, f
 # ---- 4. no tree ----
 run none --proc /nonexistent
 check "check --proc /nonexistent exits 2" '[ "$(cat "$T/none.rc")" = 2 ]'
+
+# ---- 5. a netlink view cut at --max-table-size is an error, not findings ----
+# 300 packet sockets: their sock_diag records are longer than their procfs
+# lines, so a cap just over the table cuts the dump only.
+kill "$KID"
+python3 -c '
+import os, socket, sys, time
+k = [socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800)) for _ in range(300)]
+open(sys.argv[1] + ".tmp", "w").write("%d" % os.getpid())
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(120)' "$T/pready" &
+KID=$!
+for _ in $(seq 1 300); do [ -s "$T/pready" ] && break; sleep 0.1; done
+"$L" snapshot "$T/psnap" >/dev/null 2>"$T/psnap.err" || { echo "FAIL snapshot: $(cat "$T/psnap.err")"; exit 1; }
+psize=$(wc -c <"$T/psnap/net/packet") nsize=$(wc -c <"$T/psnap/netlink/packet")
+cap=$(((psize + nsize) / 2))
+echo "packet: table $psize bytes, dump $nsize bytes, --max-table-size $cap"
+check "the dump is the longer view (the premise of this case)" '[ "$nsize" -gt "$psize" ] && [ "$cap" -ge 4096 ]'
+run cut --proc "$T/psnap" --protocols packet --max-table-size "$cap"
+check "a cut netlink view: exit 2, no finding reported" \
+  '[ "$(cat "$T/cut.rc")" = 2 ] && ! grep -q "_only" "$T/cut.out" && grep -q "partial" "$T/cut.err"'
+run uncut --proc "$T/psnap" --protocols packet
+check "the same snapshot uncut: exit 0, 0 findings" \
+  '[ "$(cat "$T/uncut.rc")" = 0 ] && grep -q "^check: 0 findings;" "$T/uncut.out"'
 
 [ "$fails" = 0 ] && echo "ok   check replays a snapshot: clean, netlink_only, procfs_only"
 exit "$((fails > 0))"
