@@ -38,7 +38,10 @@ const char lsn_snapshot_help[] =
     "`listeners --all-netns --proc DIR` replays. --proc SOURCE: copy SOURCE\n"
     "instead of /proc. DIR must not exist; it is made 0700 with files 0600\n"
     "(the archive too), or --mode MODE (0600 to 0666; directories get x where\n"
-    "r), whatever the umask.\n";
+    "r), whatever the umask. From a live procfs it also stores the kernel's\n"
+    "NETLINK_SOCK_DIAG dumps of those kinds as netlink/tcp, ... (in this host's\n"
+    "byte order; a kind the kernel has no handler for is named in the MANIFEST),\n"
+    "which `listeners check --proc DIR` compares with the tables offline.\n";
 
 /* --all-netns: the lowest pid seen in each network namespace. */
 struct ns_member {
@@ -341,6 +344,78 @@ static void copy_namespaces(struct snap *s)
     }
 }
 
+/* One table kind's NETLINK_SOCK_DIAG dump, kept whole in memory so that
+ * DIR/netlink/<kind> is written only when the dump is complete (a file
+ * there is always a whole dump, NLMSG_DONE included). */
+struct nl_dump {
+    unsigned char *buf;
+    size_t len, cap;
+    int err; /* EFBIG over the size cap, ENOMEM */
+};
+
+static int keep_datagram(void *ctx, const void *datagram, size_t len)
+{
+    struct nl_dump *d = ctx;
+    if (len > LSN_DEFAULT_MAX_TABLE_BYTES - d->len) {
+        d->err = EFBIG;
+        return 1;
+    }
+    if (d->len + len > d->cap) {
+        size_t cap = d->cap ? d->cap : 65536;
+        while (cap < d->len + len)
+            cap *= 2;
+        unsigned char *nb = realloc(d->buf, cap);
+        if (!nb) {
+            d->err = ENOMEM;
+            return 1;
+        }
+        d->buf = nb;
+        d->cap = cap;
+    }
+    memcpy(d->buf + d->len, datagram, len);
+    d->len += len;
+    return 0;
+}
+
+/* Stores the dump of the table kind net/<kind> as netlink/<kind>: every
+ * datagram as lsn_netlink_dump gives it, one after the other, which is what
+ * the collector reads from a tree. What is stored, or why not, goes to the
+ * MANIFEST lines in dumps and notes. A kind without a sock_diag handler
+ * (ENOENT) gets no file; another failure is also said on stderr. Neither
+ * fails the snapshot (`check --proc DIR` reads that kind from its table and
+ * says "not compared"); a write that fails does. */
+static void store_dump(struct snap *s, int fd, const char *table, char *dumps, size_t dcap,
+                       char *notes, size_t ncap)
+{
+    struct nl_dump d = {NULL, 0, 0, 0};
+    char rel[64];
+    size_t at;
+    int e = lsn_netlink_dump(fd, table, keep_datagram, &d);
+    snprintf(rel, sizeof rel, "netlink/%s", table + 4);
+    if (e == ECANCELED && d.err)
+        e = d.err;
+    if (e == 0) {
+        if (make_dir(s, "netlink") == 0 && put_file(s, rel, d.buf, d.len) == 0) {
+            at = strlen(dumps);
+            snprintf(dumps + at, dcap - at, "%s%s", at ? " " : "", rel);
+        }
+    } else {
+        at = strlen(notes);
+        if (e == ENOENT) {
+            snprintf(notes + at, ncap - at,
+                     "%s=not stored: the kernel has no sock_diag handler for it (ENOENT)\n", rel);
+        } else {
+            fprintf(stderr,
+                    "listeners: snapshot: netlink sock_diag dump of %s: %s (errno %d): %s not "
+                    "stored\n",
+                    table, strerror(e), e, rel);
+            snprintf(notes + at, ncap - at, "%s=not stored: the dump failed: %s (errno %d)\n", rel,
+                     strerror(e), e);
+        }
+    }
+    free(d.buf);
+}
+
 /* Makes DIR so that it cannot be swapped: mkdirat in its parent, then
  * openat with O_NOFOLLOW|O_DIRECTORY, and the directory opened must be the
  * one made: a directory owned by this user. The owner of DIR's
@@ -400,16 +475,29 @@ static int make_snapshot_dir(const char *dir, mode_t mode)
     return fd;
 }
 
+/* The MANIFEST's netlink_byte_order: the dumps' netlink headers and most
+ * record fields are in the capturing host's order, and the collector reads
+ * a stored dump in the reader's. */
+static const char *byte_order_note(void)
+{
+    const uint16_t one = 1;
+    unsigned char first;
+    memcpy(&first, &one, 1);
+    return first ? "little-endian (the capturing host's; replay on a little-endian host)\n"
+                 : "big-endian (the capturing host's; replay on a big-endian host)\n";
+}
+
 int lsn_snapshot_run(const struct lsn_args *args)
 {
     const char *dir = args->operand[0], *archive = args->archive;
     const char *source = args->proc ? args->proc : "/proc";
-    int sandbox = !args->no_sandbox, archive_fd = -1, rc = 1;
+    int sandbox = !args->no_sandbox, archive_fd = -1, netlink_fd = -1, rc = 1;
     struct snap s;
     struct utsname u;
     struct timespec now;
     struct tm tm;
-    char stamp[64], manifest[1024], tables[128] = "";
+    char stamp[64], manifest[8192], tables[128] = "";
+    char dumps[160] = "", notes[1024] = "";
     struct lsn_proc_pids pids = {NULL};
 
     memset(&s, 0, sizeof s);
@@ -448,7 +536,33 @@ int lsn_snapshot_run(const struct lsn_args *args)
         fprintf(stderr, "listeners: snapshot: %s: %s\n", source, strerror(perr));
         goto out;
     }
-    if (sandbox && lsn_sandbox_enter_snapshot(s.dst, -1) != 0 && errno != ENOSYS &&
+    /* The kernel's sock_diag view of the same sockets, for `check --proc
+     * DIR`: from the running kernel only (a live procfs where the reader
+     * has a pid: its tables are the reader's network namespace, as the
+     * dump), through a socket opened before the filter, which allows no
+     * socket(). */
+    if (s.src.procfs && s.src.self_err) {
+        /* A procfs of another pid namespace (a container's): its tables are
+         * its init's network namespace, a dump would be the reader's. */
+        snprintf(notes, sizeof notes,
+                 "netlink=not stored: the source is a procfs of another pid namespace, whose "
+                 "network namespace a dump here would not show\n");
+    } else if (s.src.procfs) {
+        netlink_fd = lsn_netlink_open();
+        if (netlink_fd < 0) {
+            int e = errno;
+            fprintf(stderr,
+                    "listeners: snapshot: cannot open a NETLINK_SOCK_DIAG socket: %s: no "
+                    "netlink dumps stored\n",
+                    strerror(e));
+            snprintf(notes, sizeof notes,
+                     "netlink=not stored: cannot open a NETLINK_SOCK_DIAG socket: %s (errno %d)\n",
+                     strerror(e), e);
+        }
+    } else {
+        snprintf(notes, sizeof notes, "netlink=not stored: the source is not a live procfs\n");
+    }
+    if (sandbox && lsn_sandbox_enter_snapshot(s.dst, netlink_fd) != 0 && errno != ENOSYS &&
         errno != EOPNOTSUPP)
         fputs("listeners: running without the seccomp sandbox: prctl refused it\n", stderr);
 
@@ -477,6 +591,12 @@ int lsn_snapshot_run(const struct lsn_args *args)
             size_t len = strlen(tables);
             snprintf(tables + len, sizeof tables - len, "%s%s", len ? " " : "", net_tables[t]);
         }
+        /* Its dump at once after the table: the two views as close in
+         * time as `listeners check` reads them. */
+        if (netlink_fd >= 0)
+            store_dump(&s, netlink_fd, net_tables[t], dumps, sizeof dumps, notes, sizeof notes);
+        if (s.failed)
+            goto out;
     }
     copy_interfaces(&s);
     if (s.failed)
@@ -496,23 +616,27 @@ int lsn_snapshot_run(const struct lsn_args *args)
     if (s.failed)
         goto out;
 
-    int n = snprintf(manifest, sizeof manifest,
-                     "format=listeners-snapshot 1\n"
-                     "collector=listeners " LISTENERS_VERSION "\n"
-                     "kernel_release=%s\n"
-                     "machine=%s\n"
-                     "time=%s\n"
-                     "unix_time=%lld\n"
-                     "source=%s\n"
-                     "tables=%s\n"
-                     "interfaces=%" PRIu64 "\n"
-                     "processes=%" PRIu64 "\n"
-                     "socket_links=%" PRIu64 "\n"
-                     "processes_unreadable=%" PRIu64 "\n"
-                     "all_netns=%d\n"
-                     "other_namespaces=%" PRIu64 "\n",
-                     u.release, u.machine, stamp, (long long)now.tv_sec, source, tables,
-                     s.interfaces, s.processes, s.links, s.skipped, s.all_netns, s.namespaces);
+    int n =
+        snprintf(manifest, sizeof manifest,
+                 "format=listeners-snapshot 1\n"
+                 "collector=listeners " LISTENERS_VERSION "\n"
+                 "kernel_release=%s\n"
+                 "machine=%s\n"
+                 "time=%s\n"
+                 "unix_time=%lld\n"
+                 "source=%s\n"
+                 "tables=%s\n"
+                 "interfaces=%" PRIu64 "\n"
+                 "processes=%" PRIu64 "\n"
+                 "socket_links=%" PRIu64 "\n"
+                 "processes_unreadable=%" PRIu64 "\n"
+                 "all_netns=%d\n"
+                 "other_namespaces=%" PRIu64 "\n"
+                 "netlink_dumps=%s\n"
+                 "%s%s%s",
+                 u.release, u.machine, stamp, (long long)now.tv_sec, source, tables, s.interfaces,
+                 s.processes, s.links, s.skipped, s.all_netns, s.namespaces, dumps,
+                 dumps[0] ? "netlink_byte_order=" : "", dumps[0] ? byte_order_note() : "", notes);
     if (n < 0 || (size_t)n >= sizeof manifest || put_file(&s, "MANIFEST", manifest, (size_t)n) != 0)
         goto out;
     if (archive_fd >= 0) {
@@ -533,6 +657,8 @@ int lsn_snapshot_run(const struct lsn_args *args)
 out:
     free(s.members);
     lsn_proc_pids_close(&pids);
+    if (netlink_fd >= 0)
+        close(netlink_fd);
     if (archive_fd >= 0)
         close(archive_fd);
     if (s.dst >= 0)

@@ -8,8 +8,14 @@
  *                                   links are not copied)
  *   DIR/<pid>/comm                  the bytes read from comm
  *   DIR/<pid>/exe -> target         the exe link target, verbatim
+ *   DIR/netlink/<kind>              from a live procfs: the NETLINK_SOCK_DIAG
+ *                                   dump of each table kind (tcp, tcp6, udp,
+ *                                   udp6, raw, raw6, packet), its datagrams
+ *                                   one after another, host byte order; for
+ *                                   `listeners check --proc DIR`
  *   DIR/MANIFEST                    kernel release, machine, time, version,
- *                                   source, counts (key=value lines)
+ *                                   source, counts, the dumps stored and why
+ *                                   a kind has none (key=value lines)
  * Nothing else: no cmdline, environ, maps or memory. A process whose fd/ is
  * unreadable is skipped (a live run cannot attribute to it either); comm or
  * exe that cannot be read is left out (the replay then sees ENOENT).

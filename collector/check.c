@@ -176,6 +176,10 @@ enum lsn_status lsn_check_kind(const struct lsn_run *run, struct lsn_rows *rows,
     }
     st = read_view(run, origin, kind, 1, &n, why, err);
     run->result->check_reads += 2;
+    /* A netlink view cut at the size cap lacks the sockets past it: the
+     * result is partial (no report), not procfs_only findings. */
+    if (n.ts.truncated)
+        ts->truncated = 1;
     if (st == LSN_OK && !n.ts.netlink)
         run->result->compared &= ~(1u << kind->protocol); /* no dump: procfs twice */
     if (st == LSN_OK && n.ts.netlink) {

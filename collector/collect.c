@@ -157,7 +157,7 @@ static enum lsn_status read_tables(const struct lsn_run *run, struct lsn_rows *r
         }
         if (st != LSN_OK) {
             char path[LSN_PROC_PATH_CAP];
-            if (why == LSN_REASON_NETLINK)
+            if (why == LSN_REASON_NETLINK || why == LSN_REASON_NETLINK_NETNS)
                 snprintf(path, sizeof path, "netlink sock_diag dump of %s", kind->name);
             else
                 lsn_proc_path(path, sizeof path, run->root, 0, kind->name);

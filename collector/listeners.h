@@ -300,7 +300,8 @@ struct lsn_options {
  * unchanged, so the output is byte-identical to the procfs source's for the
  * same sockets. On a live procfs root the dump goes to the running kernel
  * (the reader's network namespace: LSN_OPT_ALL_NETNS is refused with
- * LSN_REASON_NETLINK_NETNS); on a tree, the stored dumps <root>/netlink/tcp,
+ * LSN_REASON_NETLINK_NETNS, and so is a procfs of another pid namespace,
+ * where the reader has no pid and the tables are its init's); on a tree, the stored dumps <root>/netlink/tcp,
  * tcp6, udp, udp6, raw, raw6, packet (a snapshot's, in its host's byte
  * order) are read instead. A kind the kernel has no sock_diag handler for
  * (raw_diag is a module: ENOENT), or a tree without its dump, is read from

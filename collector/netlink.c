@@ -408,6 +408,13 @@ enum lsn_status lsn_read_netlink(const struct lsn_run *run, struct lsn_rows *row
     d.cap = run->opts->max_table_bytes ? run->opts->max_table_bytes : LSN_DEFAULT_MAX_TABLE_BYTES;
     *why = LSN_REASON_NONE;
     *err = 0;
+    if (run->proc->procfs && run->proc->self_err) {
+        /* A procfs of another pid namespace (a container's): its tables
+         * are its init's network namespace, a dump is the reader's. */
+        snprintf(path, sizeof path, "netlink sock_diag dump of %s", kind->name);
+        *why = LSN_REASON_NETLINK_NETNS;
+        return LSN_ERR_TABLE;
+    }
     if (run->proc->procfs) {
         int fd =
             (run->opts->flags & LSN_OPT_NETLINK_FD) ? run->opts->netlink_fd : lsn_netlink_open();

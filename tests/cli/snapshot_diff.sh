@@ -56,7 +56,7 @@ check "the snapshot holds our listener's process" 'grep -q "\"pid\":$PY," "$T/re
 check "MANIFEST names kernel, machine, time, version" \
   'grep -q "^kernel_release=$(uname -r)$" "$T/snap/MANIFEST" && grep -q "^machine=$(uname -m)$" "$T/snap/MANIFEST" && grep -q "^time=" "$T/snap/MANIFEST" && grep -q "^collector=listeners " "$T/snap/MANIFEST"'
 check "only the collector's files are copied" \
-  '[ -z "$(cd "$T/snap" && find . -mindepth 1 | grep -Ev "^\./(MANIFEST|net|net/(tcp|udp|raw)6?|net/packet|sys|sys/class|sys/class/net|sys/class/net/[^/]+|sys/class/net/[^/]+/ifindex|[0-9]+|[0-9]+/(comm|exe|fd|fd/[0-9]+))$")" ]'
+  '[ -z "$(cd "$T/snap" && find . -mindepth 1 | grep -Ev "^\./(MANIFEST|net|net/(tcp|udp|raw)6?|net/packet|netlink|netlink/(tcp|udp|raw)6?|netlink/packet|sys|sys/class|sys/class/net|sys/class/net/[^/]+|sys/class/net/[^/]+/ifindex|[0-9]+|[0-9]+/(comm|exe|fd|fd/[0-9]+))$")" ]'
 check "fd links are sockets only" \
   '[ -z "$(find "$T/snap" -path "*/fd/*" -type l -printf "%l\n" | grep -v "^socket:\[[0-9]*\]$")" ]'
 check "tar -tvf lists the archive" 'tar -tvf "$T/snap.tar" | grep -q " net/tcp$" && tar -tvf "$T/snap.tar" | grep -q "/fd/.* -> socket:\["'

@@ -5,7 +5,7 @@
 # (collector/procfs.h, "Confinement"): the reader has no pid in that pid
 # namespace, so its "self" is nobody and the container's init stands for it.
 # Before, net/tcp (a link to self/net) could not be resolved: exit 1. Also
-# snapshots it. Needs root and unshare (skipped otherwise, stated).
+# snapshots it, and refuses the netlink view there. Needs root and unshare (skipped otherwise, stated).
 set -u
 L=$1
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root (unshare --pid --mount-proc --net)"; exit 77; }
@@ -37,5 +37,27 @@ if "$L" snapshot "$T/snap" --proc "/proc/$inner/root/proc" >/dev/null 2>"$T/err"
   echo "ok   a snapshot of the container's procfs replays the same row"
 else
   echo "FAIL snapshot of the container's procfs: $(cat "$T/err")"; fails=$((fails + 1))
+fi
+# The netlink view is the reader's network namespace, not the container's:
+# check (and --source netlink) refuse such a procfs instead of comparing the
+# container's tables with the host's dump (every socket a false finding),
+# and its snapshot stores no dump, saying why in the MANIFEST.
+"$L" check --proc "/proc/$inner/root/proc" >"$T/check.out" 2>"$T/check.err"; rc=$?
+if [ $rc = 2 ] && grep -q "netlink sees only the reader's network namespace" "$T/check.err" &&
+   ! grep -q "_only" "$T/check.out"; then
+  echo "ok   check of the container's procfs is refused (exit 2), no false finding"
+else
+  echo "FAIL check of the container's procfs: exit $rc: $(cat "$T/check.out" "$T/check.err")"; fails=$((fails + 1))
+fi
+"$L" --source netlink --proc "/proc/$inner/root/proc" >"$T/nl.out" 2>"$T/nl.err"; rc=$?
+if [ $rc = 1 ] && ! grep -q '"port"' "$T/nl.out"; then
+  echo "ok   --source netlink of the container's procfs is refused (exit 1)"
+else
+  echo "FAIL --source netlink of the container's procfs: exit $rc: $(cat "$T/nl.out" "$T/nl.err")"; fails=$((fails + 1))
+fi
+if [ -d "$T/snap" ] && [ ! -e "$T/snap/netlink" ] && grep -q "^netlink=not stored: " "$T/snap/MANIFEST"; then
+  echo "ok   the container's snapshot stores no netlink dump and says why"
+else
+  echo "FAIL the container's snapshot has netlink dumps, or no MANIFEST line: $(ls "$T/snap" 2>&1)"; fails=$((fails + 1))
 fi
 [ $fails = 0 ]

@@ -16,6 +16,10 @@
  *     SOCK_DIAG_BY_FAMILY records whose inet_diag_msg sport is N and close
  *     the gap (ss). A reply left empty is received again, so that the caller
  *     never sees a 0-byte datagram it would take for the end.
+ * LSN_HIDE_VIEW narrows it to one view: "procfs" hooks only the table reads
+ * (a rootkit that filters /proc/net/tcp and leaves sock_diag alone, which
+ * `listeners check` must report as netlink_only), "netlink" only the
+ * sock_diag replies; unset or anything else, both.
  * Not thread-safe (at most 16 tracked fds, a static table): the programs it
  * is preloaded into here are single-threaded. */
 #undef _FORTIFY_SOURCE /* the fortified inline read() would clash with ours */
@@ -60,6 +64,16 @@ static int hidden_port(void)
                    : 0;
     }
     return port;
+}
+
+/* Is the view ("procfs" or "netlink") hooked? LSN_HIDE_VIEW, when it names
+ * one of them, leaves the other alone. */
+static int hides_view(const char *view)
+{
+    const char *v = getenv("LSN_HIDE_VIEW");
+    if (v == NULL || (strcmp(v, "procfs") != 0 && strcmp(v, "netlink") != 0))
+        return 1;
+    return strcmp(v, view) == 0;
 }
 
 /* ---- /proc/net/tcp{,6} ---- */
@@ -176,7 +190,7 @@ static char *slurp(int fd, size_t *len)
 
 static int track(int fd, const char *path)
 {
-    if (fd < 0 || hidden_port() == 0 || !is_table_name(path))
+    if (fd < 0 || hidden_port() == 0 || !hides_view("procfs") || !is_table_name(path))
         return fd;
     struct tracked *slot = NULL;
     for (size_t i = 0; slot == NULL && i < sizeof(tracked_fds) / sizeof(tracked_fds[0]); i++)
@@ -391,8 +405,8 @@ static FILE *(*next_fopen64)(const char *, const char *);
 /* F, opened on PATH for reading: a tmpfile() with the filtered table, or F. */
 static FILE *filtered_stream(FILE *f, const char *path, const char *mode)
 {
-    if (f == NULL || hidden_port() == 0 || !is_table_name(path) || mode[0] != 'r' ||
-        strchr(mode, '+') != NULL)
+    if (f == NULL || hidden_port() == 0 || !hides_view("procfs") || !is_table_name(path) ||
+        mode[0] != 'r' || strchr(mode, '+') != NULL)
         return f;
     size_t len = 0;
     char *buf = slurp(fileno(f), &len);
@@ -472,8 +486,8 @@ static ssize_t (*next_recvfrom)(int, void *, size_t, int, __SOCKADDR_ARG, sockle
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
     NEXT(next_recvmsg, "recvmsg");
-    int filter =
-        hidden_port() != 0 && (flags & MSG_PEEK) == 0 && msg->msg_iovlen >= 1 && is_sock_diag(fd);
+    int filter = hidden_port() != 0 && hides_view("netlink") && (flags & MSG_PEEK) == 0 &&
+                 msg->msg_iovlen >= 1 && is_sock_diag(fd);
     socklen_t namelen = msg->msg_namelen;
     size_t controllen = msg->msg_controllen;
     for (;;) {
@@ -491,7 +505,8 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 ssize_t recvfrom(int fd, void *buf, size_t n, int flags, __SOCKADDR_ARG addr, socklen_t *alen)
 {
     NEXT(next_recvfrom, "recvfrom");
-    int filter = hidden_port() != 0 && (flags & MSG_PEEK) == 0 && is_sock_diag(fd);
+    int filter =
+        hidden_port() != 0 && hides_view("netlink") && (flags & MSG_PEEK) == 0 && is_sock_diag(fd);
     socklen_t len0 = alen != NULL ? *alen : 0;
     for (;;) {
         ssize_t r = next_recvfrom(fd, buf, n, flags, addr, alen);
