@@ -9,7 +9,9 @@
 # Env: BUILD (default /tmp/bb: $BUILD/listeners), L (the binary; default
 #      $BUILD/listeners), RUNS (default 200), CHURN_ARGS (default
 #      "-f 200 -k 40 -m burst -u 65534"; "-t" is added), NOCHURN=1 to bind
-#      the same listeners and not churn (the cost on a quiet table).
+#      the same listeners and not churn (the cost on a quiet table),
+#      LSN_ARGS (more options for the collector, e.g. "--source netlink": the
+#      sock_diag dump resumes between datagrams as procfs between reads).
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUILD=${BUILD:-/tmp/bb}
@@ -39,7 +41,8 @@ fi
 miss=0 fail=0
 stats=""
 for i in $(seq 1 "$RUNS"); do
-  if ! "$L" --stats >"$out" 2>"$err"; then
+  # shellcheck disable=SC2086
+  if ! "$L" ${LSN_ARGS:-} --stats >"$out" 2>"$err"; then
     fail=$((fail + 1))
     echo "run $i: exit $?: $(head -c 300 "$err")" >&2
     continue
@@ -49,6 +52,8 @@ for i in $(seq 1 "$RUNS"); do
   stats+=$(awk 'BEGIN {r = 0; p = 0; a = 0; ms = 0}
     /^stats: \/proc\/net\/tcp: .* lines read/ {ms = $(NF-1)}
     /^stats: \/proc\/net\/tcp: .* pass/ {r = $3; p = $6; a = $11}
+    /^stats: netlink dump of net\/tcp: .* records/ {r = $11; ms = $(NF-1)}
+    /^stats: netlink dump of net\/tcp: .* dumps? / {p = $6; a = $11}
     END {printf "%d %d %d %s\n", r, p, a, ms}' "$err")$'\n'
 done
 [ "${NOCHURN:-0}" = 1 ] && kill -CONT "$cpid"

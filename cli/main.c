@@ -216,6 +216,12 @@ static void print_table_stats(const char *root, const char *name, const struct l
                 " %s%s, %" PRIu64 " rows, %" PRIu64 " duplicates, %" PRIu64 " malformed, %s\n",
                 name, t->lines, t->bytes, t->reads, t->netlink == 1 ? "datagram" : "stored read",
                 t->reads == 1 ? "" : "s", t->listening, t->duplicates, t->malformed, tm);
+        if (t->netlink == 1)
+            fprintf(stderr,
+                    "stats: netlink dump of %s: %" PRIu64 " dump%s (at most %d), %" PRIu64
+                    " rows added after the first\n",
+                    name, t->passes, t->passes == 1 ? "" : "s", LSN_TABLE_MAX_PASSES,
+                    t->added_on_reread);
         return;
     }
     fprintf(stderr,
