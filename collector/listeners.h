@@ -301,13 +301,12 @@ struct lsn_options {
  * same sockets. On a live procfs root the dump goes to the running kernel
  * (the reader's network namespace: LSN_OPT_ALL_NETNS is refused with
  * LSN_REASON_NETLINK_NETNS, and so is a procfs of another pid namespace,
- * where the reader has no pid and the tables are its init's); on a tree, the stored dumps <root>/netlink/tcp,
- * tcp6, udp, udp6, raw, raw6, packet (a snapshot's, in its host's byte
- * order) are read instead. A kind the kernel has no sock_diag handler for
- * (raw_diag is a module: ENOENT), or a tree without its dump, is read from
- * its procfs table, with a LSN_DIAG_TABLE diagnostic; its stats say which
- * (lsn_table_stats.netlink). Replies from any sender but the kernel (port
- * id 0) are dropped.
+ * where the reader has no pid and the tables are its init's); on a tree, the stored dumps
+ * <root>/netlink/tcp, tcp6, udp, udp6, raw, raw6, packet (a snapshot's, in its host's byte order)
+ * are read instead. A kind the kernel has no sock_diag handler for (raw_diag is a module: ENOENT),
+ * or a tree without its dump, is read from its procfs table, with a LSN_DIAG_TABLE diagnostic; its
+ * stats say which (lsn_table_stats.netlink). Replies from any sender but the kernel (port id 0) are
+ * dropped.
  *
  * Cross-view check (LSN_OPT_CHECK). The table step reads every kind asked
  * from both views, procfs first and netlink at once after, and compares the
