@@ -77,6 +77,13 @@ enum lsn_status lsn_read_table(const struct lsn_run *run, struct lsn_rows *rows,
                                enum lsn_table_need need, struct lsn_table_stats *ts,
                                enum lsn_reason *why, int *err);
 
+/* A pass after the first (a re-read table, a re-made dump) into the
+ * table's stats: its passes (at least 1), reads, lines, bytes, malformed
+ * lines, and the rows it added; never its listening or duplicate lines
+ * (nearly every line of a later pass is a row already). */
+void lsn_table_stats_add_pass(struct lsn_table_stats *ts, const struct lsn_table_stats *pass,
+                              size_t added);
+
 /* 1 from the netlink view (LSN_OPT_NETLINK): the sockets of kind, from a
  * live dump on a procfs root or the stored <root>/netlink/<kind> on a tree;
  * see netlink.c. LSN_OK; LSN_ERR_TABLE with *why and *err (why

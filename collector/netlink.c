@@ -376,13 +376,8 @@ static enum lsn_status redump(struct dump *first, int fd)
         d.error = 0;
         d.data_grams = 0;
         enum lsn_status st = live_pass(&d, fd, &why, &err);
-        ts->passes++;
-        ts->reads += p.reads;
-        ts->lines += p.lines;
-        ts->bytes += p.bytes;
-        ts->malformed += p.malformed;
         added = first->rows->n - n0;
-        ts->added_on_reread += added;
+        lsn_table_stats_add_pass(ts, &p, added);
         grams = d.data_grams;
         if (st == LSN_ERR_NOMEM)
             return st;

@@ -297,6 +297,17 @@ static enum lsn_status read_pass(const struct table *t, int dirfd, const char *n
     return st;
 }
 
+void lsn_table_stats_add_pass(struct lsn_table_stats *ts, const struct lsn_table_stats *pass,
+                              size_t added)
+{
+    ts->passes += pass->passes ? pass->passes : 1;
+    ts->reads += pass->reads;
+    ts->lines += pass->lines;
+    ts->bytes += pass->bytes;
+    ts->malformed += pass->malformed;
+    ts->added_on_reread += added;
+}
+
 /* The passes after the first ("Split reads" above). While the last pass was
  * on live procfs and needed more than one read(), and (after the second)
  * added a row, reads the table again into the same rows, up to
@@ -326,13 +337,8 @@ static enum lsn_status reread(const struct table *first, int dirfd, const char *
 
         memset(&p, 0, sizeof p);
         st = read_pass(&t, dirfd, name, &why, &err);
-        ts->passes += p.passes;
-        ts->reads += p.reads;
-        ts->lines += p.lines;
-        ts->bytes += p.bytes;
-        ts->malformed += p.malformed;
         added = first->rows->n - n0;
-        ts->added_on_reread += added;
+        lsn_table_stats_add_pass(ts, &p, added);
         if (st == LSN_ERR_NOMEM)
             return st;
         if (st == LSN_ERR_TABLE) {
