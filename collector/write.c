@@ -739,7 +739,7 @@ int lsn_write_check(const struct lsn_result *r, int json, lsn_sink_fn sink, void
             put(&o, hex, 4);
             puts_(&o, ", ");
             put_u64(&o, f->filter_insns);
-            puts_(&o, " BPF instructions");
+            puts_(&o, f->filter_insns == 1 ? " BPF instruction" : " BPF instructions");
         } else {
             put(&o, " ", 1);
             puts_(&o, lsn_family_name((enum lsn_family)f->family));
