@@ -55,6 +55,7 @@ struct snap {
     mode_t file_mode, dir_mode; /* 0600/0700 unless --mode */
     const char *dir;
     uint64_t processes, links, skipped, namespaces, interfaces;
+    uint64_t unreadable; /* holders' comm or exe recorded as unreadable */
     int failed;
     int all_netns;
     uint64_t host_netns;       /* 0: unknown */
@@ -265,17 +266,37 @@ static void one_process(struct snap *s, int32_t pid_number)
         char comm[LSN_COMM_MAX + 2];
         const char *why;
         size_t len;
-        if (lsn_proc_read_comm(&s->src, pidfd, comm, &len, &why) == 0) {
+        /* A name that cannot be read, while the process is still there
+         * (EACCES, not a link, too long), is recorded as such: the live
+         * run keeps such a holder, with a null name (owner.c), while a
+         * missing file reads as an exited process on replay, which moves
+         * ownership to another holder. A directory for comm and a regular
+         * file for exe read back as "not a regular file" and "not a
+         * link": the same null name, the same owner. The file says why. */
+        int cerr = lsn_proc_read_comm(&s->src, pidfd, comm, &len, &why);
+        snprintf(rel, sizeof rel, "%s/comm", pid);
+        if (cerr == 0) {
             comm[len] = '\n';
-            snprintf(rel, sizeof rel, "%s/comm", pid);
             put_file(s, rel, comm, len + 1);
+        } else if (cerr != ENOENT && cerr != ESRCH) {
+            make_dir(s, rel);
+            s->unreadable++;
         }
         ssize_t n = lsn_proc_read_exe(pidfd, link, sizeof link);
+        int eerr = n < 0 ? errno : 0;
+        snprintf(rel, sizeof rel, "%s/exe", pid);
         if (n > 0 && (size_t)n < sizeof link && !memchr(link, '\0', (size_t)n)) {
             link[n] = '\0';
-            snprintf(rel, sizeof rel, "%s/exe", pid);
             if (symlinkat(link, s->dst, rel) != 0)
                 fail(s, rel, errno);
+        } else if (n >= 0 || (eerr != ENOENT && eerr != ESRCH)) {
+            char note[128];
+            int k = snprintf(note, sizeof note, "exe unreadable when the snapshot was taken: %s\n",
+                             n < 0    ? strerror(eerr)
+                             : n == 0 ? "an empty link"
+                                      : "a link too long or with a NUL byte");
+            put_file(s, rel, note, (size_t)k < sizeof note ? (size_t)k : sizeof note - 1);
+            s->unreadable++;
         }
         s->processes++;
         s->links += c.links;
@@ -630,12 +651,13 @@ int lsn_snapshot_run(const struct lsn_args *args)
                  "processes=%" PRIu64 "\n"
                  "socket_links=%" PRIu64 "\n"
                  "processes_unreadable=%" PRIu64 "\n"
+                 "names_unreadable=%" PRIu64 "\n"
                  "all_netns=%d\n"
                  "other_namespaces=%" PRIu64 "\n"
                  "netlink_dumps=%s\n"
                  "%s%s%s",
                  u.release, u.machine, stamp, (long long)now.tv_sec, source, tables, s.interfaces,
-                 s.processes, s.links, s.skipped, s.all_netns, s.namespaces, dumps,
+                 s.processes, s.links, s.skipped, s.unreadable, s.all_netns, s.namespaces, dumps,
                  dumps[0] ? "netlink_byte_order=" : "", dumps[0] ? byte_order_note() : "", notes);
     if (n < 0 || (size_t)n >= sizeof manifest || put_file(&s, "MANIFEST", manifest, (size_t)n) != 0)
         goto out;
