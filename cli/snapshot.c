@@ -42,7 +42,9 @@ const char lsn_snapshot_help[] =
     "r), whatever the umask. From a live procfs it also stores the kernel's\n"
     "NETLINK_SOCK_DIAG dumps of those kinds as netlink/tcp, ... (in this host's\n"
     "byte order; a kind the kernel has no handler for is named in the MANIFEST),\n"
-    "which `listeners check --proc DIR` compares with the tables offline.\n";
+    "which `listeners check --proc DIR` compares with the tables offline.\n"
+    "The MANIFEST records the source's byte order (byte_order=), kernel release\n"
+    "and machine; `listeners --proc DIR` decodes the tables in that order.\n";
 
 /* --all-netns: the lowest pid seen in each network namespace. */
 struct ns_member {
