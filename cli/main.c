@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "listeners.h"
+#include "manifest.h"
 #include "options.h"
 #include "sandbox.h"
 #include "snapshot.h"
@@ -21,6 +22,8 @@ static const char help_text[] =
     "\n"
     "  --proc DIR      read DIR as the proc tree instead of /proc (a fixture, a\n"
     "                  snapshot, a container's procfs); works on any platform\n"
+    "  --byte-order host|little|big\n"
+    "                  decode DIR's tables in this byte order (see Byte order)\n"
     "  --format json   compact JSON on one line (the default)\n"
     "  --format table  aligned columns PORT FAMILY ADDRESS PID COMM EXE for people;\n"
     "                  control bytes, backslashes and invalid UTF-8 in COMM and EXE\n"
@@ -93,12 +96,20 @@ static const char help_text_commands[] =
     "when it is the sole holder. pid, comm and exe are null when no holder could be\n"
     "read (another user's process without root, another pid namespace, the kernel).\n"
     "\n"
+    "Byte order: the tables print each address as native words of the host that\n"
+    "made them. A --proc tree that is not a procfs mount is decoded in the order\n"
+    "its MANIFEST records (byte_order=, written by snapshot), else in this host's\n"
+    "with a warning; --byte-order overrides both. A tree's stored netlink dumps\n"
+    "recorded in another order than this host's are not read (--source netlink\n"
+    "and check use the procfs copies, said on stderr).\n"
+    "\n"
     "A process that cannot be read is reported on stderr as PATH: reason (lack of\n"
     "permission once, with the remedy); one that exited while it was read is only\n"
     "counted (--stats).\n"
     "\n"
     "Exit status: 0 success (malformed table lines are skipped and reported on\n"
-    "stderr as FILE:LINE: reason); 1 when DIR/net/tcp is missing or unreadable;\n"
+    "stderr as FILE:LINE: reason); 1 when DIR/net/tcp is missing or unreadable,\n"
+    "or DIR/MANIFEST cannot be read or names an unknown byte order;\n"
     "2 usage error; 3 partial output: the rows printed are right but some are\n"
     "missing (a table over --max-table-size, or out of memory), the JSON ends\n"
     "with \"partial\":true after the array and stderr says why. Without --proc\n"
@@ -116,6 +127,10 @@ static const char check_help[] =
     "                  its stored netlink dumps, offline; nothing can be read\n"
     "                  again there, so a socket made or closed between a table's\n"
     "                  copy and its dump is a finding too\n"
+    "  --byte-order host|little|big\n"
+    "                  as for listeners: DIR's tables are decoded in its\n"
+    "                  MANIFEST's byte order; dumps of another order than this\n"
+    "                  host's are not read, so those kinds are not compared\n"
     "  --format text   a line per finding and a summary line (the default)\n"
     "  --format json   {\"check\":{\"compared\":[...],\"findings\":[...]}}\n"
     "  --protocols LIST\n"
@@ -129,8 +144,8 @@ static const char check_help[] =
     "netlink), packet_filter (a packet socket with a BPF filter: tcpdump,\n"
     "dhclient, or a BPFDoor-style backdoor), each with its holder.\n"
     "\n"
-    "Exit status: 0 no findings; 1 findings; 2 usage error or a view could not\n"
-    "be read.\n";
+    "Exit status: 0 no findings; 1 findings; 2 usage error, a view could not\n"
+    "be read, or DIR/MANIFEST cannot be read or names an unknown byte order.\n";
 
 struct diag_counts {
     uint64_t malformed, table, process;
@@ -378,6 +393,43 @@ static int open_netlink(const char *proc, struct lsn_options *opts)
     return 0;
 }
 
+/* The byte order of the --proc tables (manifest.h): this host's for a
+ * procfs mount (or no --proc); a tree's MANIFEST's, or this host's with a
+ * warning when it records none; --byte-order overrides both. Stored netlink
+ * dumps recorded in another order than this host's are not read
+ * (LSN_OPT_NO_STORED_DUMPS in *flags): their tables' procfs copies instead,
+ * said per table. 0, or -1 when the MANIFEST cannot be read or its byte
+ * order is unknown (said on stderr). */
+static int tree_byte_order(const struct lsn_args *args, const char *prefix,
+                           enum lsn_byte_order *order, unsigned *flags)
+{
+    const char *dir = args->proc;
+    const char *sep = dir && dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/";
+    struct lsn_manifest m;
+    struct statfs sf;
+    *order = args->byte_order ? (enum lsn_byte_order)(args->byte_order - 1) : LSN_ORDER_HOST;
+    *flags = 0;
+    /* no tree there: the collector says why, without a warning first */
+    if (!dir || statfs(dir, &sf) != 0 || sf.f_type == 0x9fa0)
+        return 0;
+    if (lsn_manifest_read(dir, prefix, &m) != 0)
+        return -1;
+    if (m.has_order && !args->byte_order)
+        *order = m.order;
+    else if (!args->byte_order)
+        fprintf(stderr,
+                "%s: %s%sMANIFEST: %s: the tables are decoded in this host's byte order (%s); "
+                "--byte-order little or big says otherwise\n",
+                prefix, dir, sep,
+                m.present ? "records no byte order (a snapshot of an older listeners?)"
+                          : "no such file (not a snapshot, or its MANIFEST was lost)",
+                lsn_byte_order_word(LSN_ORDER_HOST));
+    enum lsn_byte_order dumps = m.has_dumps_order ? m.dumps : m.has_order ? m.order : *order;
+    if (lsn_byte_order_resolve(dumps) != lsn_byte_order_resolve(LSN_ORDER_HOST))
+        *flags = LSN_OPT_NO_STORED_DUMPS;
+    return 0;
+}
+
 /* From here on the process only reads, writes stdout/stderr and (with a
  * netlink fd) asks the kernel for socket dumps. Where there is no filter
  * (not Linux, other architectures, sanitizer builds) it runs without one
@@ -401,10 +453,9 @@ static int run_check(const struct lsn_args *args, struct lsn_options *opts,
     struct lsn_result result;
     int rc;
     opts->proc_root = args->proc;
-    opts->byte_order = LSN_ORDER_HOST;
     opts->diag = on_diag;
     opts->diag_ctx = counts;
-    opts->flags = LSN_OPT_CHECK | (opts->netlink_fd >= 0 ? LSN_OPT_NETLINK_FD : 0u);
+    opts->flags |= LSN_OPT_CHECK | (opts->netlink_fd >= 0 ? LSN_OPT_NETLINK_FD : 0u);
     opts->protocols = args->protocols ? args->protocols : LSN_PROTOS_ALL;
     opts->max_table_bytes = args->max_table_bytes;
     lsn_collect(opts, &result);
@@ -472,6 +523,10 @@ int main(int argc, char **argv)
 
     memset(&opts, 0, sizeof opts);
     opts.netlink_fd = -1;
+    /* Before the sandbox (it would allow the reads, not statfs). */
+    if (tree_byte_order(&args, args.command == LSN_CMD_CHECK ? "listeners: check" : "listeners",
+                        &opts.byte_order, &opts.flags) != 0)
+        return args.command == LSN_CMD_CHECK ? 2 : 1;
     if ((args.netlink || args.command == LSN_CMD_CHECK) && open_netlink(proc, &opts) != 0)
         return args.command == LSN_CMD_CHECK ? 2 : 1;
     enter_sandbox(&args, opts.netlink_fd);
@@ -479,10 +534,9 @@ int main(int argc, char **argv)
         return run_check(&args, &opts, &counts);
 
     opts.proc_root = proc;
-    opts.byte_order = LSN_ORDER_HOST;
     opts.diag = on_diag;
     opts.diag_ctx = &counts;
-    opts.flags =
+    opts.flags |=
         (args.all_netns ? LSN_OPT_ALL_NETNS : 0u) | (args.verify_exe ? LSN_OPT_VERIFY_EXE : 0u) |
         (args.holders ? LSN_OPT_HOLDERS : 0u) | (args.uid ? LSN_OPT_UID : 0u) |
         (args.netlink ? LSN_OPT_NETLINK : 0u) | (opts.netlink_fd >= 0 ? LSN_OPT_NETLINK_FD : 0u);

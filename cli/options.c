@@ -20,6 +20,7 @@
 
 enum {
     OPT_PROC = 256,
+    OPT_BYTE_ORDER,
     OPT_FORMAT,
     OPT_PRETTY,
     OPT_STATS,
@@ -43,6 +44,10 @@ static const struct option_spec {
     const char *meta[4]; /* list, snapshot, diff, check; NULL: no argument */
 } table[] = {
     {"proc", OPT_PROC, ALL, {"DIR", "SOURCE", "SNAPSHOT", "DIR"}},
+    {"byte-order",
+     OPT_BYTE_ORDER,
+     LIST | CHECK,
+     {"host|little|big", NULL, NULL, "host|little|big"}},
     {"format", OPT_FORMAT, LIST | DIFF | CHECK, {"json|table", NULL, "text|json", "text|json"}},
     {"pretty", OPT_PRETTY, LIST, {NULL, NULL, NULL, NULL}},
     {"stats", OPT_STATS, LIST, {NULL, NULL, NULL, NULL}},
@@ -247,6 +252,16 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
             fputs("listeners " LISTENERS_VERSION "\n", stdout);
             return fflush(stdout) == 0 ? LSN_PARSE_DONE : LSN_PARSE_USAGE;
         case OPT_PROC: a->proc = optarg; break;
+        case OPT_BYTE_ORDER:
+            if (strcmp(optarg, "host") == 0)
+                a->byte_order = 1;
+            else if (strcmp(optarg, "little") == 0)
+                a->byte_order = 2;
+            else if (strcmp(optarg, "big") == 0)
+                a->byte_order = 3;
+            else
+                return lsn_usage_error(c, "--byte-order takes host, little or big, not", optarg);
+            break;
         case OPT_FORMAT: a->format = optarg; break;
         case OPT_ARCHIVE: a->archive = optarg; break;
         case OPT_MODE: a->mode = optarg; break;

@@ -26,6 +26,8 @@ struct lsn_args {
     const char *mode;    /* --mode (snapshot): octal file mode, NULL: 0600 */
     int pretty, stats, all_netns, verify_exe, no_sandbox, holders, uid;
     int netlink;        /* --source netlink */
+    int byte_order;     /* --byte-order: 0 not given, else enum lsn_byte_order + 1 (1 host,
+                           2 little, 3 big) */
     unsigned protocols; /* --protocols: bits 1 << enum lsn_protocol; 0: not given (tcp) */
     unsigned long long max_table_bytes; /* --max-table-size; 0: the library's default */
     const char *operand[2];             /* snapshot: DIR; diff: OURS.json, THEIRS.json */

@@ -4,6 +4,7 @@
 #include "snapshot.h"
 
 #include "listeners.h"
+#include "manifest.h"
 #include "options.h"
 #include "procfs.h"
 #include "sandbox.h"
@@ -41,7 +42,9 @@ const char lsn_snapshot_help[] =
     "r), whatever the umask. From a live procfs it also stores the kernel's\n"
     "NETLINK_SOCK_DIAG dumps of those kinds as netlink/tcp, ... (in this host's\n"
     "byte order; a kind the kernel has no handler for is named in the MANIFEST),\n"
-    "which `listeners check --proc DIR` compares with the tables offline.\n";
+    "which `listeners check --proc DIR` compares with the tables offline.\n"
+    "The MANIFEST records the source's byte order (byte_order=), kernel release\n"
+    "and machine; `listeners --proc DIR` decodes the tables in that order.\n";
 
 /* --all-netns: the lowest pid seen in each network namespace. */
 struct ns_member {
@@ -519,6 +522,8 @@ int lsn_snapshot_run(const struct lsn_args *args)
     struct tm tm;
     char stamp[64], manifest[8192], tables[128] = "";
     char dumps[160] = "", notes[1024] = "";
+    char release[LSN_MANIFEST_TEXT_MAX];
+    struct lsn_manifest from; /* a tree source's MANIFEST */
     struct lsn_proc_pids pids = {NULL};
 
     memset(&s, 0, sizeof s);
@@ -536,6 +541,26 @@ int lsn_snapshot_run(const struct lsn_args *args)
         fprintf(stderr, "listeners: snapshot: %s: %s\n", source, strerror(serr));
         return 1;
     }
+    /* What the replay needs to know of the host whose tables these are: a
+     * procfs is this host's; a tree (a snapshot of a snapshot) says it in its
+     * MANIFEST, which is carried on, or is taken as this host's (said). */
+    memset(&from, 0, sizeof from);
+    if (!s.src.procfs) {
+        if (lsn_manifest_read(source, "listeners: snapshot", &from) != 0)
+            goto out;
+        if (!from.has_order)
+            fprintf(stderr,
+                    "listeners: snapshot: %s/MANIFEST: %s: its tables are recorded as this "
+                    "host's byte order (%s)\n",
+                    source, from.present ? "records no byte order" : "no such file",
+                    lsn_byte_order_word(LSN_ORDER_HOST));
+    }
+    if (uname(&u) != 0)
+        memset(&u, 0, sizeof u);
+    if (from.kernel_release[0])
+        memcpy(release, from.kernel_release, sizeof release);
+    else if (lsn_read_short_text(source, "sys/kernel/osrelease", release, sizeof release) != 0)
+        snprintf(release, sizeof release, "%s", u.release);
     /* The archive first: when it cannot be made, no DIR is left behind. */
     if (archive) {
         archive_fd = open(archive, CREATE, s.file_mode);
@@ -547,8 +572,6 @@ int lsn_snapshot_run(const struct lsn_args *args)
     s.dst = make_snapshot_dir(dir, s.dir_mode);
     if (s.dst < 0)
         goto out;
-    if (uname(&u) != 0)
-        memset(&u, 0, sizeof u);
     clock_gettime(CLOCK_REALTIME, &now);
     gmtime_r(&now.tv_sec, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -643,6 +666,7 @@ int lsn_snapshot_run(const struct lsn_args *args)
                  "collector=listeners " LISTENERS_VERSION "\n"
                  "kernel_release=%s\n"
                  "machine=%s\n"
+                 "byte_order=%s\n"
                  "time=%s\n"
                  "unix_time=%lld\n"
                  "source=%s\n"
@@ -656,8 +680,10 @@ int lsn_snapshot_run(const struct lsn_args *args)
                  "other_namespaces=%" PRIu64 "\n"
                  "netlink_dumps=%s\n"
                  "%s%s%s",
-                 u.release, u.machine, stamp, (long long)now.tv_sec, source, tables, s.interfaces,
-                 s.processes, s.links, s.skipped, s.unreadable, s.all_netns, s.namespaces, dumps,
+                 release, from.machine[0] ? from.machine : u.machine,
+                 lsn_byte_order_word(from.has_order ? from.order : LSN_ORDER_HOST), stamp,
+                 (long long)now.tv_sec, source, tables, s.interfaces, s.processes, s.links,
+                 s.skipped, s.unreadable, s.all_netns, s.namespaces, dumps,
                  dumps[0] ? "netlink_byte_order=" : "", dumps[0] ? byte_order_note() : "", notes);
     if (n < 0 || (size_t)n >= sizeof manifest || put_file(&s, "MANIFEST", manifest, (size_t)n) != 0)
         goto out;

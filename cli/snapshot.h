@@ -13,7 +13,8 @@
  *                                   udp6, raw, raw6, packet), its datagrams
  *                                   one after another, host byte order; for
  *                                   `listeners check --proc DIR`
- *   DIR/MANIFEST                    kernel release, machine, time, version,
+ *   DIR/MANIFEST                    kernel release, machine, byte order of
+ *                                   the tables (manifest.h), time, version,
  *                                   source, counts, the dumps stored and why
  *                                   a kind has none (key=value lines)
  * Nothing else: no cmdline, environ, maps or memory. A process whose fd/ is

@@ -101,11 +101,15 @@ enum lsn_status lsn_read_kind(const struct lsn_run *run, struct lsn_rows *rows,
         lsn_emit(run, LSN_DIAG_TABLE, kind->name, 0, 0, -1, 0,
                  run->proc->procfs ? "the kernel has no sock_diag handler for this table (a "
                                      "module not loaded?): read from procfs instead"
-                 : ts->reads       ? "the tree's stored netlink dump says its kernel had no "
-                                     "sock_diag handler for this table: read from its procfs copy "
-                                     "instead"
-                                   : "the tree has no stored netlink dump of this table: read "
-                                     "from its procfs copy instead");
+                 : (run->opts->flags & LSN_OPT_NO_STORED_DUMPS)
+                     ? "the tree's stored netlink dumps are in another byte order than this "
+                       "host's (its MANIFEST): not read, the table is read from its procfs copy "
+                       "instead"
+                 : ts->reads ? "the tree's stored netlink dump says its kernel had no "
+                               "sock_diag handler for this table: read from its procfs copy "
+                               "instead"
+                             : "the tree has no stored netlink dump of this table: read "
+                               "from its procfs copy instead");
         /* The stats are the procfs table's, without the stored dump's
          * ENOENT record, bytes and read() added to them. */
         memset(ts, 0, sizeof *ts);

@@ -290,6 +290,13 @@ struct lsn_options {
 
 /* Both views, compared (see "Cross-view check"): result->findings. */
 #define LSN_OPT_CHECK 64u
+/* On a tree, its stored netlink dumps are not read: they are binary in the
+ * byte order of the host that made them, and the caller knows it is not
+ * this host's (the CLI reads it from the snapshot's MANIFEST). Each kind
+ * then comes from the tree's procfs copy, with a LSN_DIAG_TABLE diagnostic
+ * saying why; LSN_OPT_CHECK does not compare it (result->compared). No
+ * effect on a live procfs. */
+#define LSN_OPT_NO_STORED_DUMPS 128u
 
 /* Netlink source (LSN_OPT_NETLINK). The table step asks the kernel for the
  * sockets of each table kind through NETLINK_SOCK_DIAG (the view of `ss`):

@@ -497,6 +497,11 @@ enum lsn_status lsn_read_netlink(const struct lsn_run *run, struct lsn_rows *row
         char name[64];
         snprintf(name, sizeof name, "netlink/%s", kind->name + 4);
         lsn_proc_path(path, sizeof path, run->root, 0, name);
+        if (run->opts->flags & LSN_OPT_NO_STORED_DUMPS) { /* another byte order: unread */
+            *why = LSN_REASON_NETLINK;
+            *err = ENOENT;
+            return LSN_ERR_TABLE;
+        }
         int fd = lsn_proc_open_table(run->proc, run->proc->fd, name, why, err);
         if (fd < 0) {
             if (*why == LSN_REASON_OPEN && *err == ENOENT)

@@ -33,9 +33,12 @@ for k in tcp4 tcp6 udp4 udp6 raw4 raw6 packet; do
   [ -s "$(dump $k)" ] || { echo "FAIL missing $(dump $k)"; exit 1; }
 done
 
-# stored_dumps DIR: DIR/netlink/<kind> from the real dumps.
+# stored_dumps DIR: DIR/netlink/<kind> from the real dumps, and the MANIFEST
+# lines a snapshot writes with them (their byte order: the tables' and the
+# dumps'; without it the CLI warns that the tree records none).
 stored_dumps() {
   mkdir -p "$1/netlink"
+  printf 'format=listeners-snapshot 1\nbyte_order=little-endian\nnetlink_byte_order=little-endian\n' >"$1/MANIFEST"
   cp "$(dump tcp4)" "$1/netlink/tcp"; cp "$(dump tcp6)" "$1/netlink/tcp6"
   cp "$(dump udp4)" "$1/netlink/udp"; cp "$(dump udp6)" "$1/netlink/udp6"
   cp "$(dump raw4)" "$1/netlink/raw"; cp "$(dump raw6)" "$1/netlink/raw6"

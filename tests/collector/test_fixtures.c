@@ -759,7 +759,7 @@ static void usage(void **state)
 {
     struct run r;
     static const char usage_line[] =
-        "usage: listeners [--proc DIR] [--format json|table] "
+        "usage: listeners [--proc DIR] [--byte-order host|little|big] [--format json|table] "
         "[--pretty] [--stats] [--all-netns] [--max-table-size BYTES] [--verify-exe] [--protocols "
         "LIST] [--source procfs|netlink] [--holders] [--uid] [--help] "
         "[--no-sandbox] [--version]\n";
@@ -781,7 +781,8 @@ static void usage(void **state)
         r.err,
         "listeners: unknown option '--bogus'\n"
         "usage: listeners [--proc "
-        "DIR] [--format json|table] [--pretty] [--stats] [--all-netns] "
+        "DIR] [--byte-order host|little|big] [--format json|table] [--pretty] [--stats] "
+        "[--all-netns] "
         "[--max-table-size BYTES] [--verify-exe] [--protocols LIST] [--source procfs|netlink] "
         "[--holders] [--uid] [--help] [--no-sandbox] [--version]\n");
     run_free(&r);
@@ -813,12 +814,13 @@ static void usage(void **state)
     run_cli(&r, "--", "--pretty", (char *)NULL); /* after --, an operand */
     assert_int_equal(r.status, 2);
     assert_string_equal(
-        r.err, "listeners: unexpected argument '--pretty'\n"
-               "usage: listeners "
-               "[--proc DIR] [--format json|table] [--pretty] [--stats] "
-               "[--all-netns] [--max-table-size BYTES] [--verify-exe] [--protocols "
-               "LIST] [--source procfs|netlink] [--holders] [--uid] [--help] [--no-sandbox] "
-               "[--version]\n");
+        r.err,
+        "listeners: unexpected argument '--pretty'\n"
+        "usage: listeners "
+        "[--proc DIR] [--byte-order host|little|big] [--format json|table] [--pretty] [--stats] "
+        "[--all-netns] [--max-table-size BYTES] [--verify-exe] [--protocols "
+        "LIST] [--source procfs|netlink] [--holders] [--uid] [--help] [--no-sandbox] "
+        "[--version]\n");
     run_free(&r);
     run_cli(&r, "snapshot", "--pretty", "/nonexistent/x", (char *)NULL); /* not snapshot's */
     assert_int_equal(r.status, 2);

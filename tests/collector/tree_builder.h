@@ -6,7 +6,10 @@
  * lines are printed the way the kernel prints them (tcp4_seq_show and
  * tcp6_seq_show of 6.18: tcp padded to 149 columns, tcp6 not), with the
  * addresses in this machine's byte order, so the collector reads them with
- * LSN_ORDER_HOST. Every builder call aborts the test program on failure.
+ * LSN_ORDER_HOST; tb_init writes a MANIFEST saying so (byte_order=, as
+ * `listeners snapshot` does), so the CLI reads them in that order without
+ * the warning of a tree that records none. Every builder call aborts the
+ * test program on failure.
  */
 #ifndef LISTENERS_TESTS_TREE_BUILDER_H
 #define LISTENERS_TESTS_TREE_BUILDER_H
