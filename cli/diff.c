@@ -161,6 +161,22 @@ static int read_whole(struct doc *d)
     return bad(d, d->buf ? "larger than 16 MiB" : "out of memory", (size_t)-1);
 }
 
+/* A key for a message: in quotes, terminal-escaped, its first 48 bytes
+ * ("..." after them when longer). */
+#define KEY_TEXT_MAX 48
+#define KEY_TEXT_SIZE (KEY_TEXT_MAX * 4 + 8)
+static const char *key_text(struct doc *d, size_t tok, char out[KEY_TEXT_SIZE])
+{
+    size_t n = 0, m = 0;
+    lsn_jsonr_string(d->buf, &d->tok[tok], d->scratch, d->len + 1, &n);
+    out[0] = '"';
+    if (lsn_terminal_text(d->scratch, n < KEY_TEXT_MAX ? n : KEY_TEXT_MAX, out + 1,
+                          KEY_TEXT_SIZE - 6, &m) != LSN_JSON_OK)
+        m = 0;
+    memcpy(out + 1 + m, n > KEY_TEXT_MAX ? "\"..." : "\"", n > KEY_TEXT_MAX ? 5 : 2);
+    return out;
+}
+
 /* Finds the values of the keys names[0..n) in object obj: vals[i] gets the
  * value token of names[i], 0 when absent (token 0 is the document, never a
  * value). A key not in names, a duplicate, or an absent key of the required
@@ -171,7 +187,7 @@ static int object_keys(struct doc *d, size_t obj, const char *const *names, size
     const struct lsn_jsonr_token *t = d->tok;
     unsigned seen = 0;
     size_t k = obj + 1;
-    char msg[128];
+    char msg[256], name[KEY_TEXT_SIZE];
     if (t[obj].type != LSN_JSONR_OBJECT) {
         snprintf(msg, sizeof msg, "%s%s", what,
                  row == (size_t)-1 ? "not an object where one is expected" : "not an object");
@@ -185,7 +201,7 @@ static int object_keys(struct doc *d, size_t obj, const char *const *names, size
             if (lsn_jsonr_string_equals(d->buf, &t[k], names[i], strlen(names[i])))
                 break;
         if (i == n) {
-            snprintf(msg, sizeof msg, "%sunknown key", what);
+            snprintf(msg, sizeof msg, "%sunknown key %s", what, key_text(d, k, name));
             return bad(d, msg, row);
         }
         if (seen & 1u << i) {

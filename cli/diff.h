@@ -23,7 +23,8 @@
  * "netns_host" (true, false), "holders" (an array of objects of exactly
  * "pid" 0..2147483647, "comm" and "exe" string or null, "fds" an array of
  * integers 0..2147483647). A wrong type is bad input naming the row and the
- * key; so are duplicate and unknown keys, a key of another protocol's rows,
+ * key; so are duplicate and unknown keys (named: `unknown key "inode"`,
+ * terminal-escaped, cut after 48 bytes), a key of another protocol's rows,
  * and a missing one.
  *
  * Matching: a row's identity is its protocol, then for tcp and udp (port,

@@ -109,11 +109,16 @@ bad "netns negative" "row 2: netns is not null or an integer" "$(doc "$B1" "${TC
 bad "netns_host null" "row 2: netns_host is not true or false" "$(doc "$B1" "${TCP%\}},\"netns\":1,\"netns_host\":null}")"
 bad "holders an object" "row 2: holders is not an array" "$(doc "$B1" "$(hl "$TCP" "" | sed 's/\[\]/{}/')")"
 bad "a holder without fds" "row 2: holders\[0\]: missing key \"fds\"" "$(doc "$B1" "$(hl "$TCP" '{"pid":1,"comm":null,"exe":null}')")"
-bad "a holder with an unknown key" "row 2: holders\[1\]: unknown key" "$(doc "$B1" "$(hl "$TCP" "$H1,${H2%\}},\"x\":1}")")"
+bad "a holder with an unknown key, named" "row 2: holders\[1\]: unknown key \"x\"$" "$(doc "$B1" "$(hl "$TCP" "$H1,${H2%\}},\"x\":1}")")"
 bad "a holder's fd negative" "row 2: holders\[0\]: fds\[1\] is not an integer" "$(doc "$B1" "$(hl "$TCP" '{"pid":1,"comm":null,"exe":null,"fds":[3,-4]}')")"
 bad "a holder's pid null" "row 2: holders\[0\]: pid is not an integer" "$(doc "$B1" "$(hl "$TCP" '{"pid":null,"comm":null,"exe":null,"fds":[]}')")"
 bad "a duplicate extension key" "row 2: duplicate key \"uid\"" "$(doc "$B1" "$(u "$(u "$TCP" 1)" 1)")"
-bad "an unknown key still" "row 2: unknown key" "$(doc "$B1" "${TCP%\}},\"inode\":1}")"
+bad "an unknown key still, named" "row 2: unknown key \"inode\"$" "$(doc "$B1" "${TCP%\}},\"inode\":1}")"
+bad "an unknown key's name terminal-escaped" 'row 2: unknown key "\\x1b\[31m\\\\k\\x01' "$(doc "$B1" "${TCP%\}},\"\\u001b[31m\\\\k\\u0001\":1}")"
+bad "a long unknown key cut" "row 2: unknown key \"$(printf 'k%.0s' $(seq 48))\"...$" "$(doc "$B1" "${TCP%\}},\"$(printf 'k%.0s' $(seq 60))\":1}")"
+bad "an unknown top-level key, named" ': unknown key "listener"$' '{"listener":null}'
+bad "an unknown key beside the array, named" ': unknown key "partial_rows"$' '{"listeners":{"listeners":[],"partial_rows":true}}'
+
 
 # ---- a document of every flag, from the CLI, against itself ----
 t=$T/t
