@@ -29,6 +29,7 @@ const char lsn_diff_help[] =
     "uid and holders (the set of holder pids) are compared only when both rows have\n"
     "the key: a key only one document has is no difference. exe_verified, netns,\n"
     "netns_host and interface are type-checked, not compared. Other keys are bad input.\n"
+    "A partial document (\"partial\":true) is compared; the report says which side is.\n"
     "  --proc SNAPSHOT  a snapshot taken when both documents were made: for owner\n"
     "                   differences, tell whether each pid holds the socket\n"
     "  --format json    the differences as JSON (default: text)\n";
@@ -64,6 +65,7 @@ struct doc {
     int32_t *hpids; /* every row's holder pids (at most ntok) */
     size_t nhpids;
     unsigned protocols; /* bits 1 << enum lsn_protocol of the rows */
+    int partial;        /* "partial":true after the array (a table cut at its size cap) */
     char *scratch;      /* len + 1: one decoded string at a time */
     char *scratch2;
 };
@@ -513,8 +515,8 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
 
 static int load(struct doc *d)
 {
-    static const char *const top_keys[] = {"listeners"};
-    size_t where = 0, v[1], arr;
+    static const char *const top_keys[] = {"listeners", "partial"};
+    size_t where = 0, v[2], arr;
     enum lsn_jsonr_status st;
     char msg[128];
 
@@ -535,9 +537,12 @@ static int load(struct doc *d)
         return -1;
     if (d->tok[v[0]].type == LSN_JSONR_NULL)
         return 0; /* {"listeners":null}: no procfs, no rows */
-    if (object_keys(d, v[0], top_keys, 1, v, 1u, (size_t)-1, "") != 0)
+    if (object_keys(d, v[0], top_keys, 2, v, 1u, (size_t)-1, "") != 0)
         return -1;
     arr = v[0];
+    if (v[1] && d->tok[v[1]].type != LSN_JSONR_TRUE)
+        return bad(d, "\"partial\" is not true", (size_t)-1);
+    d->partial = v[1] != 0;
     if (d->tok[arr].type != LSN_JSONR_ARRAY)
         return bad(d, "\"listeners\" is not an array", (size_t)-1);
     d->rows = calloc(d->tok[arr].size + 1, sizeof *d->rows);
@@ -887,6 +892,10 @@ static void put_field(struct doc *d, const struct row *r, const char *field, int
 
 static void report_text(struct doc *a, struct doc *b, const struct diffs *ds)
 {
+    if (a->partial)
+        puts("partial  ours: \"partial\":true, rows past a table's size cap are not in it");
+    if (b->partial)
+        puts("partial  theirs: \"partial\":true, rows past a table's size cap are not in it");
     for (size_t i = 0; i < ds->n; i++) {
         const struct diff *x = &ds->v[i];
         const struct row *k = x->ours ? x->ours : x->theirs;
@@ -951,8 +960,10 @@ static void report_text(struct doc *a, struct doc *b, const struct diffs *ds)
 
 static void report_json(struct doc *a, struct doc *b, const struct diffs *ds)
 {
-    printf("{\"equal\":%s,\"ours_rows\":%zu,\"theirs_rows\":%zu,\"counts\":{",
-           ds->n ? "false" : "true", a->nrows, b->nrows);
+    printf("{\"equal\":%s,\"ours_rows\":%zu,\"theirs_rows\":%zu,\"ours_partial\":%s,"
+           "\"theirs_partial\":%s,\"counts\":{",
+           ds->n ? "false" : "true", a->nrows, b->nrows, a->partial ? "true" : "false",
+           b->partial ? "true" : "false");
     for (int c = 0; c < C_COUNT; c++)
         printf("\"%s\":%zu%s", cat_name[c], ds->counts[c], c + 1 < C_COUNT ? "," : "},");
     fputs("\"differences\":[", stdout);

@@ -7,7 +7,13 @@
  * document needs about one token per 6 bytes; one that needs more is
  * refused as bad input, not read further). The schema is strict: the
  * top-level object has exactly the key "listeners", whose value is null or
- * an object with exactly the key "listeners" holding an array of rows. A
+ * an object with the key "listeners" holding an array of rows and, in a
+ * partial document (a table over --max-table-size, exit 3), "partial":true
+ * after it (any other value is bad input). A partial document is compared
+ * like any other; the report says which side is partial (a text line
+ * "partial  ours: ..." before the differences, "ours_partial" and
+ * "theirs_partial" in the JSON report), since its missing rows may be the
+ * cut's, not the other tool's. A
  * row has the seven keys of the trait, in any order:
  *   protocol      "tcp", "udp", "raw" or "packet" (what the other keys may be)
  *   port          0..65535 for tcp and udp; null for raw and packet

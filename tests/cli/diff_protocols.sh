@@ -151,6 +151,46 @@ sed 's/"protocol":"udp","bind_address":"0.0.0.0","pid":100,"comm":"srv","exe":"\
   "$T/ours.json" > "$T/theirs.json"; diffout --proc "$t"
 expect "owner of a udp row with --proc: both pids hold the socket" 1 \
   "^owner    udp ipv4 0.0.0.0:53: ours pid 100.*theirs pid 200.*both pids hold the socket"
+# Every document shape the CLI writes from the tree: each flag alone and in
+# pairs, compact and --pretty, each equal to itself and to the plain
+# --protocols all document (keys only one side has are no difference).
+"$L" --proc "$t" --protocols all > "$T/plain.json"
+for f1 in "" --all-netns --verify-exe --holders --uid; do
+  for f2 in --all-netns --verify-exe --holders --uid --pretty; do
+    [ "$f1" = "$f2" ] && continue
+    # shellcheck disable=SC2086
+    "$L" --proc "$t" --protocols all $f1 $f2 > "$T/ours.json" 2>/dev/null
+    cp "$T/ours.json" "$T/theirs.json"; diffout
+    expect "document of --protocols all $f1 $f2 equals itself" 0 "^equal: 7 rows$"
+    cp "$T/plain.json" "$T/theirs.json"; diffout
+    expect "document of --protocols all $f1 $f2 equals the plain one" 0 "^equal: 7 rows$"
+  done
+done
+
+# A partial document (a table over --max-table-size): compared, and said.
+pt=$T/pt
+mkdir -p "$pt/net"
+{ lsn_tcp_header; for i in $(seq 1 60); do lsn_tcp_listen 00000000 $((1000 + i)) $((5000 + i)) "$i"; done; } >"$pt/net/tcp"
+"$L" --proc "$pt" --max-table-size 4096 > "$T/ours.json" 2>/dev/null
+check "the cut document is partial (exit 3, \"partial\":true)" '[ $? = 3 ] && grep -q "\],\"partial\":true}}$" "$T/ours.json"'
+n=$(grep -o '"port"' "$T/ours.json" | wc -l)
+check "the cut document has some rows, not all ($n of 60)" '[ "$n" -gt 0 ] && [ "$n" -lt 60 ]'
+cp "$T/ours.json" "$T/theirs.json"; diffout
+expect "a partial document equals itself, and both sides are said partial" 0 "^equal: $n rows$" \
+  '^partial  ours: "partial":true' '^partial  theirs: "partial":true'
+"$L" --proc "$pt" --max-table-size 4096 --pretty > "$T/theirs.json" 2>/dev/null; diffout
+expect "... and its --pretty form" 0 "^equal: $n rows$" '^partial  theirs: "partial":true'
+"$L" --proc "$pt" > "$T/theirs.json"; diffout
+expect "partial against whole: the cut rows are extra, ours is said partial" 1 \
+  '^partial  ours: "partial":true' "extra $((60 - n)),"
+check "... and theirs is not said partial" '! grep -q "^partial  theirs" "$T/d.out"'
+diffout --format json
+check "--format json: ours_partial true, theirs_partial false" '[ "$(cat "$T/d.rc")" = 1 ] &&
+  grep -q "^{\"equal\":false,\"ours_rows\":$n,\"theirs_rows\":60,\"ours_partial\":true,\"theirs_partial\":false,\"counts\":" "$T/d.out"'
+sed 's/"partial":true/"partial":false/' "$T/ours.json" > "$T/bad.json"
+"$L" diff "$T/bad.json" "$T/theirs.json" > /dev/null 2> "$T/d.err"
+check "\"partial\":false is bad input (the tool writes only true)" '[ $? = 2 ] && grep -q "\"partial\" is not true" "$T/d.err"'
+
 # shellcheck disable=SC2086
 if "$L" $ALL > "$T/ours.json" 2>/dev/null || [ $? = 3 ]; then
   cp "$T/ours.json" "$T/theirs.json"; diffout
