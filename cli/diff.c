@@ -25,10 +25,10 @@ const char lsn_diff_help[] =
     "Compares two listeners documents; exit 0 equal, 1 different, 2 bad input.\n"
     "Rows match by protocol, then tcp, udp: port, family, address; raw: ip_protocol,\n"
     "family, address; packet: ethertype, ifindex (repeated keys in document order).\n"
-    "Categories: missing, extra, owner, address, comm, exe, null, uid, holders.\n"
-    "uid and holders (the set of holder pids) are compared only when both rows have\n"
-    "the key: a key only one document has is no difference. exe_verified, netns,\n"
-    "netns_host and interface are type-checked, not compared. Other keys are bad input.\n"
+    "Categories: missing, extra, owner, address, comm, exe, null, then uid, holders\n"
+    "(the set of holder pids), exe_verified, netns, netns_host, interface: each\n"
+    "compared only when both rows have the key (a key only one document has is no\n"
+    "difference). Other keys, and wrong types, are bad input.\n"
     "A partial document (\"partial\":true) is compared; the report says which side is.\n"
     "  --proc SNAPSHOT  a snapshot taken when both documents were made: for owner\n"
     "                   differences, tell whether each pid holds the socket\n"
@@ -37,17 +37,22 @@ const char lsn_diff_help[] =
 /* A row. Its identity (ident_cmp) is (proto, num, family, addr, ifindex):
  * family and addr are 0 for packet rows, ifindex 0 for the others. */
 struct row {
-    uint8_t proto;            /* enum lsn_protocol */
-    uint8_t family;           /* 4 or 6; 0: packet */
-    uint16_t num;             /* tcp, udp: port; raw: ip_protocol; packet: ethertype */
-    int32_t ifindex;          /* packet: ifindex; else 0 */
-    uint8_t addr[16];         /* packet: zero */
-    int64_t pid;              /* -1: null */
-    int64_t uid;              /* -1: no "uid" key */
-    size_t addr_tok;          /* token of bind_address; 0: packet (null) */
-    size_t comm_tok;          /* 0: null */
-    size_t exe_tok;           /* 0: null */
-    size_t iface_tok;         /* packet: "interface" token; 0: null or not packet */
+    uint8_t proto;       /* enum lsn_protocol */
+    uint8_t family;      /* 4 or 6; 0: packet */
+    uint16_t num;        /* tcp, udp: port; raw: ip_protocol; packet: ethertype */
+    int32_t ifindex;     /* packet: ifindex; else 0 */
+    uint8_t addr[16];    /* packet: zero */
+    int64_t pid;         /* -1: null */
+    int64_t uid;         /* -1: no "uid" key */
+    size_t addr_tok;     /* token of bind_address; 0: packet (null) */
+    size_t comm_tok;     /* 0: null */
+    size_t exe_tok;      /* 0: null */
+    size_t iface_tok;    /* packet: "interface" token; 0: null or not packet */
+    int8_t has_iface;    /* 1: an "interface" key (null or a string) */
+    int8_t exe_verified; /* -2: no key; -1: null; 0: false; 1: true */
+    int8_t netns_host;   /* -1: no key; 0: false; 1: true */
+    int8_t netns_state;  /* 0: no "netns" key; 1: null; 2: netns holds the inode */
+    uint64_t netns;
     int has_holders;          /* 1: a "holders" key; then nholders pids from doc->hpids[holders] */
     size_t holders, nholders; /* sorted, distinct */
     size_t index;             /* position in the document */
@@ -80,10 +85,15 @@ enum cat {
     C_NULL,
     C_UID,
     C_HOLDERS,
+    C_EXE_VERIFIED,
+    C_NETNS,
+    C_NETNS_HOST,
+    C_INTERFACE,
     C_COUNT
 };
-static const char *const cat_name[C_COUNT] = {"missing", "extra", "owner", "address", "comm",
-                                              "exe",     "null",  "uid",   "holders"};
+static const char *const cat_name[C_COUNT] = {
+    "missing", "extra",   "owner",        "address", "comm",       "exe",      "null",
+    "uid",     "holders", "exe_verified", "netns",   "netns_host", "interface"};
 
 struct diff {
     enum cat cat;
@@ -310,8 +320,8 @@ static int integer(const struct doc *d, size_t tok, int64_t min, int64_t max, in
                : -1;
 }
 
-/* A non-negative integer token up to UINT64_MAX (a netns inode). */
-static int unsigned64(const struct doc *d, size_t tok)
+/* A non-negative integer token up to UINT64_MAX (a netns inode) into *out. */
+static int unsigned64(const struct doc *d, size_t tok, uint64_t *out)
 {
     const struct lsn_jsonr_token *t = &d->tok[tok];
     uint64_t v = 0;
@@ -323,6 +333,7 @@ static int unsigned64(const struct doc *d, size_t tok)
             return -1;
         v = v * 10 + c;
     }
+    *out = v;
     return 0;
 }
 
@@ -467,6 +478,7 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
         if (integer(d, v[K_IFINDEX], INT32_MIN, INT32_MAX, &n) != 0)
             return bad(d, "ifindex is not an integer in -2147483648..2147483647", i);
         r->ifindex = (int32_t)n;
+        r->has_iface = 1;
         if (t[v[K_INTERFACE]].type == LSN_JSONR_STRING)
             r->iface_tok = v[K_INTERFACE];
         else if (t[v[K_INTERFACE]].type != LSN_JSONR_NULL)
@@ -498,16 +510,29 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
     r->uid = -1;
     if (v[K_UID] && integer(d, v[K_UID], 0, UINT32_MAX, &r->uid) != 0)
         return bad(d, "uid is not an integer in 0..4294967295", i);
-    if (v[K_EXE_VERIFIED] && t[v[K_EXE_VERIFIED]].type != LSN_JSONR_TRUE &&
-        t[v[K_EXE_VERIFIED]].type != LSN_JSONR_FALSE && t[v[K_EXE_VERIFIED]].type != LSN_JSONR_NULL)
-        return bad(d, "exe_verified is not true, false or null", i);
+    r->exe_verified = -2;
+    if (v[K_EXE_VERIFIED]) {
+        enum lsn_jsonr_type ty = t[v[K_EXE_VERIFIED]].type;
+        if (ty != LSN_JSONR_TRUE && ty != LSN_JSONR_FALSE && ty != LSN_JSONR_NULL)
+            return bad(d, "exe_verified is not true, false or null", i);
+        r->exe_verified = ty == LSN_JSONR_TRUE ? 1 : ty == LSN_JSONR_FALSE ? 0 : -1;
+    }
     if (!v[K_NETNS] != !v[K_NETNS_HOST])
         return bad(d, v[K_NETNS] ? "netns without netns_host" : "netns_host without netns", i);
-    if (v[K_NETNS] && t[v[K_NETNS]].type != LSN_JSONR_NULL && unsigned64(d, v[K_NETNS]) != 0)
-        return bad(d, "netns is not null or an integer in 0..18446744073709551615", i);
-    if (v[K_NETNS_HOST] && t[v[K_NETNS_HOST]].type != LSN_JSONR_TRUE &&
-        t[v[K_NETNS_HOST]].type != LSN_JSONR_FALSE)
-        return bad(d, "netns_host is not true or false", i);
+    if (v[K_NETNS]) {
+        r->netns_state = 1;
+        if (t[v[K_NETNS]].type != LSN_JSONR_NULL) {
+            if (unsigned64(d, v[K_NETNS], &r->netns) != 0)
+                return bad(d, "netns is not null or an integer in 0..18446744073709551615", i);
+            r->netns_state = 2;
+        }
+    }
+    r->netns_host = -1;
+    if (v[K_NETNS_HOST]) {
+        if (t[v[K_NETNS_HOST]].type != LSN_JSONR_TRUE && t[v[K_NETNS_HOST]].type != LSN_JSONR_FALSE)
+            return bad(d, "netns_host is not true or false", i);
+        r->netns_host = t[v[K_NETNS_HOST]].type == LSN_JSONR_TRUE;
+    }
     if (v[K_HOLDERS] && load_holders(d, v[K_HOLDERS], r, i) != 0)
         return -1;
     return 0;
@@ -682,8 +707,9 @@ static int same_holders(const struct doc *a, const struct row *o, const struct d
                                        o->nholders * sizeof(int32_t)) == 0);
 }
 
-/* address; then pid (null, owner) and, same pid, comm and exe; then uid and
- * holders when both rows have them. */
+/* address; then pid (null, owner) and, same pid, comm and exe; then uid,
+ * holders, exe_verified, netns, netns_host and interface when both rows
+ * have the key. */
 static int compare_rows(struct doc *a, struct doc *b, const struct row *o, const struct row *t,
                         struct diffs *ds, const char *proc, const struct lsn_result *snap)
 {
@@ -708,6 +734,17 @@ static int compare_rows(struct doc *a, struct doc *b, const struct row *o, const
         rc |= add(ds, C_UID, o, t, "uid", NULL);
     if (o->has_holders && t->has_holders && !same_holders(a, o, b, t))
         rc |= add(ds, C_HOLDERS, o, t, "holders", NULL);
+    if (o->exe_verified != -2 && t->exe_verified != -2 && o->exe_verified != t->exe_verified)
+        rc |= add(ds, C_EXE_VERIFIED, o, t, "exe_verified", NULL);
+    if (o->netns_state && t->netns_state &&
+        (o->netns_state != t->netns_state || o->netns != t->netns))
+        rc |= add(ds, C_NETNS, o, t, "netns", NULL);
+    if (o->netns_host >= 0 && t->netns_host >= 0 && o->netns_host != t->netns_host)
+        rc |= add(ds, C_NETNS_HOST, o, t, "netns_host", NULL);
+    if (o->has_iface && t->has_iface &&
+        (!o->iface_tok != !t->iface_tok ||
+         (o->iface_tok && !same_text(a, o->iface_tok, b, t->iface_tok))))
+        rc |= add(ds, C_INTERFACE, o, t, "interface", NULL);
     return rc;
 }
 
@@ -748,6 +785,16 @@ static void put_terminal(struct doc *d, size_t tok)
         putchar('"');
     }
     free(esc);
+}
+
+static const char *const tristate[] = {"null", "false", "true"}; /* -1, 0, 1 */
+
+static void put_netns(const struct row *r)
+{
+    if (r->netns_state == 2)
+        printf("%" PRIu64, r->netns);
+    else
+        fputs("null", stdout);
 }
 
 static void put_pid(int64_t pid)
@@ -823,6 +870,14 @@ static void put_row_json(struct doc *d, const struct row *r)
     }
     if (r->uid >= 0)
         printf(",\"uid\":%" PRId64, r->uid);
+    if (r->exe_verified != -2)
+        printf(",\"exe_verified\":%s", tristate[r->exe_verified + 1]);
+    if (r->netns_state) {
+        fputs(",\"netns\":", stdout);
+        put_netns(r);
+    }
+    if (r->netns_host >= 0)
+        printf(",\"netns_host\":%s", tristate[r->netns_host + 1]);
     if (r->has_holders) {
         fputs(",\"holders\":", stdout);
         put_holders(d, r);
@@ -867,6 +922,10 @@ static void put_side_text(struct doc *d, const struct row *r)
     put_terminal(d, r->exe_tok);
     if (r->uid >= 0)
         printf(", uid %" PRId64, r->uid);
+    if (r->netns_state) {
+        fputs(", netns ", stdout);
+        put_netns(r);
+    }
     if (r->has_holders) {
         fputs(", holders ", stdout);
         put_holders(d, r);
@@ -876,18 +935,39 @@ static void put_side_text(struct doc *d, const struct row *r)
 /* A field's value for the text report (terminal-escaped) or the JSON one. */
 static void put_field(struct doc *d, const struct row *r, const char *field, int json)
 {
-    if (strcmp(field, "pid") == 0)
+    size_t tok;
+    if (strcmp(field, "pid") == 0) {
         put_pid(r->pid);
-    else if (strcmp(field, "uid") == 0)
+        return;
+    }
+    if (strcmp(field, "uid") == 0) {
         printf("%" PRId64, r->uid);
-    else if (strcmp(field, "holders") == 0)
+        return;
+    }
+    if (strcmp(field, "holders") == 0) {
         put_holders(d, r);
-    else if (json)
-        put_json_string(d, strcmp(field, "bind_address") == 0 ? r->addr_tok
-                           : field[0] == 'c'                  ? r->comm_tok
-                                                              : r->exe_tok);
+        return;
+    }
+    if (strcmp(field, "exe_verified") == 0) {
+        fputs(tristate[r->exe_verified + 1], stdout);
+        return;
+    }
+    if (strcmp(field, "netns") == 0) {
+        put_netns(r);
+        return;
+    }
+    if (strcmp(field, "netns_host") == 0) {
+        fputs(tristate[r->netns_host + 1], stdout);
+        return;
+    }
+    tok = strcmp(field, "bind_address") == 0 ? r->addr_tok
+          : strcmp(field, "comm") == 0       ? r->comm_tok
+          : strcmp(field, "exe") == 0        ? r->exe_tok
+                                             : r->iface_tok; /* interface */
+    if (json)
+        put_json_string(d, tok);
     else
-        put_terminal(d, field[0] == 'c' ? r->comm_tok : r->exe_tok);
+        put_terminal(d, tok);
 }
 
 static void report_text(struct doc *a, struct doc *b, const struct diffs *ds)

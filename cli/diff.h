@@ -49,11 +49,13 @@
  * differ, same pid), null (one side null, the other a value: pid, comm or
  * exe), uid (both rows have "uid" and they differ), holders (both rows have
  * "holders" and the sets of holder pids differ; fds, comm and exe of the
- * holders are not compared). comm and exe are compared only when the pids
- * agree. A key only one of the two rows has is no difference. exe_verified,
- * netns, netns_host and interface are type-checked and not compared (netns
- * is not in the identity either: rows of two namespaces with one identity
- * match in document order).
+ * holders are not compared), exe_verified, netns, netns_host and interface
+ * (both rows have the key and its values differ, null against a value
+ * included: these keys have no null category). comm and exe are compared
+ * only when the pids agree. A key only one of the two rows has is no
+ * difference. netns is not in the identity (rows of two namespaces with one
+ * identity match in document order); netns inodes differ between hosts and
+ * boots, so two hosts' documents are compared with --ignore netns.
  *
  * Exit status: 0 equal, 1 different, 2 bad input or usage.
  */

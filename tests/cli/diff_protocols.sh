@@ -58,7 +58,11 @@ doc "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" "${PKT2/\"ifindex\":1/\"ifindex\":2}" > 
 expect "a packet row's ifindex differs: missing and extra" 1 \
   "^missing  packet:0x0800 ifindex 1: only in ours" "^extra    packet:0x0800 ifindex 2: only in theirs"
 doc "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" "${PKT2/\"interface\":\"lo\"/\"interface\":\"eth0\"}" > "$T/theirs.json"; diffout
-expect "interface is not compared" 0 "^equal: 6 rows$"
+expect "interface differs: its own category" 1 \
+  '^interface packet:0x0800 ifindex 1: interface: ours "lo", theirs "eth0"$' "interface 1$"
+doc "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" "${PKT2/\"interface\":\"lo\"/\"interface\":null}" > "$T/theirs.json"; diffout
+expect "interface null on one side: the interface category" 1 \
+  '^interface packet:0x0800 ifindex 1: interface: ours "lo", theirs null$' "null 0, uid 0"
 doc "$TCP" "${UDP/\"pid\":100/\"pid\":200}" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout
 expect "owner of a udp row" 1 "^owner    udp ipv4 0.0.0.0:53: ours pid 100.*theirs pid 200"
 
@@ -69,7 +73,7 @@ H1='{"pid":100,"comm":"srv","exe":"/usr/sbin/srv","fds":[3]}'
 H2='{"pid":200,"comm":"kid","exe":null,"fds":[4,5]}'
 doc "$TCP" "$(u "$UDP" 0)" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/ours.json"
 doc "$TCP" "$(u "$UDP" 1000)" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout
-expect "uid differs" 1 "^uid      udp ipv4 0.0.0.0:53: uid: ours 0, theirs 1000$" "uid 1, holders 0$"
+expect "uid differs" 1 "^uid      udp ipv4 0.0.0.0:53: uid: ours 0, theirs 1000$" "uid 1, holders 0, exe_verified 0, netns 0, netns_host 0, interface 0$"
 doc "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout
 expect "uid in one document only: no difference" 0 "^equal: 6 rows$"
 doc "$TCP" "$UDP" "$UDP6" "$RAW" "$(hl "$PKT" "$H1")" "$PKT2" > "$T/ours.json"
@@ -79,7 +83,7 @@ doc "$TCP" "$UDP" "$UDP6" "$RAW" "$(hl "$PKT" "$H1,${H1/\[3\]/[7]}")" "$PKT2" > 
 expect "holders are a set of pids (fds, comm and exe not compared)" 0 "^equal: 6 rows$"
 doc "$TCP" "$UDP" "$UDP6" "$RAW" "$(hl "$PKT" "")" "$PKT2" > "$T/theirs.json"; diffout --format json
 check "--format json: the holders category, protocol keys" '[ "$(cat "$T/d.rc")" = 1 ] &&
-  grep -q "\"counts\":{\"missing\":0,\"extra\":0,\"owner\":0,\"address\":0,\"comm\":0,\"exe\":0,\"null\":0,\"uid\":0,\"holders\":1}" "$T/d.out" &&
+  grep -q "\"counts\":{\"missing\":0,\"extra\":0,\"owner\":0,\"address\":0,\"comm\":0,\"exe\":0,\"null\":0,\"uid\":0,\"holders\":1,\"exe_verified\":0,\"netns\":0,\"netns_host\":0,\"interface\":0}" "$T/d.out" &&
   grep -q "{\"category\":\"holders\",\"port\":null,\"family\":null,\"protocol\":\"packet\",\"address\":null,\"ethertype\":3,\"ifindex\":0,\"occurrence\":0,\"field\":\"holders\",\"ours\":\[100\],\"theirs\":\[\]}" "$T/d.out"'
 doc "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout
 expect "holders in one document only: no difference" 0 "^equal: 6 rows$"
@@ -88,7 +92,36 @@ check "--format json: a missing packet row whole" '[ "$(cat "$T/d.rc")" = 1 ] &&
   grep -q "\"ours\":{\"port\":null,\"family\":null,\"protocol\":\"packet\",\"bind_address\":null,\"ethertype\":2048,\"ifindex\":1,\"pid\":100,\"comm\":\"srv\",\"exe\":\"/usr/sbin/srv\",\"interface\":\"lo\"},\"theirs\":null" "$T/d.out"'
 E='"exe_verified":true,"netns":4026531840,"netns_host":true'
 doc "$TCP" "${UDP%\}},$E}" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout
-expect "exe_verified, netns and netns_host are accepted, not compared" 0 "^equal: 6 rows$"
+expect "exe_verified, netns and netns_host in one document only: no difference" 0 "^equal: 6 rows$"
+# ... and compared when both rows have them, each in its own category
+ext() { printf '%s' "${UDP%\}},\"exe_verified\":$1,\"netns\":$2,\"netns_host\":$3}"; }
+doc "$TCP" "$(ext true 4026531840 true)" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/ours.json"
+cp "$T/ours.json" "$T/theirs.json"; diffout
+expect "exe_verified, netns and netns_host equal: no difference" 0 "^equal: 6 rows$"
+doc "$TCP" "$(ext false 4026531840 true)" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout
+expect "exe_verified differs" 1 "^exe_verified udp ipv4 0.0.0.0:53: exe_verified: ours true, theirs false$" \
+  "exe_verified 1, netns 0, netns_host 0, interface 0$"
+doc "$TCP" "$(ext null 4026531840 true)" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout
+expect "exe_verified null on one side: the exe_verified category" 1 "exe_verified: ours true, theirs null$" "null 0,"
+doc "$TCP" "$(ext true 4026532999 true)" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout
+expect "netns differs" 1 "^netns    udp ipv4 0.0.0.0:53: netns: ours 4026531840, theirs 4026532999$" \
+  "exe_verified 0, netns 1, netns_host 0, interface 0$"
+doc "$TCP" "$(ext true null true)" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout
+expect "netns null on one side: the netns category" 1 "netns: ours 4026531840, theirs null$" "netns 1,"
+doc "$TCP" "$(ext true 4026531840 false)" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout
+expect "netns_host differs" 1 "^netns_host udp ipv4 0.0.0.0:53: netns_host: ours true, theirs false$" \
+  "exe_verified 0, netns 0, netns_host 1, interface 0$"
+doc "$TCP" "$(ext true 18446744073709551615 true)" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/ours.json"
+doc "$TCP" "$(ext false 18446744073709551614 false)" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout --format json
+check "--format json: exe_verified, netns (up to 2^64-1) and netns_host" '[ "$(cat "$T/d.rc")" = 1 ] &&
+  grep -q "\"exe_verified\":1,\"netns\":1,\"netns_host\":1,\"interface\":0}" "$T/d.out" &&
+  grep -q "\"field\":\"netns\",\"ours\":18446744073709551615,\"theirs\":18446744073709551614}" "$T/d.out" &&
+  grep -q "\"field\":\"exe_verified\",\"ours\":true,\"theirs\":false}" "$T/d.out" &&
+  grep -q "\"field\":\"netns_host\",\"ours\":true,\"theirs\":false}" "$T/d.out"'
+doc "$TCP" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout --format json
+check "--format json: a missing row has its exe_verified, netns, netns_host" '[ "$(cat "$T/d.rc")" = 1 ] &&
+  grep -q "\"exe\":\"/usr/sbin/srv\",\"exe_verified\":true,\"netns\":18446744073709551615,\"netns_host\":true},\"theirs\":null" "$T/d.out"'
+doc "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/ours.json"
 
 # ---- strict types: the bad row is row 2 (row 1 is udp, which the old diff refused) ----
 B1=$UDP
