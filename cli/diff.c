@@ -32,7 +32,12 @@ const char lsn_diff_help[] =
     "A partial document (\"partial\":true) is compared; the report says which side is.\n"
     "  --proc SNAPSHOT  a snapshot taken when both documents were made: for owner\n"
     "                   differences, tell whether each pid holds the socket\n"
-    "  --format json    the differences as JSON (default: text)\n";
+    "  --format json    the differences as JSON (default: text)\n"
+    "  --ignore KEY     do not compare KEY, and a row may lack it (a tool without\n"
+    "                   that field): pid, comm, exe, uid, holders, exe_verified,\n"
+    "                   netns, netns_host, interface; repeat it or give a comma-\n"
+    "                   separated list. Without pid, comm and exe are compared\n"
+    "                   whatever the pids\n";
 
 /* A row. Its identity (ident_cmp) is (proto, num, family, addr, ifindex):
  * family and addr are 0 for packet rows, ifindex 0 for the others. */
@@ -416,6 +421,9 @@ static const char *const row_keys[K_COUNT] = {
 #define RAW_KEYS BIT(K_IP_PROTOCOL)
 #define PACKET_KEYS (BIT(K_ETHERTYPE) | BIT(K_IFINDEX) | BIT(K_INTERFACE))
 
+/* --ignore: bits BIT(K_*) of the keys neither compared nor required. */
+static unsigned ignored;
+
 /* One row of the array: token k, row i. */
 static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
 {
@@ -427,7 +435,7 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
     char msg[128];
     int p;
 
-    if (object_keys(d, k, row_keys, K_COUNT, v, TRAIT_KEYS, i, "") != 0)
+    if (object_keys(d, k, row_keys, K_COUNT, v, TRAIT_KEYS & ~ignored, i, "") != 0)
         return -1;
     r->index = i;
     for (p = 0; p < LSN_PROTO_COUNT; p++)
@@ -442,7 +450,7 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
             snprintf(msg, sizeof msg, "key \"%s\" in a %s row", row_keys[x], protos[p]);
             return bad(d, msg, i);
         }
-        if (!v[x] && (own[p] & BIT(x))) {
+        if (!v[x] && (own[p] & BIT(x) & ~ignored)) {
             snprintf(msg, sizeof msg, "missing key \"%s\" (a %s row)", row_keys[x], protos[p]);
             return bad(d, msg, i);
         }
@@ -461,7 +469,7 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
             return bad(d, "ip_protocol is not an integer in 0..65535", i);
         r->num = (uint16_t)n;
     }
-    if (t[v[K_PID]].type == LSN_JSONR_NULL)
+    if (!v[K_PID] || t[v[K_PID]].type == LSN_JSONR_NULL) /* no key: --ignore pid */
         r->pid = -1;
     else if (integer(d, v[K_PID], 0, INT32_MAX, &n) != 0)
         return bad(d, "pid is not null or an integer in 0..2147483647", i);
@@ -478,8 +486,10 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
         if (integer(d, v[K_IFINDEX], INT32_MIN, INT32_MAX, &n) != 0)
             return bad(d, "ifindex is not an integer in -2147483648..2147483647", i);
         r->ifindex = (int32_t)n;
-        r->has_iface = 1;
-        if (t[v[K_INTERFACE]].type == LSN_JSONR_STRING)
+        r->has_iface = v[K_INTERFACE] != 0; /* no key: --ignore interface */
+        if (!v[K_INTERFACE])
+            r->iface_tok = 0;
+        else if (t[v[K_INTERFACE]].type == LSN_JSONR_STRING)
             r->iface_tok = v[K_INTERFACE];
         else if (t[v[K_INTERFACE]].type != LSN_JSONR_NULL)
             return bad(d, "interface is not null or a string", i);
@@ -498,7 +508,7 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
     }
     for (int f = 0; f < 2; f++) {
         size_t tk = v[K_COMM + f];
-        if (t[tk].type == LSN_JSONR_NULL)
+        if (!tk || t[tk].type == LSN_JSONR_NULL) /* no key: --ignore comm, exe */
             tk = 0;
         else if (t[tk].type != LSN_JSONR_STRING)
             return bad(d, f ? "exe is not null or a string" : "comm is not null or a string", i);
@@ -517,7 +527,7 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
             return bad(d, "exe_verified is not true, false or null", i);
         r->exe_verified = ty == LSN_JSONR_TRUE ? 1 : ty == LSN_JSONR_FALSE ? 0 : -1;
     }
-    if (!v[K_NETNS] != !v[K_NETNS_HOST])
+    if (!v[K_NETNS] != !v[K_NETNS_HOST] && !(ignored & (BIT(K_NETNS) | BIT(K_NETNS_HOST))))
         return bad(d, v[K_NETNS] ? "netns without netns_host" : "netns_host without netns", i);
     if (v[K_NETNS]) {
         r->netns_state = 1;
@@ -716,32 +726,36 @@ static int compare_rows(struct doc *a, struct doc *b, const struct row *o, const
     int rc = 0;
     if (o->addr_tok && !same_text(a, o->addr_tok, b, t->addr_tok))
         rc |= add(ds, C_ADDRESS, o, t, "bind_address", NULL);
-    if ((o->pid < 0) != (t->pid < 0)) {
+    if (!(ignored & BIT(K_PID)) && (o->pid < 0) != (t->pid < 0)) {
         rc |= add(ds, C_NULL, o, t, "pid", NULL);
-    } else if (o->pid != t->pid) {
+    } else if (!(ignored & BIT(K_PID)) && o->pid != t->pid) {
         rc |= add(ds, C_OWNER, o, t, "pid", owner_holders(proc, snap, o, t));
-    } else {
-        if (!o->comm_tok != !t->comm_tok)
+    } else { /* the same pid, or --ignore pid: comm and exe as they are */
+        if (!(ignored & BIT(K_COMM)) && !o->comm_tok != !t->comm_tok)
             rc |= add(ds, C_NULL, o, t, "comm", NULL);
-        else if (o->comm_tok && !same_text(a, o->comm_tok, b, t->comm_tok))
+        else if (!(ignored & BIT(K_COMM)) && o->comm_tok &&
+                 !same_text(a, o->comm_tok, b, t->comm_tok))
             rc |= add(ds, C_COMM, o, t, "comm", NULL);
-        if (!o->exe_tok != !t->exe_tok)
+        if (!(ignored & BIT(K_EXE)) && !o->exe_tok != !t->exe_tok)
             rc |= add(ds, C_NULL, o, t, "exe", NULL);
-        else if (o->exe_tok && !same_text(a, o->exe_tok, b, t->exe_tok))
+        else if (!(ignored & BIT(K_EXE)) && o->exe_tok && !same_text(a, o->exe_tok, b, t->exe_tok))
             rc |= add(ds, C_EXE, o, t, "exe", NULL);
     }
-    if (o->uid >= 0 && t->uid >= 0 && o->uid != t->uid)
+    if (o->uid >= 0 && t->uid >= 0 && o->uid != t->uid && !(ignored & BIT(K_UID)))
         rc |= add(ds, C_UID, o, t, "uid", NULL);
-    if (o->has_holders && t->has_holders && !same_holders(a, o, b, t))
+    if (o->has_holders && t->has_holders && !(ignored & BIT(K_HOLDERS)) &&
+        !same_holders(a, o, b, t))
         rc |= add(ds, C_HOLDERS, o, t, "holders", NULL);
-    if (o->exe_verified != -2 && t->exe_verified != -2 && o->exe_verified != t->exe_verified)
+    if (o->exe_verified != -2 && t->exe_verified != -2 && o->exe_verified != t->exe_verified &&
+        !(ignored & BIT(K_EXE_VERIFIED)))
         rc |= add(ds, C_EXE_VERIFIED, o, t, "exe_verified", NULL);
     if (o->netns_state && t->netns_state &&
-        (o->netns_state != t->netns_state || o->netns != t->netns))
+        (o->netns_state != t->netns_state || o->netns != t->netns) && !(ignored & BIT(K_NETNS)))
         rc |= add(ds, C_NETNS, o, t, "netns", NULL);
-    if (o->netns_host >= 0 && t->netns_host >= 0 && o->netns_host != t->netns_host)
+    if (o->netns_host >= 0 && t->netns_host >= 0 && o->netns_host != t->netns_host &&
+        !(ignored & BIT(K_NETNS_HOST)))
         rc |= add(ds, C_NETNS_HOST, o, t, "netns_host", NULL);
-    if (o->has_iface && t->has_iface &&
+    if (o->has_iface && t->has_iface && !(ignored & BIT(K_INTERFACE)) &&
         (!o->iface_tok != !t->iface_tok ||
          (o->iface_tok && !same_text(a, o->iface_tok, b, t->iface_tok))))
         rc |= add(ds, C_INTERFACE, o, t, "interface", NULL);
@@ -1088,6 +1102,12 @@ int lsn_diff_run(const struct lsn_args *args)
     if (sandbox && lsn_sandbox_enter() != 0 && errno != ENOSYS && errno != EOPNOTSUPP)
         fputs("listeners: running without the seccomp sandbox: prctl refused it\n", stderr);
 
+    ignored = 0;
+    for (int k = 0; k < LSN_DIFF_IGNORABLE; k++)
+        if (args->diff_ignore & 1u << k)
+            for (int x = 0; x < K_COUNT; x++)
+                if (strcmp(lsn_diff_ignorable[k], row_keys[x]) == 0)
+                    ignored |= BIT(x);
     a.name = files[0];
     b.name = files[1];
     if (load(&a) != 0 || load(&b) != 0)

@@ -123,6 +123,51 @@ check "--format json: a missing row has its exe_verified, netns, netns_host" '[ 
   grep -q "\"exe\":\"/usr/sbin/srv\",\"exe_verified\":true,\"netns\":18446744073709551615,\"netns_host\":true},\"theirs\":null" "$T/d.out"'
 doc "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/ours.json"
 
+# ---- --ignore KEY: not compared, and a row may lack it ----
+NOCE='{"port":53,"family":"ipv4","protocol":"udp","bind_address":"0.0.0.0","pid":100}'
+doc "$TCP" "$NOCE" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout
+check "a row without comm is bad input without --ignore" '[ "$(cat "$T/d.rc")" = 2 ] && grep -q "row 2: missing key \"comm\"$" "$T/d.err"'
+diffout --ignore comm,exe
+expect "--ignore comm,exe: rows without comm and exe are fine" 0 "^equal: 6 rows$"
+diffout --ignore comm --ignore exe
+expect "--ignore repeated: the same" 0 "^equal: 6 rows$"
+diffout --ignore comm
+check "--ignore comm alone: a missing exe is still bad input" '[ "$(cat "$T/d.rc")" = 2 ] && grep -q "row 2: missing key \"exe\"$" "$T/d.err"'
+doc "$TCP" "${UDP/\"comm\":\"srv\"/\"comm\":\"other\"}" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout --ignore comm
+expect "--ignore comm: a different comm is no difference" 0 "^equal: 6 rows$"
+doc "$TCP" "$(u "$UDP" 0)" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/ours.json"
+doc "$TCP" "$(u "$UDP" 1000)" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout --ignore uid
+expect "--ignore uid: a different uid is no difference" 0 "^equal: 6 rows$"
+doc "$TCP" "$(u "$UDP" '"0"')" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout --ignore uid
+check "--ignore uid: a uid of the wrong type is still bad input" '[ "$(cat "$T/d.rc")" = 2 ] && grep -q "row 2: uid is not an integer" "$T/d.err"'
+NOPID='{"port":53,"family":"ipv4","protocol":"udp","bind_address":"0.0.0.0","comm":"srv","exe":"/usr/sbin/srv"}'
+doc "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/ours.json"
+doc "$TCP" "$NOPID" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout --ignore pid
+expect "--ignore pid: a row without pid, same comm and exe" 0 "^equal: 6 rows$"
+doc "$TCP" "${NOPID/\"srv\"/\"other\"}" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout --ignore pid
+expect "--ignore pid: comm compared whatever the pids" 1 '^comm     udp ipv4 0.0.0.0:53: comm: ours "srv", theirs "other"'
+doc "$TCP" "${UDP/\"pid\":100/\"pid\":200}" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout --ignore pid
+expect "--ignore pid: another pid is no owner difference" 0 "^equal: 6 rows$"
+doc "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" "${PKT2/,\"interface\":\"lo\"/}" > "$T/theirs.json"; diffout --ignore interface
+expect "--ignore interface: a packet row without interface" 0 "^equal: 6 rows$"
+doc "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" "${PKT2/\"lo\"/\"eth0\"}" > "$T/theirs.json"; diffout --ignore interface
+expect "--ignore interface: another interface is no difference" 0 "^equal: 6 rows$"
+doc "$TCP" "$(ext true 1 true)" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/ours.json"
+doc "$TCP" "$(ext false 2 false)" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout --ignore netns,netns_host,exe_verified
+expect "--ignore netns,netns_host,exe_verified" 0 "^equal: 6 rows$"
+doc "$TCP" "${UDP%\}},\"exe_verified\":true,\"netns_host\":true}" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout --ignore netns
+expect "--ignore netns: netns_host without netns is fine" 0 "^equal: 6 rows$"
+doc "$TCP" "$UDP" "$UDP6" "$RAW" "$(hl "$PKT" "$H1")" "$PKT2" > "$T/ours.json"
+doc "$TCP" "$UDP" "$UDP6" "$RAW" "$(hl "$PKT" "$H2")" "$PKT2" > "$T/theirs.json"; diffout --ignore holders
+expect "--ignore holders: other holders are no difference" 0 "^equal: 6 rows$"
+doc "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/ours.json"
+for k in port family protocol bind_address ip_protocol ethertype ifindex foo "" comm, ,comm "comm,,exe"; do
+  "$L" diff "$T/ours.json" "$T/ours.json" --ignore "$k" > /dev/null 2> "$T/d.err"
+  check "--ignore '$k' is a usage error" '[ $? = 2 ] && grep -q "^listeners: diff: --ignore takes a comma-separated list of pid, comm, exe, uid, holders, exe_verified, netns, netns_host or interface (not a key of a row.s identity), not .$k.$" "$T/d.err" && grep -q "^usage: listeners diff " "$T/d.err"'
+done
+"$L" diff --help > "$T/h.out"
+check "diff --help: the usage line and --ignore" 'head -1 "$T/h.out" | grep -q "\[--format text|json\] \[--ignore KEY\] \[--help\]" && grep -q "^  --ignore KEY " "$T/h.out"'
+
 # ---- strict types: the bad row is row 2 (row 1 is udp, which the old diff refused) ----
 B1=$UDP
 bad "port null on a tcp row" "row 2: port is not an integer" "$(doc "$B1" "${TCP/\"port\":22/\"port\":null}")"
