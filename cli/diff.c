@@ -30,6 +30,8 @@ const char lsn_diff_help[] =
     "compared only when both rows have the key (a key only one document has is no\n"
     "difference). Other keys, and wrong types, are bad input.\n"
     "A partial document (\"partial\":true) is compared; the report says which side is.\n"
+    "A file not starting {\"listeners\" is NDJSON: one row object on each line, no\n"
+    "blank lines (errors name the line).\n"
     "  --proc SNAPSHOT  a snapshot taken when both documents were made: for owner\n"
     "                   differences, tell whether each pid holds the socket\n"
     "  --format json    the differences as JSON (default: text)\n"
@@ -76,6 +78,7 @@ struct doc {
     size_t nhpids;
     unsigned protocols; /* bits 1 << enum lsn_protocol of the rows */
     int partial;        /* "partial":true after the array (a table cut at its size cap) */
+    int ndjson;         /* one row object per line: row i is line i + 1 */
     char *scratch;      /* len + 1: one decoded string at a time */
     char *scratch2;
 };
@@ -122,7 +125,8 @@ static int bad(const struct doc *d, const char *what, size_t row)
     if (row == (size_t)-1)
         fprintf(stderr, "listeners: diff: %s: %s\n", d->name, what);
     else
-        fprintf(stderr, "listeners: diff: %s: row %zu: %s\n", d->name, row + 1, what);
+        fprintf(stderr, "listeners: diff: %s: %s %zu: %s\n", d->name, d->ndjson ? "line" : "row",
+                row + 1, what);
     return -1;
 }
 
@@ -548,10 +552,86 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
     return 0;
 }
 
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* 1: the first non-blank bytes are not '{' and a first key "listeners" (in
+ * any JSON spelling): NDJSON rows. 0: a document, or nothing but blanks
+ * (then the document reader says "no JSON value"). */
+static int is_ndjson(const struct doc *d)
+{
+    struct lsn_jsonr_token key;
+    size_t i = 0, j;
+    while (i < d->len && is_space(d->buf[i]))
+        i++;
+    if (i == d->len)
+        return 0;
+    if (d->buf[i++] != '{')
+        return 1;
+    while (i < d->len && is_space(d->buf[i]))
+        i++;
+    if (i == d->len || d->buf[i] != '"')
+        return 1;
+    for (j = i + 1; j < d->len && d->buf[j] != '"' && d->buf[j] != '\n'; j++)
+        if (d->buf[j] == '\\')
+            j++;
+    if (j >= d->len || d->buf[j] != '"')
+        return 1;
+    memset(&key, 0, sizeof key);
+    key.type = LSN_JSONR_STRING;
+    key.start = i + 1;
+    key.end = j;
+    return !lsn_jsonr_string_equals(d->buf, &key, "listeners", 9);
+}
+
+/* NDJSON: each line (ended by '\n', the last one may lack it) is one JSON
+ * value, parsed alone into d->tok after token 0, an array of the lines that
+ * stands for the document's "listeners" array. A blank line is bad input. */
+static int read_ndjson(struct doc *d, size_t cap)
+{
+    size_t used = 1, line = 0, start = 0, where = 0, n = 0;
+    char msg[128];
+    memset(&d->tok[0], 0, sizeof d->tok[0]);
+    d->tok[0].type = LSN_JSONR_ARRAY;
+    d->tok[0].end = d->len;
+    while (start < d->len) {
+        const char *nl = memchr(d->buf + start, '\n', d->len - start);
+        size_t end = nl ? (size_t)(nl - d->buf) : d->len, k;
+        enum lsn_jsonr_status st;
+        line++;
+        for (k = start; k < end && is_space(d->buf[k]); k++)
+            ;
+        if (k == end) {
+            d->ndjson = 1;
+            return bad(d, "a blank line (NDJSON: one row object on each line)", line - 1);
+        }
+        st = lsn_json_read(d->buf + start, end - start, d->tok + used, cap - used, 8, &n, &where);
+        if (st != LSN_JSONR_OK) {
+            snprintf(msg, sizeof msg, "line %zu: byte %zu: %s", line, start + where,
+                     lsn_jsonr_status_text(st));
+            return bad(d, msg, (size_t)-1);
+        }
+        for (k = used; k < used + n; k++) {
+            d->tok[k].start += start;
+            d->tok[k].end += start;
+            d->tok[k].next += used;
+        }
+        used += n;
+        start = end + 1;
+    }
+    d->tok[0].size = line;
+    d->tok[0].next = used;
+    d->ntok = used;
+    d->ndjson = 1;
+    return 0;
+}
+
 static int load(struct doc *d)
 {
     static const char *const top_keys[] = {"listeners", "partial"};
-    size_t where = 0, v[2], arr;
+    size_t where = 0, v[2], arr = 0;
     enum lsn_jsonr_status st;
     char msg[128];
 
@@ -563,23 +643,28 @@ static int load(struct doc *d)
     d->scratch2 = malloc(d->len + 1);
     if (!d->tok || !d->scratch || !d->scratch2)
         return bad(d, "out of memory", (size_t)-1);
-    st = lsn_json_read(d->buf, d->len, d->tok, cap, 8, &d->ntok, &where);
-    if (st != LSN_JSONR_OK) {
-        snprintf(msg, sizeof msg, "byte %zu: %s", where, lsn_jsonr_status_text(st));
-        return bad(d, msg, (size_t)-1);
+    if (is_ndjson(d)) {
+        if (read_ndjson(d, cap) != 0)
+            return -1;
+    } else {
+        st = lsn_json_read(d->buf, d->len, d->tok, cap, 8, &d->ntok, &where);
+        if (st != LSN_JSONR_OK) {
+            snprintf(msg, sizeof msg, "byte %zu: %s", where, lsn_jsonr_status_text(st));
+            return bad(d, msg, (size_t)-1);
+        }
+        if (object_keys(d, 0, top_keys, 1, v, 1u, (size_t)-1, "") != 0)
+            return -1;
+        if (d->tok[v[0]].type == LSN_JSONR_NULL)
+            return 0; /* {"listeners":null}: no procfs, no rows */
+        if (object_keys(d, v[0], top_keys, 2, v, 1u, (size_t)-1, "") != 0)
+            return -1;
+        arr = v[0];
+        if (v[1] && d->tok[v[1]].type != LSN_JSONR_TRUE)
+            return bad(d, "\"partial\" is not true", (size_t)-1);
+        d->partial = v[1] != 0;
+        if (d->tok[arr].type != LSN_JSONR_ARRAY)
+            return bad(d, "\"listeners\" is not an array", (size_t)-1);
     }
-    if (object_keys(d, 0, top_keys, 1, v, 1u, (size_t)-1, "") != 0)
-        return -1;
-    if (d->tok[v[0]].type == LSN_JSONR_NULL)
-        return 0; /* {"listeners":null}: no procfs, no rows */
-    if (object_keys(d, v[0], top_keys, 2, v, 1u, (size_t)-1, "") != 0)
-        return -1;
-    arr = v[0];
-    if (v[1] && d->tok[v[1]].type != LSN_JSONR_TRUE)
-        return bad(d, "\"partial\" is not true", (size_t)-1);
-    d->partial = v[1] != 0;
-    if (d->tok[arr].type != LSN_JSONR_ARRAY)
-        return bad(d, "\"listeners\" is not an array", (size_t)-1);
     d->rows = calloc(d->tok[arr].size + 1, sizeof *d->rows);
     d->hpids = malloc((d->ntok + 1) * sizeof *d->hpids);
     if (!d->rows || !d->hpids)

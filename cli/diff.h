@@ -33,6 +33,17 @@
  * terminal-escaped, cut after 48 bytes), a key of another protocol's rows,
  * and a missing one.
  *
+ * NDJSON (the shape a one-row-per-line writer, issue 19, is to write): a
+ * file whose first non-blank byte is not '{' followed by the key
+ * "listeners" (in any JSON spelling) is read as rows, one JSON object per
+ * line, each exactly a row of the array above (same keys, same types), in
+ * any order. Lines end with '\n'; the last one may lack it; JSON whitespace
+ * (space, tab, CR) may surround an object, so CR LF ends work. A blank line
+ * (empty or only whitespace, also at the end), two objects on one line and
+ * an object over two lines are bad input, and errors say "line N" (row N is
+ * line N). A file of no bytes or only blanks is bad input ("no JSON
+ * value"), as for a document. NDJSON has no "partial" and no null document.
+ *
  * Matching: a row's identity is its protocol, then for tcp and udp (port,
  * family, bind address as bytes), raw (ip_protocol, family, address),
  * packet (ethertype, ifindex); rows of two protocols never match. An IPv4

@@ -168,6 +168,40 @@ done
 "$L" diff --help > "$T/h.out"
 check "diff --help: the usage line and --ignore" 'head -1 "$T/h.out" | grep -q "\[--format text|json\] \[--ignore KEY\] \[--help\]" && grep -q "^  --ignore KEY " "$T/h.out"'
 
+# ---- NDJSON: one row object per line ----
+nd() { printf '%s\n' "$@"; }
+doc "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/ours.json"
+nd "$PKT2" "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" > "$T/theirs.json"; diffout
+expect "NDJSON rows against the document: equal" 0 "^equal: 6 rows$"
+cp "$T/theirs.json" "$T/nd.json"; cp "$T/nd.json" "$T/ours.json"; diffout
+expect "NDJSON on both sides" 0 "^equal: 6 rows$"
+doc "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/ours.json"
+nd "$TCP" "${UDP/\"pid\":100/\"pid\":200}" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; diffout
+expect "NDJSON: an owner difference" 1 "^owner    udp ipv4 0.0.0.0:53: ours pid 100.*theirs pid 200"
+nd "$TCP" "$UDP6" "$RAW" "$PKT" "$PKT2" > "$T/theirs.json"; printf '%s' "$UDP" >> "$T/theirs.json"; diffout
+expect "NDJSON: the last line may lack its newline" 0 "^equal: 6 rows$"
+nd "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" "$PKT2" | sed 's/$/\r/' > "$T/theirs.json"; diffout
+expect "NDJSON: CR LF line ends (JSON whitespace)" 0 "^equal: 6 rows$"
+nd "$TCP" > "$T/theirs.json"; diffout
+expect "NDJSON: one row" 1 "missing 5, extra 0,"
+ndbad() { # name pattern-in-stderr: theirs.json is already written
+  diffout
+  if [ "$(cat "$T/d.rc")" = 2 ] && grep -q -- "$2" "$T/d.err"; then echo "ok   bad NDJSON: $1"; else
+    echo "FAIL bad NDJSON: $1"; cat "$T/d.err"; fails=$((fails + 1)); fi
+}
+nd "$TCP" "" "$UDP" > "$T/theirs.json"; ndbad "a blank line" "theirs.json: line 2: a blank line"
+nd "$TCP" "$UDP" "" > "$T/theirs.json"; ndbad "a blank last line" "theirs.json: line 3: a blank line"
+nd "$TCP" "  " "$UDP" > "$T/theirs.json"; ndbad "a line of spaces" "theirs.json: line 2: a blank line"
+nd "$TCP" "$UDP$UDP6" > "$T/theirs.json"; ndbad "two rows on one line" "theirs.json: line 2: byte [0-9]*: data after the JSON value"
+nd "$TCP" "${UDP%%\"pid\"*}" "\"pid\":100,\"comm\":\"srv\",\"exe\":\"/usr/sbin/srv\"}" > "$T/theirs.json"
+ndbad "a row over two lines" "theirs.json: line 2: byte [0-9]*: input ends inside a value"
+nd "$TCP" "$UDP" "${TCP/\"port\":22/\"port\":null}" > "$T/theirs.json"; ndbad "a bad row names its line" "theirs.json: line 3: port is not an integer"
+nd "$TCP" "${UDP%\}},\"x\":1}" > "$T/theirs.json"; ndbad "an unknown key names its line and the key" "theirs.json: line 2: unknown key \"x\"$"
+nd "$TCP" "[1]" > "$T/theirs.json"; ndbad "a line that is not an object" "theirs.json: line 2: not an object"
+nd "$TCP" '{"listeners":{"listeners":[]}}' > "$T/theirs.json"; ndbad "a document on line 2 is a row with an unknown key" "theirs.json: line 2: unknown key \"listeners\""
+printf '%s\n' "$(doc "$TCP" "$UDP" "$UDP6" "$RAW" "$PKT" "$PKT2" | sed 's/^{"listeners"/{ "\\u006cisteners"/')" > "$T/theirs.json"; diffout
+expect "a document whose first key is spelled with an escape is a document, not NDJSON" 0 "^equal: 6 rows$"
+
 # ---- strict types: the bad row is row 2 (row 1 is udp, which the old diff refused) ----
 B1=$UDP
 bad "port null on a tcp row" "row 2: port is not an integer" "$(doc "$B1" "${TCP/\"port\":22/\"port\":null}")"
@@ -268,6 +302,33 @@ check "--format json: ours_partial true, theirs_partial false" '[ "$(cat "$T/d.r
 sed 's/"partial":true/"partial":false/' "$T/ours.json" > "$T/bad.json"
 "$L" diff "$T/bad.json" "$T/theirs.json" > /dev/null 2> "$T/d.err"
 check "\"partial\":false is bad input (the tool writes only true)" '[ $? = 2 ] && grep -q "\"partial\" is not true" "$T/d.err"'
+
+# Real CLI output as NDJSON: its rows, byte for byte, one per line (a row
+# starts {"port": and a holder {"pid":, and no string holds a raw quote),
+# then re-serialized by python3's json (other escapes, spaces, key order).
+# shellcheck disable=SC2086
+"$L" --proc "$t" $ALL > "$T/ours.json" 2>/dev/null
+sed 's/^{"listeners":{"listeners":\[//; s/\]}}$//; s/},{"port":/}\n{"port":/g' "$T/ours.json" > "$T/theirs.json"
+check "the CLI's rows split into 7 lines" '[ "$(wc -l < "$T/theirs.json")" = 7 ] && [ "$(grep -c "^{\"port\":.*}$" "$T/theirs.json")" = 7 ]'
+diffout
+expect "the CLI's document of every flag against its rows as NDJSON: equal" 0 "^equal: 7 rows$"
+diffout --format json
+check "... --format json too" '[ "$(cat "$T/d.rc")" = 0 ] && grep -q "^{\"equal\":true,\"ours_rows\":7,\"theirs_rows\":7," "$T/d.out"'
+if command -v python3 > /dev/null; then
+  python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))["listeners"]["listeners"]
+with open(sys.argv[2], "w") as f:
+    for r in rows:
+        f.write(json.dumps(dict(reversed(list(r.items())))) + "\n")
+' "$T/ours.json" "$T/theirs.json"
+  diffout
+  expect "... and as NDJSON written by python3 (reversed keys, spaces)" 0 "^equal: 7 rows$"
+  sed -i '3s/"pid": 100, "bind_address"/"pid": 200, "bind_address"/' "$T/theirs.json"; diffout
+  expect "... where a changed pid on line 3 is an owner difference" 1 "^owner "
+else
+  echo "skipped: python3 is not installed: the python3 NDJSON conversion"; skips=$((skips + 1))
+fi
 
 # shellcheck disable=SC2086
 if "$L" $ALL > "$T/ours.json" 2>/dev/null || [ $? = 3 ]; then
