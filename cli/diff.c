@@ -25,28 +25,41 @@ const char lsn_diff_help[] =
     "Compares two listeners documents; exit 0 equal, 1 different, 2 bad input.\n"
     "Rows match by protocol, then tcp, udp: port, family, address; raw: ip_protocol,\n"
     "family, address; packet: ethertype, ifindex (repeated keys in document order).\n"
-    "Categories: missing, extra, owner, address, comm, exe, null, uid, holders.\n"
-    "uid and holders (the set of holder pids) are compared only when both rows have\n"
-    "the key: a key only one document has is no difference. exe_verified, netns,\n"
-    "netns_host and interface are type-checked, not compared. Other keys are bad input.\n"
+    "Categories: missing, extra, owner, address, comm, exe, null, then uid, holders\n"
+    "(the set of holder pids), exe_verified, netns, netns_host, interface: each\n"
+    "compared only when both rows have the key (a key only one document has is no\n"
+    "difference). Other keys, and wrong types, are bad input.\n"
+    "A partial document (\"partial\":true) is compared; the report says which side is.\n"
+    "A file not starting {\"listeners\" is NDJSON: one row object on each line, no\n"
+    "blank lines (errors name the line).\n"
     "  --proc SNAPSHOT  a snapshot taken when both documents were made: for owner\n"
     "                   differences, tell whether each pid holds the socket\n"
-    "  --format json    the differences as JSON (default: text)\n";
+    "  --format json    the differences as JSON (default: text)\n"
+    "  --ignore KEY     do not compare KEY, and a row may lack it (a tool without\n"
+    "                   that field): pid, comm, exe, uid, holders, exe_verified,\n"
+    "                   netns, netns_host, interface; repeat it or give a comma-\n"
+    "                   separated list. Without pid, comm and exe are compared\n"
+    "                   whatever the pids\n";
 
 /* A row. Its identity (ident_cmp) is (proto, num, family, addr, ifindex):
  * family and addr are 0 for packet rows, ifindex 0 for the others. */
 struct row {
-    uint8_t proto;            /* enum lsn_protocol */
-    uint8_t family;           /* 4 or 6; 0: packet */
-    uint16_t num;             /* tcp, udp: port; raw: ip_protocol; packet: ethertype */
-    int32_t ifindex;          /* packet: ifindex; else 0 */
-    uint8_t addr[16];         /* packet: zero */
-    int64_t pid;              /* -1: null */
-    int64_t uid;              /* -1: no "uid" key */
-    size_t addr_tok;          /* token of bind_address; 0: packet (null) */
-    size_t comm_tok;          /* 0: null */
-    size_t exe_tok;           /* 0: null */
-    size_t iface_tok;         /* packet: "interface" token; 0: null or not packet */
+    uint8_t proto;       /* enum lsn_protocol */
+    uint8_t family;      /* 4 or 6; 0: packet */
+    uint16_t num;        /* tcp, udp: port; raw: ip_protocol; packet: ethertype */
+    int32_t ifindex;     /* packet: ifindex; else 0 */
+    uint8_t addr[16];    /* packet: zero */
+    int64_t pid;         /* -1: null */
+    int64_t uid;         /* -1: no "uid" key */
+    size_t addr_tok;     /* token of bind_address; 0: packet (null) */
+    size_t comm_tok;     /* 0: null */
+    size_t exe_tok;      /* 0: null */
+    size_t iface_tok;    /* packet: "interface" token; 0: null or not packet */
+    int8_t has_iface;    /* 1: an "interface" key (null or a string) */
+    int8_t exe_verified; /* -2: no key; -1: null; 0: false; 1: true */
+    int8_t netns_host;   /* -1: no key; 0: false; 1: true */
+    int8_t netns_state;  /* 0: no "netns" key; 1: null; 2: netns holds the inode */
+    uint64_t netns;
     int has_holders;          /* 1: a "holders" key; then nholders pids from doc->hpids[holders] */
     size_t holders, nholders; /* sorted, distinct */
     size_t index;             /* position in the document */
@@ -64,6 +77,8 @@ struct doc {
     int32_t *hpids; /* every row's holder pids (at most ntok) */
     size_t nhpids;
     unsigned protocols; /* bits 1 << enum lsn_protocol of the rows */
+    int partial;        /* "partial":true after the array (a table cut at its size cap) */
+    int ndjson;         /* one row object per line: row i is line i + 1 */
     char *scratch;      /* len + 1: one decoded string at a time */
     char *scratch2;
 };
@@ -78,10 +93,15 @@ enum cat {
     C_NULL,
     C_UID,
     C_HOLDERS,
+    C_EXE_VERIFIED,
+    C_NETNS,
+    C_NETNS_HOST,
+    C_INTERFACE,
     C_COUNT
 };
-static const char *const cat_name[C_COUNT] = {"missing", "extra", "owner", "address", "comm",
-                                              "exe",     "null",  "uid",   "holders"};
+static const char *const cat_name[C_COUNT] = {
+    "missing", "extra",   "owner",        "address", "comm",       "exe",      "null",
+    "uid",     "holders", "exe_verified", "netns",   "netns_host", "interface"};
 
 struct diff {
     enum cat cat;
@@ -105,7 +125,8 @@ static int bad(const struct doc *d, const char *what, size_t row)
     if (row == (size_t)-1)
         fprintf(stderr, "listeners: diff: %s: %s\n", d->name, what);
     else
-        fprintf(stderr, "listeners: diff: %s: row %zu: %s\n", d->name, row + 1, what);
+        fprintf(stderr, "listeners: diff: %s: %s %zu: %s\n", d->name, d->ndjson ? "line" : "row",
+                row + 1, what);
     return -1;
 }
 
@@ -161,6 +182,22 @@ static int read_whole(struct doc *d)
     return bad(d, d->buf ? "larger than 16 MiB" : "out of memory", (size_t)-1);
 }
 
+/* A key for a message: in quotes, terminal-escaped, its first 48 bytes
+ * ("..." after them when longer). */
+#define KEY_TEXT_MAX 48
+#define KEY_TEXT_SIZE (KEY_TEXT_MAX * 4 + 8)
+static const char *key_text(struct doc *d, size_t tok, char out[KEY_TEXT_SIZE])
+{
+    size_t n = 0, m = 0;
+    lsn_jsonr_string(d->buf, &d->tok[tok], d->scratch, d->len + 1, &n);
+    out[0] = '"';
+    if (lsn_terminal_text(d->scratch, n < KEY_TEXT_MAX ? n : KEY_TEXT_MAX, out + 1,
+                          KEY_TEXT_SIZE - 6, &m) != LSN_JSON_OK)
+        m = 0;
+    memcpy(out + 1 + m, n > KEY_TEXT_MAX ? "\"..." : "\"", n > KEY_TEXT_MAX ? 5 : 2);
+    return out;
+}
+
 /* Finds the values of the keys names[0..n) in object obj: vals[i] gets the
  * value token of names[i], 0 when absent (token 0 is the document, never a
  * value). A key not in names, a duplicate, or an absent key of the required
@@ -171,7 +208,7 @@ static int object_keys(struct doc *d, size_t obj, const char *const *names, size
     const struct lsn_jsonr_token *t = d->tok;
     unsigned seen = 0;
     size_t k = obj + 1;
-    char msg[128];
+    char msg[256], name[KEY_TEXT_SIZE];
     if (t[obj].type != LSN_JSONR_OBJECT) {
         snprintf(msg, sizeof msg, "%s%s", what,
                  row == (size_t)-1 ? "not an object where one is expected" : "not an object");
@@ -185,7 +222,7 @@ static int object_keys(struct doc *d, size_t obj, const char *const *names, size
             if (lsn_jsonr_string_equals(d->buf, &t[k], names[i], strlen(names[i])))
                 break;
         if (i == n) {
-            snprintf(msg, sizeof msg, "%sunknown key", what);
+            snprintf(msg, sizeof msg, "%sunknown key %s", what, key_text(d, k, name));
             return bad(d, msg, row);
         }
         if (seen & 1u << i) {
@@ -292,8 +329,8 @@ static int integer(const struct doc *d, size_t tok, int64_t min, int64_t max, in
                : -1;
 }
 
-/* A non-negative integer token up to UINT64_MAX (a netns inode). */
-static int unsigned64(const struct doc *d, size_t tok)
+/* A non-negative integer token up to UINT64_MAX (a netns inode) into *out. */
+static int unsigned64(const struct doc *d, size_t tok, uint64_t *out)
 {
     const struct lsn_jsonr_token *t = &d->tok[tok];
     uint64_t v = 0;
@@ -305,6 +342,7 @@ static int unsigned64(const struct doc *d, size_t tok)
             return -1;
         v = v * 10 + c;
     }
+    *out = v;
     return 0;
 }
 
@@ -387,6 +425,9 @@ static const char *const row_keys[K_COUNT] = {
 #define RAW_KEYS BIT(K_IP_PROTOCOL)
 #define PACKET_KEYS (BIT(K_ETHERTYPE) | BIT(K_IFINDEX) | BIT(K_INTERFACE))
 
+/* --ignore: bits BIT(K_*) of the keys neither compared nor required. */
+static unsigned ignored;
+
 /* One row of the array: token k, row i. */
 static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
 {
@@ -398,7 +439,7 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
     char msg[128];
     int p;
 
-    if (object_keys(d, k, row_keys, K_COUNT, v, TRAIT_KEYS, i, "") != 0)
+    if (object_keys(d, k, row_keys, K_COUNT, v, TRAIT_KEYS & ~ignored, i, "") != 0)
         return -1;
     r->index = i;
     for (p = 0; p < LSN_PROTO_COUNT; p++)
@@ -413,7 +454,7 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
             snprintf(msg, sizeof msg, "key \"%s\" in a %s row", row_keys[x], protos[p]);
             return bad(d, msg, i);
         }
-        if (!v[x] && (own[p] & BIT(x))) {
+        if (!v[x] && (own[p] & BIT(x) & ~ignored)) {
             snprintf(msg, sizeof msg, "missing key \"%s\" (a %s row)", row_keys[x], protos[p]);
             return bad(d, msg, i);
         }
@@ -432,7 +473,7 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
             return bad(d, "ip_protocol is not an integer in 0..65535", i);
         r->num = (uint16_t)n;
     }
-    if (t[v[K_PID]].type == LSN_JSONR_NULL)
+    if (!v[K_PID] || t[v[K_PID]].type == LSN_JSONR_NULL) /* no key: --ignore pid */
         r->pid = -1;
     else if (integer(d, v[K_PID], 0, INT32_MAX, &n) != 0)
         return bad(d, "pid is not null or an integer in 0..2147483647", i);
@@ -449,7 +490,10 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
         if (integer(d, v[K_IFINDEX], INT32_MIN, INT32_MAX, &n) != 0)
             return bad(d, "ifindex is not an integer in -2147483648..2147483647", i);
         r->ifindex = (int32_t)n;
-        if (t[v[K_INTERFACE]].type == LSN_JSONR_STRING)
+        r->has_iface = v[K_INTERFACE] != 0; /* no key: --ignore interface */
+        if (!v[K_INTERFACE])
+            r->iface_tok = 0;
+        else if (t[v[K_INTERFACE]].type == LSN_JSONR_STRING)
             r->iface_tok = v[K_INTERFACE];
         else if (t[v[K_INTERFACE]].type != LSN_JSONR_NULL)
             return bad(d, "interface is not null or a string", i);
@@ -468,7 +512,7 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
     }
     for (int f = 0; f < 2; f++) {
         size_t tk = v[K_COMM + f];
-        if (t[tk].type == LSN_JSONR_NULL)
+        if (!tk || t[tk].type == LSN_JSONR_NULL) /* no key: --ignore comm, exe */
             tk = 0;
         else if (t[tk].type != LSN_JSONR_STRING)
             return bad(d, f ? "exe is not null or a string" : "comm is not null or a string", i);
@@ -480,25 +524,114 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
     r->uid = -1;
     if (v[K_UID] && integer(d, v[K_UID], 0, UINT32_MAX, &r->uid) != 0)
         return bad(d, "uid is not an integer in 0..4294967295", i);
-    if (v[K_EXE_VERIFIED] && t[v[K_EXE_VERIFIED]].type != LSN_JSONR_TRUE &&
-        t[v[K_EXE_VERIFIED]].type != LSN_JSONR_FALSE && t[v[K_EXE_VERIFIED]].type != LSN_JSONR_NULL)
-        return bad(d, "exe_verified is not true, false or null", i);
-    if (!v[K_NETNS] != !v[K_NETNS_HOST])
+    r->exe_verified = -2;
+    if (v[K_EXE_VERIFIED]) {
+        enum lsn_jsonr_type ty = t[v[K_EXE_VERIFIED]].type;
+        if (ty != LSN_JSONR_TRUE && ty != LSN_JSONR_FALSE && ty != LSN_JSONR_NULL)
+            return bad(d, "exe_verified is not true, false or null", i);
+        r->exe_verified = ty == LSN_JSONR_TRUE ? 1 : ty == LSN_JSONR_FALSE ? 0 : -1;
+    }
+    if (!v[K_NETNS] != !v[K_NETNS_HOST] && !(ignored & (BIT(K_NETNS) | BIT(K_NETNS_HOST))))
         return bad(d, v[K_NETNS] ? "netns without netns_host" : "netns_host without netns", i);
-    if (v[K_NETNS] && t[v[K_NETNS]].type != LSN_JSONR_NULL && unsigned64(d, v[K_NETNS]) != 0)
-        return bad(d, "netns is not null or an integer in 0..18446744073709551615", i);
-    if (v[K_NETNS_HOST] && t[v[K_NETNS_HOST]].type != LSN_JSONR_TRUE &&
-        t[v[K_NETNS_HOST]].type != LSN_JSONR_FALSE)
-        return bad(d, "netns_host is not true or false", i);
+    if (v[K_NETNS]) {
+        r->netns_state = 1;
+        if (t[v[K_NETNS]].type != LSN_JSONR_NULL) {
+            if (unsigned64(d, v[K_NETNS], &r->netns) != 0)
+                return bad(d, "netns is not null or an integer in 0..18446744073709551615", i);
+            r->netns_state = 2;
+        }
+    }
+    r->netns_host = -1;
+    if (v[K_NETNS_HOST]) {
+        if (t[v[K_NETNS_HOST]].type != LSN_JSONR_TRUE && t[v[K_NETNS_HOST]].type != LSN_JSONR_FALSE)
+            return bad(d, "netns_host is not true or false", i);
+        r->netns_host = t[v[K_NETNS_HOST]].type == LSN_JSONR_TRUE;
+    }
     if (v[K_HOLDERS] && load_holders(d, v[K_HOLDERS], r, i) != 0)
         return -1;
     return 0;
 }
 
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* 1: the first non-blank bytes are not '{' and a first key "listeners" (in
+ * any JSON spelling): NDJSON rows. 0: a document, or nothing but blanks
+ * (then the document reader says "no JSON value"). */
+static int is_ndjson(const struct doc *d)
+{
+    struct lsn_jsonr_token key;
+    size_t i = 0, j;
+    while (i < d->len && is_space(d->buf[i]))
+        i++;
+    if (i == d->len)
+        return 0;
+    if (d->buf[i++] != '{')
+        return 1;
+    while (i < d->len && is_space(d->buf[i]))
+        i++;
+    if (i == d->len || d->buf[i] != '"')
+        return 1;
+    for (j = i + 1; j < d->len && d->buf[j] != '"' && d->buf[j] != '\n'; j++)
+        if (d->buf[j] == '\\')
+            j++;
+    if (j >= d->len || d->buf[j] != '"')
+        return 1;
+    memset(&key, 0, sizeof key);
+    key.type = LSN_JSONR_STRING;
+    key.start = i + 1;
+    key.end = j;
+    return !lsn_jsonr_string_equals(d->buf, &key, "listeners", 9);
+}
+
+/* NDJSON: each line (ended by '\n', the last one may lack it) is one JSON
+ * value, parsed alone into d->tok after token 0, an array of the lines that
+ * stands for the document's "listeners" array. A blank line is bad input. */
+static int read_ndjson(struct doc *d, size_t cap)
+{
+    size_t used = 1, line = 0, start = 0, where = 0, n = 0;
+    char msg[128];
+    memset(&d->tok[0], 0, sizeof d->tok[0]);
+    d->tok[0].type = LSN_JSONR_ARRAY;
+    d->tok[0].end = d->len;
+    while (start < d->len) {
+        const char *nl = memchr(d->buf + start, '\n', d->len - start);
+        size_t end = nl ? (size_t)(nl - d->buf) : d->len, k;
+        enum lsn_jsonr_status st;
+        line++;
+        for (k = start; k < end && is_space(d->buf[k]); k++)
+            ;
+        if (k == end) {
+            d->ndjson = 1;
+            return bad(d, "a blank line (NDJSON: one row object on each line)", line - 1);
+        }
+        st = lsn_json_read(d->buf + start, end - start, d->tok + used, cap - used, 8, &n, &where);
+        if (st != LSN_JSONR_OK) {
+            snprintf(msg, sizeof msg, "line %zu: byte %zu: %s", line, start + where,
+                     lsn_jsonr_status_text(st));
+            return bad(d, msg, (size_t)-1);
+        }
+        for (k = used; k < used + n; k++) {
+            d->tok[k].start += start;
+            d->tok[k].end += start;
+            d->tok[k].next += used;
+        }
+        used += n;
+        start = end + 1;
+    }
+    d->tok[0].size = line;
+    d->tok[0].next = used;
+    d->ntok = used;
+    d->ndjson = 1;
+    return 0;
+}
+
 static int load(struct doc *d)
 {
-    static const char *const top_keys[] = {"listeners"};
-    size_t where = 0, v[1], arr;
+    static const char *const top_keys[] = {"listeners", "partial"};
+    size_t where = 0, v[2], arr = 0;
     enum lsn_jsonr_status st;
     char msg[128];
 
@@ -510,20 +643,28 @@ static int load(struct doc *d)
     d->scratch2 = malloc(d->len + 1);
     if (!d->tok || !d->scratch || !d->scratch2)
         return bad(d, "out of memory", (size_t)-1);
-    st = lsn_json_read(d->buf, d->len, d->tok, cap, 8, &d->ntok, &where);
-    if (st != LSN_JSONR_OK) {
-        snprintf(msg, sizeof msg, "byte %zu: %s", where, lsn_jsonr_status_text(st));
-        return bad(d, msg, (size_t)-1);
+    if (is_ndjson(d)) {
+        if (read_ndjson(d, cap) != 0)
+            return -1;
+    } else {
+        st = lsn_json_read(d->buf, d->len, d->tok, cap, 8, &d->ntok, &where);
+        if (st != LSN_JSONR_OK) {
+            snprintf(msg, sizeof msg, "byte %zu: %s", where, lsn_jsonr_status_text(st));
+            return bad(d, msg, (size_t)-1);
+        }
+        if (object_keys(d, 0, top_keys, 1, v, 1u, (size_t)-1, "") != 0)
+            return -1;
+        if (d->tok[v[0]].type == LSN_JSONR_NULL)
+            return 0; /* {"listeners":null}: no procfs, no rows */
+        if (object_keys(d, v[0], top_keys, 2, v, 1u, (size_t)-1, "") != 0)
+            return -1;
+        arr = v[0];
+        if (v[1] && d->tok[v[1]].type != LSN_JSONR_TRUE)
+            return bad(d, "\"partial\" is not true", (size_t)-1);
+        d->partial = v[1] != 0;
+        if (d->tok[arr].type != LSN_JSONR_ARRAY)
+            return bad(d, "\"listeners\" is not an array", (size_t)-1);
     }
-    if (object_keys(d, 0, top_keys, 1, v, 1u, (size_t)-1, "") != 0)
-        return -1;
-    if (d->tok[v[0]].type == LSN_JSONR_NULL)
-        return 0; /* {"listeners":null}: no procfs, no rows */
-    if (object_keys(d, v[0], top_keys, 1, v, 1u, (size_t)-1, "") != 0)
-        return -1;
-    arr = v[0];
-    if (d->tok[arr].type != LSN_JSONR_ARRAY)
-        return bad(d, "\"listeners\" is not an array", (size_t)-1);
     d->rows = calloc(d->tok[arr].size + 1, sizeof *d->rows);
     d->hpids = malloc((d->ntok + 1) * sizeof *d->hpids);
     if (!d->rows || !d->hpids)
@@ -661,32 +802,48 @@ static int same_holders(const struct doc *a, const struct row *o, const struct d
                                        o->nholders * sizeof(int32_t)) == 0);
 }
 
-/* address; then pid (null, owner) and, same pid, comm and exe; then uid and
- * holders when both rows have them. */
+/* address; then pid (null, owner) and, same pid, comm and exe; then uid,
+ * holders, exe_verified, netns, netns_host and interface when both rows
+ * have the key. */
 static int compare_rows(struct doc *a, struct doc *b, const struct row *o, const struct row *t,
                         struct diffs *ds, const char *proc, const struct lsn_result *snap)
 {
     int rc = 0;
     if (o->addr_tok && !same_text(a, o->addr_tok, b, t->addr_tok))
         rc |= add(ds, C_ADDRESS, o, t, "bind_address", NULL);
-    if ((o->pid < 0) != (t->pid < 0)) {
+    if (!(ignored & BIT(K_PID)) && (o->pid < 0) != (t->pid < 0)) {
         rc |= add(ds, C_NULL, o, t, "pid", NULL);
-    } else if (o->pid != t->pid) {
+    } else if (!(ignored & BIT(K_PID)) && o->pid != t->pid) {
         rc |= add(ds, C_OWNER, o, t, "pid", owner_holders(proc, snap, o, t));
-    } else {
-        if (!o->comm_tok != !t->comm_tok)
+    } else { /* the same pid, or --ignore pid: comm and exe as they are */
+        if (!(ignored & BIT(K_COMM)) && !o->comm_tok != !t->comm_tok)
             rc |= add(ds, C_NULL, o, t, "comm", NULL);
-        else if (o->comm_tok && !same_text(a, o->comm_tok, b, t->comm_tok))
+        else if (!(ignored & BIT(K_COMM)) && o->comm_tok &&
+                 !same_text(a, o->comm_tok, b, t->comm_tok))
             rc |= add(ds, C_COMM, o, t, "comm", NULL);
-        if (!o->exe_tok != !t->exe_tok)
+        if (!(ignored & BIT(K_EXE)) && !o->exe_tok != !t->exe_tok)
             rc |= add(ds, C_NULL, o, t, "exe", NULL);
-        else if (o->exe_tok && !same_text(a, o->exe_tok, b, t->exe_tok))
+        else if (!(ignored & BIT(K_EXE)) && o->exe_tok && !same_text(a, o->exe_tok, b, t->exe_tok))
             rc |= add(ds, C_EXE, o, t, "exe", NULL);
     }
-    if (o->uid >= 0 && t->uid >= 0 && o->uid != t->uid)
+    if (o->uid >= 0 && t->uid >= 0 && o->uid != t->uid && !(ignored & BIT(K_UID)))
         rc |= add(ds, C_UID, o, t, "uid", NULL);
-    if (o->has_holders && t->has_holders && !same_holders(a, o, b, t))
+    if (o->has_holders && t->has_holders && !(ignored & BIT(K_HOLDERS)) &&
+        !same_holders(a, o, b, t))
         rc |= add(ds, C_HOLDERS, o, t, "holders", NULL);
+    if (o->exe_verified != -2 && t->exe_verified != -2 && o->exe_verified != t->exe_verified &&
+        !(ignored & BIT(K_EXE_VERIFIED)))
+        rc |= add(ds, C_EXE_VERIFIED, o, t, "exe_verified", NULL);
+    if (o->netns_state && t->netns_state &&
+        (o->netns_state != t->netns_state || o->netns != t->netns) && !(ignored & BIT(K_NETNS)))
+        rc |= add(ds, C_NETNS, o, t, "netns", NULL);
+    if (o->netns_host >= 0 && t->netns_host >= 0 && o->netns_host != t->netns_host &&
+        !(ignored & BIT(K_NETNS_HOST)))
+        rc |= add(ds, C_NETNS_HOST, o, t, "netns_host", NULL);
+    if (o->has_iface && t->has_iface && !(ignored & BIT(K_INTERFACE)) &&
+        (!o->iface_tok != !t->iface_tok ||
+         (o->iface_tok && !same_text(a, o->iface_tok, b, t->iface_tok))))
+        rc |= add(ds, C_INTERFACE, o, t, "interface", NULL);
     return rc;
 }
 
@@ -727,6 +884,16 @@ static void put_terminal(struct doc *d, size_t tok)
         putchar('"');
     }
     free(esc);
+}
+
+static const char *const tristate[] = {"null", "false", "true"}; /* -1, 0, 1 */
+
+static void put_netns(const struct row *r)
+{
+    if (r->netns_state == 2)
+        printf("%" PRIu64, r->netns);
+    else
+        fputs("null", stdout);
 }
 
 static void put_pid(int64_t pid)
@@ -802,6 +969,14 @@ static void put_row_json(struct doc *d, const struct row *r)
     }
     if (r->uid >= 0)
         printf(",\"uid\":%" PRId64, r->uid);
+    if (r->exe_verified != -2)
+        printf(",\"exe_verified\":%s", tristate[r->exe_verified + 1]);
+    if (r->netns_state) {
+        fputs(",\"netns\":", stdout);
+        put_netns(r);
+    }
+    if (r->netns_host >= 0)
+        printf(",\"netns_host\":%s", tristate[r->netns_host + 1]);
     if (r->has_holders) {
         fputs(",\"holders\":", stdout);
         put_holders(d, r);
@@ -846,6 +1021,10 @@ static void put_side_text(struct doc *d, const struct row *r)
     put_terminal(d, r->exe_tok);
     if (r->uid >= 0)
         printf(", uid %" PRId64, r->uid);
+    if (r->netns_state) {
+        fputs(", netns ", stdout);
+        put_netns(r);
+    }
     if (r->has_holders) {
         fputs(", holders ", stdout);
         put_holders(d, r);
@@ -855,22 +1034,47 @@ static void put_side_text(struct doc *d, const struct row *r)
 /* A field's value for the text report (terminal-escaped) or the JSON one. */
 static void put_field(struct doc *d, const struct row *r, const char *field, int json)
 {
-    if (strcmp(field, "pid") == 0)
+    size_t tok;
+    if (strcmp(field, "pid") == 0) {
         put_pid(r->pid);
-    else if (strcmp(field, "uid") == 0)
+        return;
+    }
+    if (strcmp(field, "uid") == 0) {
         printf("%" PRId64, r->uid);
-    else if (strcmp(field, "holders") == 0)
+        return;
+    }
+    if (strcmp(field, "holders") == 0) {
         put_holders(d, r);
-    else if (json)
-        put_json_string(d, strcmp(field, "bind_address") == 0 ? r->addr_tok
-                           : field[0] == 'c'                  ? r->comm_tok
-                                                              : r->exe_tok);
+        return;
+    }
+    if (strcmp(field, "exe_verified") == 0) {
+        fputs(tristate[r->exe_verified + 1], stdout);
+        return;
+    }
+    if (strcmp(field, "netns") == 0) {
+        put_netns(r);
+        return;
+    }
+    if (strcmp(field, "netns_host") == 0) {
+        fputs(tristate[r->netns_host + 1], stdout);
+        return;
+    }
+    tok = strcmp(field, "bind_address") == 0 ? r->addr_tok
+          : strcmp(field, "comm") == 0       ? r->comm_tok
+          : strcmp(field, "exe") == 0        ? r->exe_tok
+                                             : r->iface_tok; /* interface */
+    if (json)
+        put_json_string(d, tok);
     else
-        put_terminal(d, field[0] == 'c' ? r->comm_tok : r->exe_tok);
+        put_terminal(d, tok);
 }
 
 static void report_text(struct doc *a, struct doc *b, const struct diffs *ds)
 {
+    if (a->partial)
+        puts("partial  ours: \"partial\":true, rows past a table's size cap are not in it");
+    if (b->partial)
+        puts("partial  theirs: \"partial\":true, rows past a table's size cap are not in it");
     for (size_t i = 0; i < ds->n; i++) {
         const struct diff *x = &ds->v[i];
         const struct row *k = x->ours ? x->ours : x->theirs;
@@ -935,8 +1139,10 @@ static void report_text(struct doc *a, struct doc *b, const struct diffs *ds)
 
 static void report_json(struct doc *a, struct doc *b, const struct diffs *ds)
 {
-    printf("{\"equal\":%s,\"ours_rows\":%zu,\"theirs_rows\":%zu,\"counts\":{",
-           ds->n ? "false" : "true", a->nrows, b->nrows);
+    printf("{\"equal\":%s,\"ours_rows\":%zu,\"theirs_rows\":%zu,\"ours_partial\":%s,"
+           "\"theirs_partial\":%s,\"counts\":{",
+           ds->n ? "false" : "true", a->nrows, b->nrows, a->partial ? "true" : "false",
+           b->partial ? "true" : "false");
     for (int c = 0; c < C_COUNT; c++)
         printf("\"%s\":%zu%s", cat_name[c], ds->counts[c], c + 1 < C_COUNT ? "," : "},");
     fputs("\"differences\":[", stdout);
@@ -981,6 +1187,12 @@ int lsn_diff_run(const struct lsn_args *args)
     if (sandbox && lsn_sandbox_enter() != 0 && errno != ENOSYS && errno != EOPNOTSUPP)
         fputs("listeners: running without the seccomp sandbox: prctl refused it\n", stderr);
 
+    ignored = 0;
+    for (int k = 0; k < LSN_DIFF_IGNORABLE; k++)
+        if (args->diff_ignore & 1u << k)
+            for (int x = 0; x < K_COUNT; x++)
+                if (strcmp(lsn_diff_ignorable[k], row_keys[x]) == 0)
+                    ignored |= BIT(x);
     a.name = files[0];
     b.name = files[1];
     if (load(&a) != 0 || load(&b) != 0)

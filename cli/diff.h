@@ -7,7 +7,13 @@
  * document needs about one token per 6 bytes; one that needs more is
  * refused as bad input, not read further). The schema is strict: the
  * top-level object has exactly the key "listeners", whose value is null or
- * an object with exactly the key "listeners" holding an array of rows. A
+ * an object with the key "listeners" holding an array of rows and, in a
+ * partial document (a table over --max-table-size, exit 3), "partial":true
+ * after it (any other value is bad input). A partial document is compared
+ * like any other; the report says which side is partial (a text line
+ * "partial  ours: ..." before the differences, "ours_partial" and
+ * "theirs_partial" in the JSON report), since its missing rows may be the
+ * cut's, not the other tool's. A
  * row has the seven keys of the trait, in any order:
  *   protocol      "tcp", "udp", "raw" or "packet" (what the other keys may be)
  *   port          0..65535 for tcp and udp; null for raw and packet
@@ -23,8 +29,20 @@
  * "netns_host" (true, false), "holders" (an array of objects of exactly
  * "pid" 0..2147483647, "comm" and "exe" string or null, "fds" an array of
  * integers 0..2147483647). A wrong type is bad input naming the row and the
- * key; so are duplicate and unknown keys, a key of another protocol's rows,
+ * key; so are duplicate and unknown keys (named: `unknown key "inode"`,
+ * terminal-escaped, cut after 48 bytes), a key of another protocol's rows,
  * and a missing one.
+ *
+ * NDJSON (the shape a one-row-per-line writer, issue 19, is to write): a
+ * file whose first non-blank byte is not '{' followed by the key
+ * "listeners" (in any JSON spelling) is read as rows, one JSON object per
+ * line, each exactly a row of the array above (same keys, same types), in
+ * any order. Lines end with '\n'; the last one may lack it; JSON whitespace
+ * (space, tab, CR) may surround an object, so CR LF ends work. A blank line
+ * (empty or only whitespace, also at the end), two objects on one line and
+ * an object over two lines are bad input, and errors say "line N" (row N is
+ * line N). A file of no bytes or only blanks is bad input ("no JSON
+ * value"), as for a document. NDJSON has no "partial" and no null document.
  *
  * Matching: a row's identity is its protocol, then for tcp and udp (port,
  * family, bind address as bytes), raw (ip_protocol, family, address),
@@ -42,11 +60,13 @@
  * differ, same pid), null (one side null, the other a value: pid, comm or
  * exe), uid (both rows have "uid" and they differ), holders (both rows have
  * "holders" and the sets of holder pids differ; fds, comm and exe of the
- * holders are not compared). comm and exe are compared only when the pids
- * agree. A key only one of the two rows has is no difference. exe_verified,
- * netns, netns_host and interface are type-checked and not compared (netns
- * is not in the identity either: rows of two namespaces with one identity
- * match in document order).
+ * holders are not compared), exe_verified, netns, netns_host and interface
+ * (both rows have the key and its values differ, null against a value
+ * included: these keys have no null category). comm and exe are compared
+ * only when the pids agree. A key only one of the two rows has is no
+ * difference. netns is not in the identity (rows of two namespaces with one
+ * identity match in document order); netns inodes differ between hosts and
+ * boots, so two hosts' documents are compared with --ignore netns.
  *
  * Exit status: 0 equal, 1 different, 2 bad input or usage.
  */

@@ -33,6 +33,7 @@ enum {
     OPT_HOLDERS,
     OPT_UID,
     OPT_SOURCE,
+    OPT_IGNORE,
     OPT_NO_SANDBOX
 };
 
@@ -49,6 +50,7 @@ static const struct option_spec {
      LIST | CHECK,
      {"host|little|big", NULL, NULL, "host|little|big"}},
     {"format", OPT_FORMAT, LIST | DIFF | CHECK, {"json|table", NULL, "text|json", "text|json"}},
+    {"ignore", OPT_IGNORE, DIFF, {NULL, NULL, "KEY", NULL}},
     {"pretty", OPT_PRETTY, LIST, {NULL, NULL, NULL, NULL}},
     {"stats", OPT_STATS, LIST, {NULL, NULL, NULL, NULL}},
     {"archive", OPT_ARCHIVE, SNAP, {NULL, "FILE", NULL, NULL}},
@@ -161,6 +163,32 @@ static int parse_protocols(const char *s, unsigned *bits)
     if (!v)
         return -1;
     *bits = v;
+    return 0;
+}
+
+const char *const lsn_diff_ignorable[LSN_DIFF_IGNORABLE] = {
+    "pid", "comm", "exe", "uid", "holders", "exe_verified", "netns", "netns_host", "interface"};
+
+/* "comm,exe", ...: bits 1 << i of lsn_diff_ignorable[i] added to *bits; -1
+ * for an empty list, an empty item or another word. */
+static int parse_ignore(const char *s, unsigned *bits)
+{
+    unsigned v = 0;
+    if (!*s)
+        return -1;
+    while (*s) {
+        size_t n = strcspn(s, ","), k;
+        for (k = 0; k < LSN_DIFF_IGNORABLE; k++)
+            if (n == strlen(lsn_diff_ignorable[k]) && strncmp(s, lsn_diff_ignorable[k], n) == 0)
+                break;
+        if (k == LSN_DIFF_IGNORABLE)
+            return -1;
+        v |= 1u << k;
+        s += n;
+        if (*s == ',' && *++s == '\0')
+            return -1; /* a trailing comma */
+    }
+    *bits |= v;
     return 0;
 }
 
@@ -290,6 +318,14 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
                 a->netlink = 1;
             else
                 return lsn_usage_error(c, "--source takes procfs or netlink, not", optarg);
+            break;
+        case OPT_IGNORE:
+            if (parse_ignore(optarg, &a->diff_ignore) != 0)
+                return lsn_usage_error(c,
+                                       "--ignore takes a comma-separated list of pid, comm, exe, "
+                                       "uid, holders, exe_verified, netns, netns_host or "
+                                       "interface (not a key of a row's identity), not",
+                                       optarg);
             break;
         case OPT_HOLDERS: a->holders = 1; break;
         case OPT_UID: a->uid = 1; break;

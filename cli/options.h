@@ -31,7 +31,13 @@ struct lsn_args {
     unsigned protocols; /* --protocols: bits 1 << enum lsn_protocol; 0: not given (tcp) */
     unsigned long long max_table_bytes; /* --max-table-size; 0: the library's default */
     const char *operand[2];             /* snapshot: DIR; diff: OURS.json, THEIRS.json */
+    unsigned diff_ignore;               /* --ignore (diff): bits 1 << i of lsn_diff_ignorable[i] */
 };
+
+/* The keys `listeners diff --ignore` takes (a row's identity keys are not
+ * among them), LSN_DIFF_IGNORABLE of them. */
+#define LSN_DIFF_IGNORABLE 9
+extern const char *const lsn_diff_ignorable[LSN_DIFF_IGNORABLE];
 
 enum lsn_parse {
     LSN_PARSE_RUN = 0, /* run the command */

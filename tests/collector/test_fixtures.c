@@ -833,7 +833,8 @@ static void usage(void **state)
     assert_int_equal(r.status, 2);
     assert_string_equal(r.err, "listeners: diff: needs OURS.json and THEIRS.json\n"
                                "usage: listeners diff OURS.json THEIRS.json [--proc SNAPSHOT] "
-                               "[--format text|json] [--help] [--no-sandbox] [--version]\n");
+                               "[--format text|json] [--ignore KEY] [--help] [--no-sandbox] "
+                               "[--version]\n");
     run_free(&r);
     run_cli(&r, "diff", "-V", (char *)NULL);
     assert_int_equal(r.status, 0);
