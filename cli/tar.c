@@ -157,6 +157,7 @@ static int walk(int out, int dfd, const char *prefix, int64_t mtime, int depth)
     size_t n = 0, cap = 0;
     int rc = 0;
     if (depth > 16) {
+        close(dfd); /* owned here, as on every other path */
         errno = ELOOP;
         return -1;
     }
@@ -200,10 +201,16 @@ static int walk(int out, int dfd, const char *prefix, int64_t mtime, int depth)
             path[plen + nlen] = '/';
             path[plen + nlen + 1] = '\0';
             int sub = openat(dirfd(d), names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (sub < 0 || entry(out, path, '5', st.st_mode & 0777u, 0, mtime, NULL, 0) != 0)
+            if (sub < 0) {
                 rc = -1;
-            else
-                rc = walk(out, sub, path, mtime, depth + 1);
+            } else if (entry(out, path, '5', st.st_mode & 0777u, 0, mtime, NULL, 0) != 0) {
+                int err = errno;
+                close(sub);
+                errno = err;
+                rc = -1;
+            } else {
+                rc = walk(out, sub, path, mtime, depth + 1); /* closes sub */
+            }
             if (sub >= 0 && rc != 0 && errno == 0)
                 errno = EIO;
         } else if (S_ISREG(st.st_mode)) {
