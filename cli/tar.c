@@ -93,15 +93,60 @@ static int pax_record(char *buf, size_t cap, size_t *n, const char *key, const c
     return 0;
 }
 
+/* 1 when s[0..n) is UTF-8 (shortest forms, no surrogates, at most
+ * U+10FFFF), which is what a pax reader assumes of path and linkpath unless
+ * told otherwise. */
+static int is_utf8(const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; i < n;) {
+        unsigned char b = s[i];
+        size_t need;
+        unsigned char lo = 0x80, hi = 0xBF; /* the second byte's range */
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        if (b >= 0xC2 && b <= 0xDF) {
+            need = 2;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            need = 3;
+            lo = b == 0xE0 ? 0xA0 : 0x80;
+            hi = b == 0xED ? 0x9F : 0xBF;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            need = 4;
+            lo = b == 0xF0 ? 0x90 : 0x80;
+            hi = b == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            return 0;
+        }
+        if (n - i < need || s[i + 1] < lo || s[i + 1] > hi)
+            return 0;
+        for (size_t k = 2; k < need; k++)
+            if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+                return 0;
+        i += need;
+    }
+    return 1;
+}
+
+/* A pax 'x' header comes first when the name or link target does not fit
+ * its ustar field, or is not UTF-8: then the name and the link target go
+ * into path= and linkpath= records after hdrcharset=BINARY, so that a
+ * reader takes their bytes as they are (bsdtar would otherwise try to
+ * convert them from UTF-8, and fail or alter them). */
 static int entry(int out, const char *name, char type, unsigned mode, uint64_t size, int64_t mtime,
                  const char *link, size_t link_len)
 {
     size_t name_len = strlen(name);
-    if (name_len >= 100 || (link && link_len >= 100)) {
-        char pax[2 * LINK_CAP + 128];
+    int binary = !is_utf8(name, name_len) || (link && !is_utf8(link, link_len));
+    if (binary || name_len >= 100 || (link && link_len >= 100)) {
+        char pax[2 * LINK_CAP + 160];
         size_t n = 0;
-        if ((name_len >= 100 && pax_record(pax, sizeof pax, &n, "path", name, name_len) != 0) ||
-            (link && link_len >= 100 &&
+        if ((binary && pax_record(pax, sizeof pax, &n, "hdrcharset", "BINARY", 6) != 0) ||
+            ((binary || name_len >= 100) &&
+             pax_record(pax, sizeof pax, &n, "path", name, name_len) != 0) ||
+            (link && (binary || link_len >= 100) &&
              pax_record(pax, sizeof pax, &n, "linkpath", link, link_len) != 0)) {
             errno = ENAMETOOLONG;
             return -1;

@@ -6,7 +6,9 @@
  * (links 0777), uid/gid 0, no
  * user or group names and the given mtime, so the same tree gives the same
  * bytes. A name or link target that does not fit the ustar fields (more than
- * 100 bytes) gets a pax 'x' header (path=, linkpath=) before it. Other file
+ * 100 bytes) gets a pax 'x' header (path=, linkpath=) before it; so does one
+ * that is not valid UTF-8, with hdrcharset=BINARY first (both names go into
+ * the records then), so that readers keep its bytes as they are. Other file
  * types (FIFOs, devices, sockets) are errors (EINVAL): a snapshot has none.
  */
 #ifndef LISTENERS_TAR_H

@@ -1,5 +1,6 @@
 /* The tar writer of `listeners snapshot --archive` (cli/tar.c): its error
- * paths close every fd they open (counted in /proc/self/fd). */
+ * paths close every fd they open (counted in /proc/self/fd), and names and
+ * link targets that are not UTF-8 get a pax hdrcharset=BINARY record. */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
@@ -61,6 +62,17 @@ static int open_dir(void)
     return fd;
 }
 
+/* Reads fd from its start into buf; the length. */
+static size_t slurp(int fd, char *buf, size_t cap)
+{
+    size_t n = 0;
+    ssize_t r;
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    while (n < cap && (r = read(fd, buf + n, cap - n)) > 0)
+        n += (size_t)r;
+    return n;
+}
+
 /* A tree deeper than the walk's limit: ELOOP, and no fd of the walk left open. */
 static void test_too_deep_closes_every_fd(void **state)
 {
@@ -117,6 +129,53 @@ static void test_failed_file_header_closes_every_fd(void **state)
     close(dir);
 }
 
+static int has(const char *buf, size_t len, const char *text)
+{
+    return memmem(buf, len, text, strlen(text)) != NULL;
+}
+
+static int count(const char *buf, size_t len, const char *text)
+{
+    int k = 0;
+    for (const char *p = buf; (p = memmem(p, len - (size_t)(p - buf), text, strlen(text))) != NULL;
+         p++)
+        k++;
+    return k;
+}
+
+/* A name and a link target with bytes that are not UTF-8 (and a newline)
+ * get pax path= and linkpath= records with hdrcharset=BINARY; UTF-8 ones
+ * that fit the ustar fields get no pax header at all. */
+static void test_non_utf8_names_get_hdrcharset_binary(void **state)
+{
+    (void)state;
+    char path[128], buf[16384];
+    snprintf(path, sizeof path, "%s/caf\xc3\xa9", g_dir); /* "café": UTF-8 */
+    assert_int_equal(symlinkat("/usr/bin/caf\xc3\xa9", AT_FDCWD, path), 0);
+    int dir = open_dir(), out = open(g_dir, O_RDWR | O_TMPFILE, 0600);
+    assert_true(out >= 0);
+    assert_int_equal(lsn_tar_write_tree(out, dir, 0), 0);
+    size_t n = slurp(out, buf, sizeof buf);
+    assert_false(has(buf, n, "hdrcharset"));
+    assert_false(has(buf, n, "PaxHeaders"));
+    close(out);
+
+    snprintf(path, sizeof path, "%s/bad\xff\nname", g_dir);
+    assert_int_equal(symlinkat("/tmp/x\xfe\n\xc3(", AT_FDCWD, path), 0);
+    out = open(g_dir, O_RDWR | O_TMPFILE, 0600);
+    assert_true(out >= 0);
+    assert_int_equal(lsn_tar_write_tree(out, dir, 0), 0);
+    n = slurp(out, buf, sizeof buf);
+    assert_true(has(buf, n, "hdrcharset=BINARY\n"));
+    assert_true(has(buf, n, " path=bad\xff\nname\n"));
+    assert_true(has(buf, n, " linkpath=/tmp/x\xfe\n\xc3(\n"));
+    /* one pax header, one hdrcharset: for the bad entry only */
+    assert_int_equal(count(buf, n, "PaxHeaders"), 1);
+    assert_int_equal(count(buf, n, "hdrcharset"), 1);
+    close(out);
+    close(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -124,6 +183,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_directory_header_closes_every_fd, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_failed_file_header_closes_every_fd, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_non_utf8_names_get_hdrcharset_binary, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
