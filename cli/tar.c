@@ -286,13 +286,60 @@ static int walk(int out, int dfd, const char *prefix, int64_t mtime, int depth)
     return rc;
 }
 
-int lsn_tar_write_tree(int out, int dirfd, int64_t mtime)
+int lsn_tar_end(int out)
 {
     static const char zeros[2 * BLOCK];
+    return lsn_write_all(out, zeros, sizeof zeros);
+}
+
+int lsn_tar_write_tree(int out, int dirfd, int64_t mtime)
+{
     int d = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (d < 0)
         return -1;
     if (walk(out, d, "", mtime, 0) != 0)
         return -1;
-    return lsn_write_all(out, zeros, sizeof zeros);
+    return lsn_tar_end(out);
+}
+
+int lsn_tar_put(int out, const char *path, char type, unsigned mode, const void *data, size_t len,
+                int64_t mtime)
+{
+    if (type == '0')
+        return entry(out, path, '0', mode, len, mtime, NULL, 0) != 0 ||
+                       lsn_write_all(out, data, len) != 0 || pad(out, len) != 0
+                   ? -1
+                   : 0;
+    if (type == '2') {
+        if (len >= LINK_CAP) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        return entry(out, path, '2', 0777, 0, mtime, data, len);
+    }
+    if (type != '5') {
+        errno = EINVAL;
+        return -1;
+    }
+    size_t n = strlen(path);
+    char *dir = malloc(n + 2);
+    if (!dir)
+        return -1;
+    memcpy(dir, path, n);
+    memcpy(dir + n, "/", 2);
+    int rc = entry(out, dir, '5', mode, 0, mtime, NULL, 0);
+    free(dir);
+    return rc;
+}
+
+int lsn_tar_path_cmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        unsigned x = *a == '/' ? 1u : *a ? (unsigned char)*a + 1u : 0u;
+        unsigned y = *b == '/' ? 1u : *b ? (unsigned char)*b + 1u : 0u;
+        if (x != y)
+            return x < y ? -1 : 1;
+        if (!x)
+            return 0;
+    }
 }

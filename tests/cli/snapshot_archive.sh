@@ -10,8 +10,11 @@
 #     (1.34) does not know the pax keyword hdrcharset: it says it ignores it,
 #     and takes the names' bytes as they are, which is what the keyword asks;
 #     that line is the only one it may print.
+#  2. `snapshot --archive FILE` without DIR writes the same tree (but the
+#     MANIFEST's time lines) and leaves no directory behind, in the working
+#     directory or in TMPDIR.
 set -u
-L=$1
+L=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # the test cds
 for tool in tar bsdtar python3; do
   command -v "$tool" >/dev/null || { echo "FAIL $tool is missing (.ci/deps check installs it)"; exit 1; }
 done
@@ -81,5 +84,25 @@ LC_ALL=C.UTF-8 bsdtar -xf "$T/snap.tar" -C "$T/bsd" 2>"$T/bsd.err"
 check "bsdtar (C.UTF-8) extracts it without an error or warning" '[ $? = 0 ] && [ ! -s "$T/bsd.err" ] || { cat "$T/bsd.err"; false; }'
 check "GNU tar's tree is DIR" 'list "$T/gnu" | cmp -s - "$T/want" || { list "$T/gnu" | diff - "$T/want" | head -20; false; }'
 check "bsdtar's tree is DIR" 'list "$T/bsd" | cmp -s - "$T/want" || { list "$T/bsd" | diff - "$T/want" | head -20; false; }'
+
+# 2. no DIR
+mkdir "$T/cwd" "$T/tmp"
+(cd "$T/cwd" && TMPDIR=$T/tmp "$L" snapshot --proc "$tree" --archive "$T/only.tar" >"$T/only.out" 2>"$T/only.err")
+check "snapshot --archive FILE without DIR exits 0" '[ $? = 0 ] || { cat "$T/only.err"; false; }'
+check "it says what it wrote" 'grep -q "archive $T/only.tar" "$T/only.out" || { cat "$T/only.out"; false; }'
+check "no directory left in the working directory or TMPDIR" '[ -z "$(ls -A "$T/cwd" "$T/tmp" | grep -v ":$" | grep .)" ]'
+check "the archive is 0600" '[ "$(stat -c %a "$T/only.tar")" = 600 ]'
+mkdir "$T/gnu2" "$T/bsd2"
+tar -xf "$T/only.tar" -C "$T/gnu2" 2>"$T/gnu2.err" && LC_ALL=C.UTF-8 bsdtar -xf "$T/only.tar" -C "$T/bsd2" 2>"$T/bsd2.err"
+check "both tars extract it without an error" '[ $? = 0 ] && gnu_ok "$T/gnu2.err" && [ ! -s "$T/bsd2.err" ]'
+list "$T/snap" skip-time >"$T/want2"
+check "GNU tar's tree is DIR's (but the MANIFEST time lines)" 'list "$T/gnu2" skip-time | cmp -s - "$T/want2" || { list "$T/gnu2" skip-time | diff - "$T/want2" | head; false; }'
+check "bsdtar's tree is DIR's (but the MANIFEST time lines)" 'list "$T/bsd2" skip-time | cmp -s - "$T/want2"'
+check "the entries come in the same order as DIR's archive" \
+  'cmp -s <(tar -tf "$T/snap.tar") <(tar -tf "$T/only.tar")'
+"$L" snapshot --proc "$tree" --archive "$T/only.tar" >/dev/null 2>"$T/again.err"
+check "an existing FILE is refused (exit 1), not overwritten" '[ $? = 1 ] && cmp -s <(tar -tf "$T/only.tar") <(tar -tf "$T/snap.tar")'
+"$L" snapshot --proc "$tree" >/dev/null 2>"$T/usage.err"
+check "snapshot without DIR and without --archive is a usage error (exit 2)" '[ $? = 2 ]'
 
 [ $fails = 0 ] || exit 1

@@ -807,7 +807,7 @@ static void usage(void **state)
     assert_int_equal(r.status, 0);
     assert_memory_equal(r.out, usage_line, sizeof usage_line - 1);
     assert_non_null(
-        strstr(r.out, "\nlisteners snapshot DIR [--proc SOURCE] [--archive FILE] [--mode MODE] "
+        strstr(r.out, "\nlisteners snapshot [DIR] [--proc SOURCE] [--archive FILE] [--mode MODE] "
                       "[--all-netns] [--help] [--no-sandbox] [--version]\n"));
     run_free(&r);
     run_cli(&r, "--", "--pretty", (char *)NULL); /* after --, an operand */
@@ -824,7 +824,7 @@ static void usage(void **state)
     assert_int_equal(r.status, 2);
     assert_string_equal(
         r.err, "listeners: snapshot: unknown option '--pretty'\n"
-               "usage: listeners snapshot DIR [--proc SOURCE] [--archive FILE] [--mode MODE] "
+               "usage: listeners snapshot [DIR] [--proc SOURCE] [--archive FILE] [--mode MODE] "
                "[--all-netns] [--help] [--no-sandbox] [--version]\n");
     run_free(&r);
     run_cli(&r, "diff", "a.json", (char *)NULL);
