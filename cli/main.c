@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -83,7 +84,8 @@ static const char help_text_commands[] =
     "                  each process holding a socket its socket fd links, comm and\n"
     "                  exe link) into a new DIR that --proc DIR replays, with a\n"
     "                  MANIFEST and the netlink dumps that check --proc DIR\n"
-    "                  replays; --archive FILE also writes it as a tar;\n"
+    "                  replays; --archive FILE also writes it as a tar, or\n"
+    "                  instead of DIR when DIR is not given;\n"
     "                  --all-netns also copies each other network namespace's\n"
     "                  tables (of its lowest pid) for --all-netns --proc DIR\n"
     "  diff A B        compare two trait documents (ours, theirs) row by row;\n"
@@ -409,8 +411,11 @@ static int tree_byte_order(const struct lsn_args *args, const char *prefix,
     struct statfs sf;
     *order = args->byte_order ? (enum lsn_byte_order)(args->byte_order - 1) : LSN_ORDER_HOST;
     *flags = 0;
-    /* no tree there: the collector says why, without a warning first */
-    if (!dir || statfs(dir, &sf) != 0 || sf.f_type == 0x9fa0)
+    struct stat st;
+    /* no tree there (missing, not a directory: a FIFO, a file): the
+     * collector says why, without a warning first */
+    if (!dir || statfs(dir, &sf) != 0 || sf.f_type == 0x9fa0 || stat(dir, &st) != 0 ||
+        !S_ISDIR(st.st_mode))
         return 0;
     if (lsn_manifest_read(dir, prefix, &m) != 0)
         return -1;

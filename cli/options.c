@@ -69,7 +69,7 @@ static const struct option_spec {
 #define NOPTS (sizeof table / sizeof table[0])
 
 static const char *const command_name[] = {NULL, "snapshot", "diff", "check"};
-static const char *const operands[] = {"", " DIR", " OURS.json THEIRS.json", ""};
+static const char *const operands[] = {"", " [DIR]", " OURS.json THEIRS.json", ""};
 
 static int takes_argument(const struct option_spec *o)
 {
@@ -199,10 +199,12 @@ static enum lsn_parse check(struct lsn_args *a, int nops, char **ops)
     int want = c == LSN_CMD_SNAPSHOT ? 1 : c == LSN_CMD_DIFF ? 2 : 0;
     if (nops > want)
         return lsn_usage_error(c, "unexpected argument", ops[want]);
-    if (nops < want)
+    /* snapshot: DIR, --archive FILE, or both */
+    if (nops < want && !(c == LSN_CMD_SNAPSHOT && a->archive))
         return lsn_usage_error(c,
-                               c == LSN_CMD_SNAPSHOT ? "needs a directory DIR (it must not exist)"
-                                                     : "needs OURS.json and THEIRS.json",
+                               c == LSN_CMD_SNAPSHOT
+                                   ? "needs a directory DIR (it must not exist) or --archive FILE"
+                                   : "needs OURS.json and THEIRS.json",
                                NULL);
     for (int i = 0; i < nops; i++) {
         if (ops[i][0] == '\0')

@@ -52,14 +52,15 @@
 /* dirfd < 0: the collector's filter. dirfd >= 0: the snapshot's, which also
  * lets the process create under dirfd (see sandbox.h). nlfd >= 0: the
  * sock_diag socket opened before, the one fd send and receive calls may
- * name. */
-static int install(int dirfd, int nlfd)
+ * name. outfd >= 0 (with dirfd < 0): write and writev may name it too. */
+static int install(int dirfd, int nlfd, int outfd)
 {
     const unsigned write_mask = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND;
     const unsigned create_flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
     const unsigned create_mask = O_ACCMODE | O_CREAT | O_EXCL | O_NOFOLLOW | O_TRUNC | O_APPEND;
     const unsigned fd = (unsigned)dirfd;
     const unsigned nl = (unsigned)nlfd;
+    const unsigned outf = (unsigned)outfd;
     struct sock_filter head[] = {
         /* the right architecture, and on x86_64 no x32 system calls */
         LOAD(ARCH_OFF),
@@ -199,6 +200,17 @@ static int install(int dirfd, int nlfd)
         ALLOW,
         DENY,
     };
+    /* the snapshot's archive without DIR: write, writev to outfd, 1 or 2 */
+    struct sock_filter out_write[] = {
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_write, 1, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_writev, 0, 6),
+        LOAD(ARG_LO(0)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, outf, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 1, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 1),
+        ALLOW,
+        DENY,
+    };
     struct sock_filter tail[] = {
 #if defined(__NR_open)
         /* open (musl's open() on x86_64): read-only, as openat */
@@ -234,7 +246,7 @@ static int install(int dirfd, int nlfd)
         /* everything else */
         DENY,
     };
-    struct sock_filter filter[N(head) + N(open_snap) + N(netlink) + N(tail)];
+    struct sock_filter filter[N(head) + N(open_snap) + N(out_write) + N(netlink) + N(tail)];
     size_t n = 0;
 
     memcpy(filter, head, sizeof head);
@@ -246,6 +258,10 @@ static int install(int dirfd, int nlfd)
     if (dirfd < 0) {
         memcpy(filter + n, open_ro, sizeof open_ro);
         n += N(open_ro);
+        if (outfd >= 0) {
+            memcpy(filter + n, out_write, sizeof out_write);
+            n += N(out_write);
+        }
     } else {
         memcpy(filter + n, open_snap, sizeof open_snap);
         n += N(open_snap);
@@ -263,7 +279,7 @@ static int install(int dirfd, int nlfd)
 
 int lsn_sandbox_enter(void)
 {
-    return install(-1, -1);
+    return install(-1, -1, -1);
 }
 
 int lsn_sandbox_enter_netlink(int netlink_fd)
@@ -272,7 +288,7 @@ int lsn_sandbox_enter_netlink(int netlink_fd)
         errno = EBADF;
         return -1;
     }
-    return install(-1, netlink_fd);
+    return install(-1, netlink_fd, -1);
 }
 
 int lsn_sandbox_enter_snapshot(int dirfd, int netlink_fd)
@@ -281,7 +297,16 @@ int lsn_sandbox_enter_snapshot(int dirfd, int netlink_fd)
         errno = EBADF;
         return -1;
     }
-    return install(dirfd, netlink_fd);
+    return install(dirfd, netlink_fd, -1);
+}
+
+int lsn_sandbox_enter_archive(int archive_fd, int netlink_fd)
+{
+    if (archive_fd < 0) {
+        errno = EBADF;
+        return -1;
+    }
+    return install(-1, netlink_fd, archive_fd);
 }
 
 #else
@@ -305,6 +330,13 @@ int lsn_sandbox_enter_netlink(int netlink_fd)
 int lsn_sandbox_enter_snapshot(int dirfd, int netlink_fd)
 {
     (void)dirfd;
+    (void)netlink_fd;
+    return lsn_sandbox_enter();
+}
+
+int lsn_sandbox_enter_archive(int archive_fd, int netlink_fd)
+{
+    (void)archive_fd;
     (void)netlink_fd;
     return lsn_sandbox_enter();
 }

@@ -47,4 +47,11 @@ int lsn_sandbox_enter_netlink(int netlink_fd);
  * (the snapshot stores the netlink dumps); -1: none. */
 int lsn_sandbox_enter_snapshot(int dirfd, int netlink_fd);
 
+/* The filter of `listeners snapshot --archive FILE` without DIR, with
+ * archive_fd the archive opened before: the collector's filter (read-only
+ * opens, nothing created), plus write and writev to archive_fd; netlink_fd
+ * as in lsn_sandbox_enter_snapshot. The snapshot is kept in memory and
+ * written to archive_fd as a tar. Same return values as lsn_sandbox_enter. */
+int lsn_sandbox_enter_archive(int archive_fd, int netlink_fd);
+
 #endif

@@ -33,9 +33,11 @@ const char lsn_snapshot_help[] =
     "the interfaces' sys/class/net/NAME/ifindex and, for every process holding a\n"
     "socket, its socket fd links, comm and exe link into the new directory DIR,\n"
     "which `listeners --proc DIR` replays (any --protocols); --archive FILE also\n"
-    "writes it as a tar. --all-netns also copies, for every other network\n"
-    "namespace, the ns/net link and net tables of its lowest pid, and\n"
-    "self/ns/net, which\n"
+    "writes it as a tar. Without DIR, --archive FILE is the only output: the\n"
+    "snapshot is held in memory and written to FILE, no directory is made.\n"
+    "Names that are not UTF-8 get pax hdrcharset=BINARY records. --all-netns\n"
+    "also copies, for every other network namespace, the ns/net link and net\n"
+    "tables of its lowest pid, and self/ns/net, which\n"
     "`listeners --all-netns --proc DIR` replays. --proc SOURCE: copy SOURCE\n"
     "instead of /proc. DIR must not exist; it is made 0700 with files 0600\n"
     "(the archive too), or --mode MODE (0600 to 0666; directories get x where\n"
@@ -52,9 +54,23 @@ struct ns_member {
     uint32_t pid;
 };
 
+/* One entry of a snapshot held in memory (--archive FILE without DIR):
+ * type '0' a file of data[0..len), '5' a directory, '2' a symbolic link to
+ * data[0..len). */
+struct mem_entry {
+    char *path;
+    char *data;
+    size_t len;
+    unsigned mode;
+    char type;
+};
+
 struct snap {
     struct lsn_proc_root src; /* the source root, read through procfs.c */
-    int dst;
+    int dst;                  /* DIR's fd; -1 in memory */
+    int in_memory;            /* no DIR: the entries below, then the archive */
+    struct mem_entry *mem;
+    size_t mem_count, mem_cap;
     mode_t file_mode, dir_mode; /* 0600/0700 unless --mode */
     const char *dir;
     uint64_t processes, links, skipped, namespaces, interfaces;
@@ -103,10 +119,59 @@ static void note_member(struct snap *s, uint64_t netns, uint32_t pid)
     s->member_count++;
 }
 
+/* Keeps an entry of an in-memory snapshot (copies of rel and data).
+ * Duplicates are resolved when the archive is written (write_memory). */
+static int mem_add(struct snap *s, const char *rel, char type, unsigned mode, const void *data,
+                   size_t len)
+{
+    struct mem_entry *e;
+    if (s->mem_count == s->mem_cap) {
+        size_t cap = s->mem_cap ? 2 * s->mem_cap : 64;
+        e = realloc(s->mem, cap * sizeof *e);
+        if (!e)
+            goto nomem;
+        s->mem = e;
+        s->mem_cap = cap;
+    }
+    e = &s->mem[s->mem_count];
+    e->path = strdup(rel);
+    e->data = len ? malloc(len) : NULL;
+    if (!e->path || (len && !e->data)) {
+        free(e->path);
+        free(e->data);
+        goto nomem;
+    }
+    if (len)
+        memcpy(e->data, data, len);
+    e->len = len;
+    e->mode = mode;
+    e->type = type;
+    s->mem_count++;
+    return 0;
+nomem:
+    fail(s, rel, ENOMEM);
+    return -1;
+}
+
 /* mkdirat that accepts a directory made earlier in the same snapshot. */
 static int make_dir(struct snap *s, const char *rel)
 {
+    if (s->in_memory)
+        return mem_add(s, rel, '5', s->dir_mode, NULL, 0);
     if (mkdirat(s->dst, rel, s->dir_mode) != 0 && errno != EEXIST) {
+        fail(s, rel, errno);
+        return -1;
+    }
+    return 0;
+}
+
+/* symlinkat(target, DIR, rel); again: the same link may have been made
+ * earlier in the snapshot (EEXIST is not an error). */
+static int put_link(struct snap *s, const char *target, const char *rel, int again)
+{
+    if (s->in_memory)
+        return mem_add(s, rel, '2', 0777, target, strlen(target));
+    if (symlinkat(target, s->dst, rel) != 0 && !(again && errno == EEXIST)) {
         fail(s, rel, errno);
         return -1;
     }
@@ -121,11 +186,7 @@ static int put_netns_link(struct snap *s, const char *pid, const char *link)
     if (make_dir(s, pid) != 0 || make_dir(s, rel) != 0)
         return -1;
     snprintf(rel, sizeof rel, "%s/ns/net", pid);
-    if (symlinkat(link, s->dst, rel) != 0 && errno != EEXIST) {
-        fail(s, rel, errno);
-        return -1;
-    }
-    return 0;
+    return put_link(s, link, rel, 1);
 }
 
 static void fail(struct snap *s, const char *rel, int err)
@@ -136,6 +197,8 @@ static void fail(struct snap *s, const char *rel, int err)
 
 static int put_file(struct snap *s, const char *rel, const void *data, size_t len)
 {
+    if (s->in_memory)
+        return mem_add(s, rel, '0', s->file_mode, data, len);
     int fd = openat(s->dst, rel, CREATE, s->file_mode);
     if (fd < 0 || lsn_write_all(fd, data, len) != 0) {
         fail(s, rel, errno);
@@ -150,6 +213,49 @@ static int put_file(struct snap *s, const char *rel, const void *data, size_t le
     return 0;
 }
 
+/* Reads the table open as in (closed here) whole, then keeps it as rel:
+ * its size must be known before its tar header is written. 1 or -1, as
+ * copy_table. */
+static int table_to_memory(struct snap *s, const char *rel, int in)
+{
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int rc = -1, e = 0;
+    for (;;) {
+        if (len == cap) {
+            char *nb =
+                cap < LSN_DEFAULT_MAX_TABLE_BYTES ? realloc(buf, cap ? 2 * cap : 65536) : NULL;
+            if (!nb) {
+                e = cap < LSN_DEFAULT_MAX_TABLE_BYTES ? ENOMEM : EFBIG;
+                break;
+            }
+            buf = nb;
+            cap = cap ? 2 * cap : 65536;
+        }
+        ssize_t n = read(in, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            e = errno;
+            break;
+        }
+        if (n == 0) {
+            rc = mem_add(s, rel, '0', s->file_mode, buf, len) == 0 ? 1 : -1;
+            break;
+        }
+        len += (size_t)n;
+        if (len > LSN_DEFAULT_MAX_TABLE_BYTES) {
+            e = EFBIG;
+            break;
+        }
+    }
+    free(buf);
+    close(in);
+    if (e)
+        errno = e;
+    return rc;
+}
+
 /* Copies the table src/rel to dst/rel. 1: copied, 0: absent, -1: error. */
 static int copy_table(struct snap *s, const char *rel, const char *src_rel)
 {
@@ -161,6 +267,8 @@ static int copy_table(struct snap *s, const char *rel, const char *src_rel)
         errno = why == LSN_REASON_NOT_REGULAR ? EINVAL : err;
         return why == LSN_REASON_OPEN && err == ENOENT ? 0 : -1;
     }
+    if (s->in_memory)
+        return table_to_memory(s, rel, in);
     out = openat(s->dst, rel, CREATE, s->file_mode);
     if (out < 0) {
         int e = errno;
@@ -222,10 +330,8 @@ static int copy_link(void *ctx, const char *fd_name, const char *link, uint64_t 
             return 1;
     }
     snprintf(rel, sizeof rel, "%s/fd/%s", c->pid, fd_name);
-    if (symlinkat(link, c->s->dst, rel) != 0) {
-        fail(c->s, rel, errno);
+    if (put_link(c->s, link, rel, 0) != 0)
         return 1;
-    }
     c->links++;
     return 0;
 }
@@ -290,8 +396,7 @@ static void one_process(struct snap *s, int32_t pid_number)
         snprintf(rel, sizeof rel, "%s/exe", pid);
         if (n > 0 && (size_t)n < sizeof link && !memchr(link, '\0', (size_t)n)) {
             link[n] = '\0';
-            if (symlinkat(link, s->dst, rel) != 0)
-                fail(s, rel, errno);
+            put_link(s, link, rel, 0);
         } else if (n >= 0 || (eerr != ENOENT && eerr != ESRCH)) {
             char note[128];
             int k = snprintf(note, sizeof note, "exe unreadable when the snapshot was taken: %s\n",
@@ -511,6 +616,36 @@ static const char *byte_order_note(void)
                  : "big-endian (the capturing host's; replay on a big-endian host)\n";
 }
 
+static int cmp_entries(const void *a, const void *b)
+{
+    return lsn_tar_path_cmp(((const struct mem_entry *)a)->path,
+                            ((const struct mem_entry *)b)->path);
+}
+
+/* The in-memory snapshot as a tar on out: the entries in the order the
+ * archive of a DIR has (so the two archives list the same), a directory made
+ * twice once. Two entries of one name otherwise are an error, as the second
+ * O_EXCL create or symlinkat would be in DIR (EEXIST). 0, or -1 with errno. */
+static int write_memory(struct snap *s, int out, int64_t mtime)
+{
+    if (s->mem_count > 1)
+        qsort(s->mem, s->mem_count, sizeof *s->mem, cmp_entries);
+    for (size_t i = 0; i < s->mem_count; i++) {
+        const struct mem_entry *e = &s->mem[i];
+        if (i > 0 && strcmp(e->path, s->mem[i - 1].path) == 0) {
+            const struct mem_entry *p = &s->mem[i - 1];
+            if (e->type == p->type && e->len == p->len &&
+                (e->len == 0 || memcmp(e->data, p->data, e->len) == 0) && e->type != '0')
+                continue; /* mkdirat, or a symlinkat allowed EEXIST, made twice */
+            errno = EEXIST;
+            return -1;
+        }
+        if (lsn_tar_put(out, e->path, e->type, e->mode, e->data, e->len, mtime) != 0)
+            return -1;
+    }
+    return lsn_tar_end(out);
+}
+
 int lsn_snapshot_run(const struct lsn_args *args)
 {
     const char *dir = args->operand[0], *archive = args->archive;
@@ -532,7 +667,8 @@ int lsn_snapshot_run(const struct lsn_args *args)
     s.dir_mode = s.file_mode | ((s.file_mode & 0444) >> 2); /* x where r */
     umask(0); /* the modes are exact, whatever the invoker's umask */
     s.all_netns = args->all_netns;
-    s.dir = dir;
+    s.in_memory = dir == NULL; /* --archive FILE alone: no directory at all */
+    s.dir = dir ? dir : archive;
 
     /* Everything that needs more than the snapshot filter allows happens
      * first: the source, DIR, the archive, uname, the clock. */
@@ -569,8 +705,7 @@ int lsn_snapshot_run(const struct lsn_args *args)
             goto out;
         }
     }
-    s.dst = make_snapshot_dir(dir, s.dir_mode);
-    if (s.dst < 0)
+    if (!s.in_memory && (s.dst = make_snapshot_dir(dir, s.dir_mode)) < 0)
         goto out;
     clock_gettime(CLOCK_REALTIME, &now);
     gmtime_r(&now.tv_sec, &tm);
@@ -606,14 +741,16 @@ int lsn_snapshot_run(const struct lsn_args *args)
     } else {
         snprintf(notes, sizeof notes, "netlink=not stored: the source is not a live procfs\n");
     }
-    if (sandbox && lsn_sandbox_enter_snapshot(s.dst, netlink_fd) != 0 && errno != ENOSYS &&
-        errno != EOPNOTSUPP)
+    /* In memory, nothing is created after this point: the collector's
+     * read-only filter, plus writes to the archive. */
+    if (sandbox &&
+        (s.in_memory ? lsn_sandbox_enter_archive(archive_fd, netlink_fd)
+                     : lsn_sandbox_enter_snapshot(s.dst, netlink_fd)) != 0 &&
+        errno != ENOSYS && errno != EOPNOTSUPP)
         fputs("listeners: running without the seccomp sandbox: prctl refused it\n", stderr);
 
-    if (mkdirat(s.dst, "net", s.dir_mode) != 0) {
-        fail(&s, "net", errno);
+    if (make_dir(&s, "net") != 0)
         goto out;
-    }
     /* tables first, then the walk: the order of a live run */
     /* On procfs, the reader's own net/ (procfs.h, "Confinement"). */
     for (size_t t = 0; t < sizeof net_tables / sizeof net_tables[0]; t++) {
@@ -688,7 +825,8 @@ int lsn_snapshot_run(const struct lsn_args *args)
     if (n < 0 || (size_t)n >= sizeof manifest || put_file(&s, "MANIFEST", manifest, (size_t)n) != 0)
         goto out;
     if (archive_fd >= 0) {
-        if (lsn_tar_write_tree(archive_fd, s.dst, (int64_t)now.tv_sec) != 0) {
+        if ((s.in_memory ? write_memory(&s, archive_fd, (int64_t)now.tv_sec)
+                         : lsn_tar_write_tree(archive_fd, s.dst, (int64_t)now.tv_sec)) != 0) {
             fprintf(stderr, "listeners: snapshot: %s: %s\n", archive, strerror(errno));
             goto out;
         }
@@ -699,10 +837,16 @@ int lsn_snapshot_run(const struct lsn_args *args)
         }
         archive_fd = -1;
     }
-    printf("snapshot %s: %" PRIu64 " processes holding sockets, %" PRIu64 " socket links%s%s\n",
-           dir, s.processes, s.links, archive ? ", archive " : "", archive ? archive : "");
+    printf("snapshot%s%s: %" PRIu64 " processes holding sockets, %" PRIu64 " socket links%s%s\n",
+           dir ? " " : "", dir ? dir : "", s.processes, s.links, archive ? ", archive " : "",
+           archive ? archive : "");
     rc = fflush(stdout) == 0 ? 0 : 1;
 out:
+    for (size_t i = 0; i < s.mem_count; i++) {
+        free(s.mem[i].path);
+        free(s.mem[i].data);
+    }
+    free(s.mem);
     free(s.members);
     lsn_proc_pids_close(&pids);
     if (netlink_fd >= 0)

@@ -93,15 +93,60 @@ static int pax_record(char *buf, size_t cap, size_t *n, const char *key, const c
     return 0;
 }
 
+/* 1 when s[0..n) is UTF-8 (shortest forms, no surrogates, at most
+ * U+10FFFF), which is what a pax reader assumes of path and linkpath unless
+ * told otherwise. */
+static int is_utf8(const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; i < n;) {
+        unsigned char b = s[i];
+        size_t need;
+        unsigned char lo = 0x80, hi = 0xBF; /* the second byte's range */
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        if (b >= 0xC2 && b <= 0xDF) {
+            need = 2;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            need = 3;
+            lo = b == 0xE0 ? 0xA0 : 0x80;
+            hi = b == 0xED ? 0x9F : 0xBF;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            need = 4;
+            lo = b == 0xF0 ? 0x90 : 0x80;
+            hi = b == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            return 0;
+        }
+        if (n - i < need || s[i + 1] < lo || s[i + 1] > hi)
+            return 0;
+        for (size_t k = 2; k < need; k++)
+            if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+                return 0;
+        i += need;
+    }
+    return 1;
+}
+
+/* A pax 'x' header comes first when the name or link target does not fit
+ * its ustar field, or is not UTF-8: then the name and the link target go
+ * into path= and linkpath= records after hdrcharset=BINARY, so that a
+ * reader takes their bytes as they are (bsdtar would otherwise try to
+ * convert them from UTF-8, and fail or alter them). */
 static int entry(int out, const char *name, char type, unsigned mode, uint64_t size, int64_t mtime,
                  const char *link, size_t link_len)
 {
     size_t name_len = strlen(name);
-    if (name_len >= 100 || (link && link_len >= 100)) {
-        char pax[2 * LINK_CAP + 128];
+    int binary = !is_utf8(name, name_len) || (link && !is_utf8(link, link_len));
+    if (binary || name_len >= 100 || (link && link_len >= 100)) {
+        char pax[2 * LINK_CAP + 160];
         size_t n = 0;
-        if ((name_len >= 100 && pax_record(pax, sizeof pax, &n, "path", name, name_len) != 0) ||
-            (link && link_len >= 100 &&
+        if ((binary && pax_record(pax, sizeof pax, &n, "hdrcharset", "BINARY", 6) != 0) ||
+            ((binary || name_len >= 100) &&
+             pax_record(pax, sizeof pax, &n, "path", name, name_len) != 0) ||
+            (link && (binary || link_len >= 100) &&
              pax_record(pax, sizeof pax, &n, "linkpath", link, link_len) != 0)) {
             errno = ENAMETOOLONG;
             return -1;
@@ -157,6 +202,7 @@ static int walk(int out, int dfd, const char *prefix, int64_t mtime, int depth)
     size_t n = 0, cap = 0;
     int rc = 0;
     if (depth > 16) {
+        close(dfd); /* owned here, as on every other path */
         errno = ELOOP;
         return -1;
     }
@@ -200,10 +246,16 @@ static int walk(int out, int dfd, const char *prefix, int64_t mtime, int depth)
             path[plen + nlen] = '/';
             path[plen + nlen + 1] = '\0';
             int sub = openat(dirfd(d), names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (sub < 0 || entry(out, path, '5', st.st_mode & 0777u, 0, mtime, NULL, 0) != 0)
+            if (sub < 0) {
                 rc = -1;
-            else
-                rc = walk(out, sub, path, mtime, depth + 1);
+            } else if (entry(out, path, '5', st.st_mode & 0777u, 0, mtime, NULL, 0) != 0) {
+                int err = errno;
+                close(sub);
+                errno = err;
+                rc = -1;
+            } else {
+                rc = walk(out, sub, path, mtime, depth + 1); /* closes sub */
+            }
             if (sub >= 0 && rc != 0 && errno == 0)
                 errno = EIO;
         } else if (S_ISREG(st.st_mode)) {
@@ -234,13 +286,60 @@ static int walk(int out, int dfd, const char *prefix, int64_t mtime, int depth)
     return rc;
 }
 
-int lsn_tar_write_tree(int out, int dirfd, int64_t mtime)
+int lsn_tar_end(int out)
 {
     static const char zeros[2 * BLOCK];
+    return lsn_write_all(out, zeros, sizeof zeros);
+}
+
+int lsn_tar_write_tree(int out, int dirfd, int64_t mtime)
+{
     int d = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (d < 0)
         return -1;
     if (walk(out, d, "", mtime, 0) != 0)
         return -1;
-    return lsn_write_all(out, zeros, sizeof zeros);
+    return lsn_tar_end(out);
+}
+
+int lsn_tar_put(int out, const char *path, char type, unsigned mode, const void *data, size_t len,
+                int64_t mtime)
+{
+    if (type == '0')
+        return entry(out, path, '0', mode, len, mtime, NULL, 0) != 0 ||
+                       lsn_write_all(out, data, len) != 0 || pad(out, len) != 0
+                   ? -1
+                   : 0;
+    if (type == '2') {
+        if (len >= LINK_CAP) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        return entry(out, path, '2', 0777, 0, mtime, data, len);
+    }
+    if (type != '5') {
+        errno = EINVAL;
+        return -1;
+    }
+    size_t n = strlen(path);
+    char *dir = malloc(n + 2);
+    if (!dir)
+        return -1;
+    memcpy(dir, path, n);
+    memcpy(dir + n, "/", 2);
+    int rc = entry(out, dir, '5', mode, 0, mtime, NULL, 0);
+    free(dir);
+    return rc;
+}
+
+int lsn_tar_path_cmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        unsigned x = *a == '/' ? 1u : *a ? (unsigned char)*a + 1u : 0u;
+        unsigned y = *b == '/' ? 1u : *b ? (unsigned char)*b + 1u : 0u;
+        if (x != y)
+            return x < y ? -1 : 1;
+        if (!x)
+            return 0;
+    }
 }

@@ -51,6 +51,11 @@ enum lsn_dgram_status lsn_parse_dgram_line(const char *buf, size_t len, enum lsn
     memset(line, 0, sizeof *line);
     line->pointer = NULL;
     enum lsn_dgram_status st = parse(buf, len, family, order, line);
+    if (st >= LSN_DGRAM_BLANK) {
+        int stray = lf_stray_space(buf, len);
+        if (stray)
+            st = stray == 1 ? LSN_DGRAM_CR : LSN_DGRAM_TAB;
+    }
     if (st != LSN_DGRAM_OK) {
         memset(line, 0, sizeof *line);
         line->pointer = NULL;
@@ -88,6 +93,8 @@ const char *lsn_dgram_status_text(enum lsn_dgram_status status, enum lsn_family 
     case LSN_DGRAM_BAD_DROPS: return "drops is not a 32-bit decimal number";
     case LSN_DGRAM_MISSING_TAIL: return "line ends after inode or ref (10 or 11 fields)";
     case LSN_DGRAM_TRAILING: return "unexpected data after the last field";
+    case LSN_DGRAM_CR: return "line ends in CR (a CRLF line end)";
+    case LSN_DGRAM_TAB: return "tab between fields (the kernel separates them with spaces)";
     case LSN_DGRAM_STATUS_COUNT: break;
     }
     return "unknown status";

@@ -70,6 +70,8 @@ enum lsn_dgram_status {
     LSN_DGRAM_BAD_DROPS,
     LSN_DGRAM_MISSING_TAIL, /* 10 or 11 tokens: the line ends after inode or ref */
     LSN_DGRAM_TRAILING,     /* more than 13 tokens, or bytes after the '\n' */
+    LSN_DGRAM_CR,           /* as LSN_TCP_CR */
+    LSN_DGRAM_TAB,          /* as LSN_TCP_TAB */
     LSN_DGRAM_STATUS_COUNT  /* number of statuses; not a status */
 };
 

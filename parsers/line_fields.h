@@ -68,6 +68,21 @@ static inline enum lf_next lf_next_token(struct lf_cursor *c, struct lf_token *t
             return (missing);                                                                      \
     } while (0)
 
+/* Why a line that failed to parse has a byte the kernel never prints
+ * between its fields, for a status that names the real cause rather than
+ * the field the byte ended up in: 1 a '\r' right before the first '\n' (a
+ * CRLF line end), 2 a tab before it, 0 neither (or no '\n' at all: that is
+ * a truncated line whatever it holds). Reads only buf[0..len). */
+static inline int lf_stray_space(const char *buf, size_t len)
+{
+    const char *nl = memchr(buf, '\n', len);
+    if (!nl)
+        return 0;
+    if (nl > buf && nl[-1] == '\r')
+        return 1;
+    return memchr(buf, '\t', (size_t)(nl - buf)) ? 2 : 0;
+}
+
 /* After the last field: 0 at the line's '\n' with nothing after it, 1 out of
  * input (truncated), 2 another token or bytes after the '\n' (trailing). */
 static inline int lf_end(struct lf_cursor *c)

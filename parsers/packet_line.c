@@ -90,6 +90,11 @@ enum lsn_packet_status lsn_parse_packet_line(const char *buf, size_t len,
     memset(line, 0, sizeof *line);
     line->pointer = NULL;
     enum lsn_packet_status st = parse(buf, len, line);
+    if (st >= LSN_PACKET_BLANK) {
+        int stray = lf_stray_space(buf, len);
+        if (stray)
+            st = stray == 1 ? LSN_PACKET_CR : LSN_PACKET_TAB;
+    }
     if (st != LSN_PACKET_OK) {
         memset(line, 0, sizeof *line);
         line->pointer = NULL;
@@ -116,6 +121,8 @@ const char *lsn_packet_status_text(enum lsn_packet_status status)
     case LSN_PACKET_BAD_INODE: return "Inode is not a 64-bit decimal number";
     case LSN_PACKET_MISSING: return "line has fewer than 9 fields";
     case LSN_PACKET_TRAILING: return "unexpected data after the last field";
+    case LSN_PACKET_CR: return "line ends in CR (a CRLF line end)";
+    case LSN_PACKET_TAB: return "tab between fields (the kernel separates them with spaces)";
     case LSN_PACKET_STATUS_COUNT: break;
     }
     return "unknown status";

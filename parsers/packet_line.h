@@ -45,6 +45,8 @@ enum lsn_packet_status {
     LSN_PACKET_BAD_INODE,
     LSN_PACKET_MISSING, /* fewer than 9 tokens */
     LSN_PACKET_TRAILING,
+    LSN_PACKET_CR,  /* as LSN_TCP_CR */
+    LSN_PACKET_TAB, /* as LSN_TCP_TAB */
     LSN_PACKET_STATUS_COUNT
 };
 

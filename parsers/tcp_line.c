@@ -71,6 +71,11 @@ enum lsn_tcp_status lsn_parse_tcp_line(const char *buf, size_t len, enum lsn_fam
     memset(line, 0, sizeof *line);
     line->pointer = NULL;
     enum lsn_tcp_status st = parse(buf, len, family, order, line);
+    if (st >= LSN_TCP_BLANK) {
+        int stray = lf_stray_space(buf, len);
+        if (stray)
+            st = stray == 1 ? LSN_TCP_CR : LSN_TCP_TAB;
+    }
     if (st != LSN_TCP_OK) {
         memset(line, 0, sizeof *line);
         line->pointer = NULL;
@@ -113,6 +118,8 @@ const char *lsn_tcp_status_text(enum lsn_tcp_status status, enum lsn_family fami
     case LSN_TCP_BAD_CWND: return "cwnd is not a decimal number";
     case LSN_TCP_BAD_SSTHRESH: return "ssthresh is not a 32-bit decimal number";
     case LSN_TCP_TRAILING: return "unexpected data after the last field";
+    case LSN_TCP_CR: return "line ends in CR (a CRLF line end)";
+    case LSN_TCP_TAB: return "tab between fields (the kernel separates them with spaces)";
     case LSN_TCP_STATUS_COUNT: break;
     }
     return "unknown status";

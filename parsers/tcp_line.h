@@ -21,7 +21,10 @@
  * A line ends with '\n' and the parser requires it: a line cut anywhere (by a
  * short read, a table cap, a publisher) could otherwise still look valid, with
  * a wrong inode ("1234" cut to "123"). Running out of input before the '\n' is
- * LSN_TCP_TRUNCATED, never a field error.
+ * LSN_TCP_TRUNCATED, never a field error. A line that fails with a '\r'
+ * before its '\n' is LSN_TCP_CR, one with a tab LSN_TCP_TAB (the kernel
+ * separates fields with spaces only): the cause, not the field the stray
+ * byte ended up in. A line that parses is never re-examined.
  *
  * Pure function: no allocation, no I/O, no globals, no locale. Never reads
  * past len, needs no NUL, work is linear in len.
@@ -78,6 +81,8 @@ enum lsn_tcp_status {
     LSN_TCP_BAD_CWND,
     LSN_TCP_BAD_SSTHRESH,
     LSN_TCP_TRAILING,    /* more than 17 tokens, or bytes after the '\n' */
+    LSN_TCP_CR,          /* a line that is not valid and ends in "\r\n" */
+    LSN_TCP_TAB,         /* a line that is not valid and has a tab before its '\n' */
     LSN_TCP_STATUS_COUNT /* number of statuses; not a status */
 };
 

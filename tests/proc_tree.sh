@@ -59,3 +59,12 @@ lsn_packet_header() {
 lsn_packet_line() {
   printf '%s %-6d %-4d %s   %-5d %1d %-6u %-6u %-6s\n' 0000000000000000 3 "$1" "$2" "$3" "$4" 0 "$5" "$6"
 }
+
+# lsn_manifest DIR: DIR/MANIFEST saying this host's byte order, as a snapshot
+# of this host would (tests/collector/tree_builder.c writes the same): a tree
+# without one is read in host order with a warning line on stderr (issue 18).
+lsn_manifest() {
+  local order=big-endian
+  [ "$(printf '\001\000' | od -An -tu2 | tr -d ' ')" = 1 ] && order=little-endian
+  printf 'format=listeners-snapshot 1\nbyte_order=%s\n' "$order" >"$1/MANIFEST"
+}

@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -307,6 +308,75 @@ static void test_sandbox_snapshot_writes_only_under_its_dir(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* The filter of `snapshot --archive FILE` without DIR: writes to the
+ * archive fd (and stdout, stderr), nothing created anywhere, no write to
+ * another fd open for writing. */
+static int archive_rules(int pipe_fd)
+{
+    char path[sizeof snap_dir + 8];
+    snprintf(path, sizeof path, "%s/a.tar", snap_dir);
+    int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int dir = open(snap_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int create = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    if (out < 0 || dir < 0)
+        return 1;
+    if (lsn_sandbox_enter_archive(out, -1) != 0)
+        return errno == ENOSYS || errno == EOPNOTSUPP ? 77 : 2;
+    if (write(out, "x", 1) != 1)
+        return 3;
+    struct iovec v = {(void *)"y", 1};
+    if (writev(out, &v, 1) != 1)
+        return 4;
+    int r = 0;
+    r |= refused(write(pipe_fd, "x", 1)) << 1; /* another fd open for writing */
+    r |= refused(openat(dir, "new", create, 0600)) << 2;
+    r |= refused(openat(AT_FDCWD, "/tmp/lsn-sandbox-must-not-exist", create, 0600)) << 3;
+    r |= refused(mkdirat(dir, "d", 0700)) << 4;
+    r |= refused(symlinkat("x", dir, "l")) << 5;
+    r |= refused(unlinkat(dir, "a.tar", 0)) << 6;
+    if (openat(dir, "a.tar", O_RDONLY | O_CLOEXEC) < 0) /* reads stay allowed */
+        r |= 1 << 7;
+    return r;
+}
+
+static void test_sandbox_archive_writes_only_its_archive(void **state)
+{
+    (void)state;
+    strcpy(snap_dir, "/tmp/lsn-sandbox-arch-XXXXXX");
+    assert_non_null(mkdtemp(snap_dir));
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        _exit(archive_rules(p[1]));
+    }
+    close(p[1]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    char got[4];
+    ssize_t n = read(p[0], got, sizeof got);
+    close(p[0]);
+    char path[sizeof snap_dir + 8], data[4] = "";
+    snprintf(path, sizeof path, "%s/a.tar", snap_dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t len = fd >= 0 ? read(fd, data, sizeof data) : -1;
+    if (fd >= 0)
+        close(fd);
+    int only = access(path, F_OK) == 0;
+    if (nftw(snap_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        print_error("could not remove %s: %s\n", snap_dir, strerror(errno));
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77)
+        LSN_SKIP(
+            "no seccomp filter in this build (sanitizer build, or an architecture without one)");
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(n, 0); /* nothing reached the pipe */
+    assert_true(only);
+    assert_int_equal(len, 2);
+    assert_memory_equal(data, "xy", 2);
+}
+
 static void expect_killed(check_fn check)
 {
     int r = in_sandbox(check);
@@ -560,6 +630,7 @@ int main(void)
         cmocka_unit_test(test_sandbox_allows_procfs_reads),
         cmocka_unit_test(test_sandbox_allows_stat_of_exe_and_its_path),
         cmocka_unit_test(test_sandbox_snapshot_writes_only_under_its_dir),
+        cmocka_unit_test(test_sandbox_archive_writes_only_its_archive),
         cmocka_unit_test(test_sandbox_netlink_dumps_on_its_fd),
         cmocka_unit_test(test_sandbox_netlink_refuses_other_fds),
         cmocka_unit_test(test_sandbox_netlink_kills_on_socket),

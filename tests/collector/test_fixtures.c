@@ -695,6 +695,46 @@ static void malformed_lines(void **state)
     tb_destroy(&t);
 }
 
+/* A line with a CR before its '\n' (a table copied through a CRLF tool) or a
+ * tab between its fields is reported as that, not as the field the stray
+ * byte happens to end up in ("ssthresh is not ...", "sl is not ..."). */
+static void malformed_line_ends(void **state)
+{
+    struct tb t;
+    char line[256];
+    size_t n;
+    (void)state;
+    tb_init(&t);
+    tb_tcp(&t, "127.0.0.1", 100, 0x0A, 9101); /* line 2 */
+    n = tb_tcp_line(line, 1, "127.0.0.1", 101, 0x0A, 9102);
+    line[n - 1] = '\r';
+    line[n] = '\n';
+    tb_tcp_raw(&t, line, n + 1); /* line 3: CRLF */
+    n = tb_tcp_line(line, 2, "127.0.0.1", 102, 0x0A, 9103);
+    for (size_t i = 0; i < n; i++)
+        if (line[i] == ' ' && i > 0 && line[i - 1] == ':')
+            line[i] = '\t';                   /* after "2:" */
+    tb_tcp_raw(&t, line, n);                  /* line 4: a tab */
+    tb_tcp_raw(&t, "\r\n", 2);                /* line 5: a blank line with a CR */
+    tb_tcp(&t, "127.0.0.1", 103, 0x0A, 9104); /* line 6 */
+    n = tb_tcp_line(line, 0, "::1", 104, 0x0A, 9105);
+    line[n - 1] = '\r';
+    line[n] = '\n';
+    tb_tcp6_raw(&t, line, n + 1); /* tcp6 line 2: CRLF */
+    tb_tables(&t);
+    expect_run(&t, 0,
+               HEAD "{\"port\":100,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"
+                    "\"127.0.0.1\",\"pid\":null,\"comm\":null,\"exe\":null},"
+                    "{\"port\":103,\"family\":\"ipv4\",\"protocol\":\"tcp\",\"bind_address\":"
+                    "\"127.0.0.1\",\"pid\":null,\"comm\":null,\"exe\":null}" TAIL,
+               "%R/net/tcp:3: line ends in CR (a CRLF line end)\n"
+               "%R/net/tcp:4: tab between fields (the kernel separates them with spaces)\n"
+               "%R/net/tcp:5: line ends in CR (a CRLF line end)\n"
+               "%R/net/tcp6:2: line ends in CR (a CRLF line end)\n",
+               NULL, NULL);
+    tb_destroy(&t);
+}
+
 /* The walk stops once every listener has an owner: 3 owners in the first
  * pids, then 200 processes with 50 other sockets each (10,000 links). */
 static void short_circuit_tree(struct tb *t, int unattributed)
@@ -808,7 +848,7 @@ static void usage(void **state)
     assert_int_equal(r.status, 0);
     assert_memory_equal(r.out, usage_line, sizeof usage_line - 1);
     assert_non_null(
-        strstr(r.out, "\nlisteners snapshot DIR [--proc SOURCE] [--archive FILE] [--mode MODE] "
+        strstr(r.out, "\nlisteners snapshot [DIR] [--proc SOURCE] [--archive FILE] [--mode MODE] "
                       "[--all-netns] [--help] [--no-sandbox] [--version]\n"));
     run_free(&r);
     run_cli(&r, "--", "--pretty", (char *)NULL); /* after --, an operand */
@@ -826,7 +866,7 @@ static void usage(void **state)
     assert_int_equal(r.status, 2);
     assert_string_equal(
         r.err, "listeners: snapshot: unknown option '--pretty'\n"
-               "usage: listeners snapshot DIR [--proc SOURCE] [--archive FILE] [--mode MODE] "
+               "usage: listeners snapshot [DIR] [--proc SOURCE] [--archive FILE] [--mode MODE] "
                "[--all-netns] [--help] [--no-sandbox] [--version]\n");
     run_free(&r);
     run_cli(&r, "diff", "a.json", (char *)NULL);
@@ -849,17 +889,29 @@ static void usage(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(basic_mix),           cmocka_unit_test(stats_tell_the_sandbox),
-        cmocka_unit_test(basic_pretty),        cmocka_unit_test(basic_table),
-        cmocka_unit_test(verify_exe_tree),     cmocka_unit_test(empty_tables),
-        cmocka_unit_test(early_stop_fallback), cmocka_unit_test(shared_socket),
-        cmocka_unit_test(pid1_rule),           cmocka_unit_test(pid1_alone),
-        cmocka_unit_test(reuseport),           cmocka_unit_test(duplicated_line),
-        cmocka_unit_test(broken_processes),    cmocka_unit_test(hostile_names),
-        cmocka_unit_test(ipv6_text),           cmocka_unit_test(missing_tcp6),
-        cmocka_unit_test(missing_tcp),         cmocka_unit_test(missing_root),
-        cmocka_unit_test(non_regular_tables),  cmocka_unit_test(malformed_lines),
-        cmocka_unit_test(short_circuit),       cmocka_unit_test(usage),
+        cmocka_unit_test(basic_mix),
+        cmocka_unit_test(stats_tell_the_sandbox),
+        cmocka_unit_test(basic_pretty),
+        cmocka_unit_test(basic_table),
+        cmocka_unit_test(verify_exe_tree),
+        cmocka_unit_test(empty_tables),
+        cmocka_unit_test(early_stop_fallback),
+        cmocka_unit_test(shared_socket),
+        cmocka_unit_test(pid1_rule),
+        cmocka_unit_test(pid1_alone),
+        cmocka_unit_test(reuseport),
+        cmocka_unit_test(duplicated_line),
+        cmocka_unit_test(broken_processes),
+        cmocka_unit_test(hostile_names),
+        cmocka_unit_test(ipv6_text),
+        cmocka_unit_test(missing_tcp6),
+        cmocka_unit_test(missing_tcp),
+        cmocka_unit_test(missing_root),
+        cmocka_unit_test(non_regular_tables),
+        cmocka_unit_test(malformed_lines),
+        cmocka_unit_test(malformed_line_ends),
+        cmocka_unit_test(short_circuit),
+        cmocka_unit_test(usage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

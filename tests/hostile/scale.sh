@@ -31,7 +31,7 @@ bad() { echo "FAIL $*"; fails=1; }
 
 # The tree: net/tcp with N listeners on 127.x.y.z:port, inodes 100000..;
 # pids 100..109 hold every 50,000th socket from 100000+k; pid 200 the last.
-mkdir -p "$T/big/net"
+mkdir -p "$T/big/net" && lsn_manifest "$T/big"
 awk -v n=$N 'BEGIN {
   print "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode"
   for (i = 0; i < n; i++)
@@ -97,7 +97,7 @@ assert keys == sorted(keys)
 EOF
 
 # 3. the size cap, net/tcp and net/tcp6
-mkdir -p "$T/cap/net"
+mkdir -p "$T/cap/net" && lsn_manifest "$T/cap"
 { lsn_tcp_header; for i in $(seq 1 100); do lsn_tcp_listen 0100007F $((1000 + i)) $((5000 + i)) "$i"; done; } >"$T/cap/net/tcp"
 "$L" --proc "$T/cap" --max-table-size 4K >"$T/outcap" 2>"$T/errcap"
 rc=$?
@@ -108,7 +108,7 @@ if [ $rc = 3 ] && [ "$rows" -gt 0 ] && [ "$rows" -lt 100 ] && grep -q ',"partial
 else
   bad "net/tcp over the cap: exit $rc, $rows rows; stderr: $(cat "$T/errcap")"
 fi
-mkdir -p "$T/cap6/net"
+mkdir -p "$T/cap6/net" && lsn_manifest "$T/cap6"
 { lsn_tcp_header; lsn_tcp_listen 0100007F 22 7000; } >"$T/cap6/net/tcp"
 {
   printf '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n'

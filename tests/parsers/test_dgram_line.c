@@ -168,7 +168,15 @@ static void test_dgram_whole_line_statuses(void **state)
          0, LSN_DGRAM_TRUNCATED},
         {"  122: 0100007F:0011 0200007F:0000 01 00000000:00000000 00:00000000 00000000     0 "
          "       0 33686468 2 00000000ee0c4f5f 0\r\n",
-         0, LSN_DGRAM_BAD_DROPS},
+         0, LSN_DGRAM_CR}, /* the cause, not "drops" */
+        {"  122: 0100007F:0011 0200007F:0000 01 00000000:00000000 00:00000000 00000000     0 "
+         "       0 33686468 2 00000000ee0c4f5f\r\n",
+         0, LSN_DGRAM_CR}, /* 12 tokens: not "pointer" */
+        {"  122:\t0100007F:0011 0200007F:0000 01 00000000:00000000 00:00000000 00000000     0 "
+         "       0 33686468 2 00000000ee0c4f5f 0\n",
+         0, LSN_DGRAM_TAB},
+        {"\t\n", 0, LSN_DGRAM_TAB},
+        {"\r\n", 0, LSN_DGRAM_CR},
         {"  122: 0100007F:0011 0200007F:0000 01 00000000:00000000 00:00000000 00000000     0 "
          "       0 3368",
          2, LSN_DGRAM_BAD_INODE},

@@ -115,7 +115,10 @@ static void test_packet_whole_lines_and_headers(void **state)
         {"ffff88003d3af000 3      3    0003   2     1 0      0      12345 \n\n",
          LSN_PACKET_TRAILING},
         {"ffff88003d3af000 3      3    0003   2     1 0      0      12345\r\n",
-         LSN_PACKET_BAD_INODE},
+         LSN_PACKET_CR}, /* the cause, not "Inode" */
+        {"ffff88003d3af000\t3      3    0003   2     1 0      0      12345 \n", LSN_PACKET_TAB},
+        {"ffff88003d3af000 3 3 0003 2 1 0 0\t12345\n", LSN_PACKET_TAB},
+        {"\r\n", LSN_PACKET_CR},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         struct lsn_packet_line l;

@@ -418,6 +418,23 @@ static const struct raw_row RAW_ROWS[] = {
      0},
     {V4, LSN_TCP_OK, LINE4_SHORT PAD53 "\n", 0},
     {V4, LSN_TCP_OK, LINE4 "\n", 0},
+    /* stray bytes: named as such, not as the field they ended up in */
+    {V4, LSN_TCP_CR, LINE4 "\r\n", 0},             /* was BAD_SSTHRESH */
+    {V4, LSN_TCP_CR, LINE4_SHORT "\r\n", 0},       /* was BAD_POINTER */
+    {V4, LSN_TCP_CR, LINE4_SHORT PAD53 "\r\n", 0}, /* was TRAILING */
+    {V4, LSN_TCP_CR, "\r\n", 0},                   /* was BAD_SL */
+    {V4, LSN_TCP_CR, LINE4 "\t\r\n", 0},           /* CR first */
+    {V4, LSN_TCP_TAB, LINE4 "\t\n", 0},
+    {V4, LSN_TCP_TAB, "\t\n", 0},
+    {V4, LSN_TCP_TAB,
+     "   0:\t0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 "
+     "12345 1 0000000000000000 100 0 0 10 0\n",
+     0},
+    {V6, LSN_TCP_TAB, " \t \n", 0},
+    {V4, LSN_TCP_TRUNCATED, LINE4 "\r", 0}, /* no '\n': truncated, whatever it holds */
+    {V4, LSN_TCP_TRUNCATED, LINE4 "\t", 0},
+    {V4, LSN_TCP_TRAILING, LINE4 "\n\r\n", 0}, /* the CR is on the next line */
+    {V4, LSN_TCP_HEADER, HDR4 "\r\n", 0},      /* a header is matched by its start */
 };
 
 /* Malformed separators: not OK (the exact status is the parser's choice). */
