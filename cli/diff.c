@@ -490,7 +490,7 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
         if (integer(d, v[K_IFINDEX], INT32_MIN, INT32_MAX, &n) != 0)
             return bad(d, "ifindex is not an integer in -2147483648..2147483647", i);
         r->ifindex = (int32_t)n;
-        r->has_iface = v[K_INTERFACE] != 0; /* no key: --ignore interface */
+        r->has_iface = (int8_t)(v[K_INTERFACE] != 0); /* no key: --ignore interface */
         if (!v[K_INTERFACE])
             r->iface_tok = 0;
         else if (t[v[K_INTERFACE]].type == LSN_JSONR_STRING)
@@ -529,7 +529,7 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
         enum lsn_jsonr_type ty = t[v[K_EXE_VERIFIED]].type;
         if (ty != LSN_JSONR_TRUE && ty != LSN_JSONR_FALSE && ty != LSN_JSONR_NULL)
             return bad(d, "exe_verified is not true, false or null", i);
-        r->exe_verified = ty == LSN_JSONR_TRUE ? 1 : ty == LSN_JSONR_FALSE ? 0 : -1;
+        r->exe_verified = (int8_t)(ty == LSN_JSONR_TRUE ? 1 : ty == LSN_JSONR_FALSE ? 0 : -1);
     }
     if (!v[K_NETNS] != !v[K_NETNS_HOST] && !(ignored & (BIT(K_NETNS) | BIT(K_NETNS_HOST))))
         return bad(d, v[K_NETNS] ? "netns without netns_host" : "netns_host without netns", i);
@@ -545,7 +545,7 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
     if (v[K_NETNS_HOST]) {
         if (t[v[K_NETNS_HOST]].type != LSN_JSONR_TRUE && t[v[K_NETNS_HOST]].type != LSN_JSONR_FALSE)
             return bad(d, "netns_host is not true or false", i);
-        r->netns_host = t[v[K_NETNS_HOST]].type == LSN_JSONR_TRUE;
+        r->netns_host = (int8_t)(t[v[K_NETNS_HOST]].type == LSN_JSONR_TRUE);
     }
     if (v[K_HOLDERS] && load_holders(d, v[K_HOLDERS], r, i) != 0)
         return -1;
@@ -1078,6 +1078,11 @@ static void report_text(struct doc *a, struct doc *b, const struct diffs *ds)
     for (size_t i = 0; i < ds->n; i++) {
         const struct diff *x = &ds->v[i];
         const struct row *k = x->ours ? x->ours : x->theirs;
+        /* missing has ours only, extra theirs only, every other category
+         * both (diff_rows makes them so) */
+        if (!k || (x->cat == C_MISSING && !x->ours) || (x->cat == C_EXTRA && !x->theirs) ||
+            (x->cat != C_MISSING && x->cat != C_EXTRA && (!x->ours || !x->theirs)))
+            continue;
         printf("%-8s ", cat_name[x->cat]);
         put_where(k);
         fputs(": ", stdout);
@@ -1149,6 +1154,8 @@ static void report_json(struct doc *a, struct doc *b, const struct diffs *ds)
     for (size_t i = 0; i < ds->n; i++) {
         const struct diff *x = &ds->v[i];
         const struct row *k = x->ours ? x->ours : x->theirs;
+        if (!k || (x->cat != C_MISSING && x->cat != C_EXTRA && (!x->ours || !x->theirs)))
+            continue; /* as in report_text */
         printf("%s{\"category\":\"%s\",", i ? "," : "", cat_name[x->cat]);
         put_ident_json(k, "address", NULL);
         printf(",\"occurrence\":%zu,", k->occurrence);

@@ -60,7 +60,7 @@ static void copy_line(char *buf, size_t cap, const char *text, size_t len)
     size_t n = 0;
     while (n < len && text[n] != '\n' && n + 1 < cap) {
         unsigned char c = (unsigned char)text[n];
-        buf[n] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+        buf[n] = (char)(c < 0x20 || c == 0x7f ? '?' : c);
         n++;
     }
     buf[n] = '\0';

@@ -705,7 +705,7 @@ int lsn_snapshot_run(const struct lsn_args *args)
             goto out;
         }
     }
-    if (!s.in_memory && (s.dst = make_snapshot_dir(dir, s.dir_mode)) < 0)
+    if (dir && (s.dst = make_snapshot_dir(dir, s.dir_mode)) < 0)
         goto out;
     clock_gettime(CLOCK_REALTIME, &now);
     gmtime_r(&now.tv_sec, &tm);

@@ -325,8 +325,7 @@ int lsn_tar_put(int out, const char *path, char type, unsigned mode, const void 
     char *dir = malloc(n + 2);
     if (!dir)
         return -1;
-    memcpy(dir, path, n);
-    memcpy(dir + n, "/", 2);
+    snprintf(dir, n + 2, "%s/", path);
     int rc = entry(out, dir, '5', mode, 0, mtime, NULL, 0);
     free(dir);
     return rc;
