@@ -297,6 +297,15 @@ int lsn_proc_each_socket_max(const struct lsn_proc_root *root, int pidfd, lsn_pr
             break;
         got = readlinkat(fdfd, e->d_name, link, sizeof link);
         (*links_read)++;
+        if (got < 0 && (errno == EACCES || errno == EPERM)) {
+            /* The directory could be listed (CAP_DAC_READ_SEARCH, or a
+             * tree's permissions) but its links cannot be read (procfs
+             * checks ptrace access per link: every link of this pid
+             * fails alike). Said as the pid's, not skipped in silence. */
+            int err = errno;
+            closedir(d);
+            return err;
+        }
         if (got <= 0 || (size_t)got >= sizeof link)
             continue;
         if (lsn_parse_socket_link(link, (size_t)got, &inode) != LSN_LINK_SOCKET)

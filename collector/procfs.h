@@ -102,10 +102,12 @@ int lsn_proc_open_task(const struct lsn_proc_root *root, const struct lsn_proc_p
 typedef int (*lsn_proc_socket_fn)(void *ctx, const char *fd_name, const char *link, uint64_t inode);
 
 /* Calls fn for each socket link in <pidfd>/fd (names that start with '.'
- * are skipped; a link that cannot be read or is longer than
- * LSN_PROC_LINK_MAX - 1 bytes is not a socket). Adds the links read and the
- * socket links to *links_read and *sockets (may be NULL). 0, or the errno of
- * opening fd/. */
+ * are skipped; a link that is gone or longer than LSN_PROC_LINK_MAX - 1
+ * bytes is not a socket). Adds the links read and the socket links to
+ * *links_read and *sockets (may be NULL). 0, or the errno of opening fd/,
+ * or EACCES/EPERM when a link cannot be read for lack of permission (fd/
+ * listed with CAP_DAC_READ_SEARCH but no ptrace access: every link of the
+ * pid is refused alike; the walk stops there, fn may have been called). */
 int lsn_proc_each_socket(const struct lsn_proc_root *root, int pidfd, lsn_proc_socket_fn fn,
                          void *ctx, uint64_t *links_read, uint64_t *sockets);
 
