@@ -30,8 +30,9 @@ const char lsn_diff_help[] =
     "compared only when both rows have the key (a key only one document has is no\n"
     "difference). Other keys, and wrong types, are bad input.\n"
     "A partial document (\"partial\":true) is compared; the report says which side is.\n"
-    "A file not starting {\"listeners\" is NDJSON: one row object on each line, no\n"
-    "blank lines (errors name the line).\n"
+    "A file not starting {\"listeners\" or {\"host\" is NDJSON: one row object on each\n"
+    "line, no blank lines (errors name the line), a last line {\"partial\":true} for a\n"
+    "partial result. The --host envelope (\"host\") is skipped.\n"
     "  --proc SNAPSHOT  a snapshot taken when both documents were made: for owner\n"
     "                   differences, tell whether each pid holds the socket\n"
     "  --format json    the differences as JSON (default: text)\n"
@@ -412,12 +413,13 @@ enum row_key {
     K_NETNS,
     K_NETNS_HOST,
     K_HOLDERS,
+    K_HOST, /* NDJSON lines of --host: the envelope, skipped */
     K_COUNT
 };
 static const char *const row_keys[K_COUNT] = {
     "port",         "family",      "protocol",   "bind_address", "pid",       "comm",
     "exe",          "ip_protocol", "ethertype",  "ifindex",      "interface", "uid",
-    "exe_verified", "netns",       "netns_host", "holders"};
+    "exe_verified", "netns",       "netns_host", "holders",      "host"};
 #define BIT(k) (1u << (k))
 #define TRAIT_KEYS                                                                                 \
     (BIT(K_PORT) | BIT(K_FAMILY) | BIT(K_PROTOCOL) | BIT(K_BIND) | BIT(K_PID) | BIT(K_COMM) |      \
@@ -441,6 +443,12 @@ static int load_row(struct doc *d, size_t k, struct row *r, size_t i)
 
     if (object_keys(d, k, row_keys, K_COUNT, v, TRAIT_KEYS & ~ignored, i, "") != 0)
         return -1;
+    if (v[K_HOST] && (!d->ndjson || t[v[K_HOST]].type != LSN_JSONR_OBJECT))
+        return bad(d,
+                   d->ndjson ? "host is not an object"
+                             : "unknown key \"host\" (a key of NDJSON "
+                               "lines and of the document only)",
+                   i);
     r->index = i;
     for (p = 0; p < LSN_PROTO_COUNT; p++)
         if (lsn_jsonr_string_equals(d->buf, &t[v[K_PROTOCOL]], protos[p], strlen(protos[p])))
@@ -583,7 +591,32 @@ static int is_ndjson(const struct doc *d)
     key.type = LSN_JSONR_STRING;
     key.start = i + 1;
     key.end = j;
-    return !lsn_jsonr_string_equals(d->buf, &key, "listeners", 9);
+    return !lsn_jsonr_string_equals(d->buf, &key, "listeners", 9) &&
+           !lsn_jsonr_string_equals(d->buf, &key, "host", 4);
+}
+
+/* NDJSON of a partial result: its last line is {"partial":true} (and
+ * "host" with --host), no row: d->partial, and the line leaves the rows. */
+static int ndjson_partial(struct doc *d)
+{
+    static const char *const keys[] = {"partial", "host"};
+    size_t last = 0, k = 1, v[2];
+    if (d->tok[0].size == 0)
+        return 0;
+    for (size_t i = 0; i < d->tok[0].size; i++, k = d->tok[k].next)
+        last = k;
+    if (d->tok[last].type != LSN_JSONR_OBJECT || d->tok[last].size == 0 ||
+        !lsn_jsonr_string_equals(d->buf, &d->tok[last + 1], "partial", 7))
+        return 0;
+    if (object_keys(d, last, keys, 2, v, 1u, d->tok[0].size - 1, "") != 0)
+        return -1;
+    if (d->tok[v[0]].type != LSN_JSONR_TRUE)
+        return bad(d, "\"partial\" is not true", d->tok[0].size - 1);
+    if (v[1] && d->tok[v[1]].type != LSN_JSONR_OBJECT)
+        return bad(d, "host is not an object", d->tok[0].size - 1);
+    d->partial = 1;
+    d->tok[0].size--;
+    return 0;
 }
 
 /* NDJSON: each line (ended by '\n', the last one may lack it) is one JSON
@@ -631,6 +664,7 @@ static int read_ndjson(struct doc *d, size_t cap)
 static int load(struct doc *d)
 {
     static const char *const top_keys[] = {"listeners", "partial"};
+    static const char *const envelope_keys[] = {"listeners", "host"}; /* host: --host */
     size_t where = 0, v[2], arr = 0;
     enum lsn_jsonr_status st;
     char msg[128];
@@ -644,7 +678,7 @@ static int load(struct doc *d)
     if (!d->tok || !d->scratch || !d->scratch2)
         return bad(d, "out of memory", (size_t)-1);
     if (is_ndjson(d)) {
-        if (read_ndjson(d, cap) != 0)
+        if (read_ndjson(d, cap) != 0 || ndjson_partial(d) != 0)
             return -1;
     } else {
         st = lsn_json_read(d->buf, d->len, d->tok, cap, 8, &d->ntok, &where);
@@ -652,8 +686,10 @@ static int load(struct doc *d)
             snprintf(msg, sizeof msg, "byte %zu: %s", where, lsn_jsonr_status_text(st));
             return bad(d, msg, (size_t)-1);
         }
-        if (object_keys(d, 0, top_keys, 1, v, 1u, (size_t)-1, "") != 0)
+        if (object_keys(d, 0, envelope_keys, 2, v, 1u, (size_t)-1, "") != 0)
             return -1;
+        if (v[1] && d->tok[v[1]].type != LSN_JSONR_OBJECT)
+            return bad(d, "\"host\" is not an object", (size_t)-1);
         if (d->tok[v[0]].type == LSN_JSONR_NULL)
             return 0; /* {"listeners":null}: no procfs, no rows */
         if (object_keys(d, v[0], top_keys, 2, v, 1u, (size_t)-1, "") != 0)

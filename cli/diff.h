@@ -6,7 +6,8 @@
  * one token array of len / 4 + 16 tokens allocated once (a conforming
  * document needs about one token per 6 bytes; one that needs more is
  * refused as bad input, not read further). The schema is strict: the
- * top-level object has exactly the key "listeners", whose value is null or
+ * top-level object has exactly the key "listeners" (and, from --host, a
+ * "host" object, skipped), whose value is null or
  * an object with the key "listeners" holding an array of rows and, in a
  * partial document (a table over --max-table-size, exit 3), "partial":true
  * after it (any other value is bad input). A partial document is compared
@@ -42,7 +43,12 @@
  * (empty or only whitespace, also at the end), two objects on one line and
  * an object over two lines are bad input, and errors say "line N" (row N is
  * line N). A file of no bytes or only blanks is bad input ("no JSON
- * value"), as for a document. NDJSON has no "partial" and no null document.
+ * value"), as for a document. NDJSON has no null document; a last line
+ * whose first key is "partial" is the partial mark of --format ndjson,
+ * exactly {"partial":true} with an optional "host" object, not a row.
+ * The --host envelope: a row line may have a last key "host" (an object,
+ * skipped; NDJSON only), a document a top-level "host" object beside
+ * "listeners" (skipped; a first key "host" also makes it a document).
  *
  * Matching: a row's identity is its protocol, then for tcp and udp (port,
  * family, bind address as bytes), raw (ip_protocol, family, address),

@@ -7,11 +7,13 @@
 #include "sandbox.h"
 #include "snapshot.h"
 #include "diff.h"
+#include "filter.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -29,6 +31,9 @@ static const char help_text[] =
     "  --format table  aligned columns PORT FAMILY ADDRESS PID COMM EXE for people;\n"
     "                  control bytes, backslashes and invalid UTF-8 in COMM and EXE\n"
     "                  are shown escaped (\\xHH); '-' stands for null\n"
+    "  --format ndjson one compact row object per line (the keys of a row of the\n"
+    "                  JSON array, in its order); no rows, no lines; a partial\n"
+    "                  result ends with a line {\"partial\":true}\n"
     "  --pretty        indented JSON with the same content (JSON only)\n"
     "  --stats         print to stderr what the run did: lines, read() calls and\n"
     "                  passes per table, listeners, pids visited, fd links read,\n"
@@ -72,6 +77,32 @@ static const char help_text[] =
     "                  reads every process's fd/ (no early stop: slower, --stats)\n"
     "  --uid           each row gains \"uid\":N, the socket's owner uid from the\n"
     "                  table (known without reading any process); a UID column\n"
+    "";
+
+/* ISO C compilers need not take string literals past 4095 bytes: the list
+ * command's help is two, joined in main. */
+static const char help_text_more[] =
+    "  --host          an envelope outside the trait (json, ndjson):\n"
+    "                  {\"host\":{...},\"listeners\":{...}}, and in NDJSON a last key\n"
+    "                  \"host\":{...} on every line: schema_version, hostname,\n"
+    "                  boot_id, machine_id (/etc/machine-id; with --proc DIR,\n"
+    "                  DIR/etc/machine-id; null when absent), kernel_release,\n"
+    "                  collected_at (RFC 3339 UTC), listeners_version\n"
+    "  --port N[,N...] --pid N[,N...] --address ADDR[,ADDR...]\n"
+    "  --comm PATTERN  --exe PATTERN\n"
+    "                  print only the rows that match every filter given (a list:\n"
+    "                  any item). Rows are selected after the walk: owners are\n"
+    "                  those of the full rule (--pid is the owner's pid, not any\n"
+    "                  holder's). --address compares address bytes (1.2.3.4 is\n"
+    "                  ::ffff:1.2.3.4); PATTERN is fnmatch(3) on the raw bytes\n"
+    "                  (* ? [...], \\ quotes; no metacharacter: exact match)\n"
+    "  -H, --no-headings\n"
+    "                  the table without its heading line\n"
+    "  -o, --columns LIST\n"
+    "                  the table's columns, in this order: a comma-separated list\n"
+    "                  of PORT, PROTO, FAMILY, ADDRESS, NETNS, PID, UID, HOLDERS,\n"
+    "                  COMM, VERIFIED, EXE (any case; NETNS, UID, HOLDERS and\n"
+    "                  VERIFIED need --all-netns, --uid, --holders, --verify-exe)\n"
     "  --no-sandbox    do not install the seccomp filter that, on Linux, limits the\n"
     "                  process to read-only opens, reads and writes to stdout and\n"
     "                  stderr once the options are parsed (on by default)\n"
@@ -491,14 +522,58 @@ static int run_check(const struct lsn_args *args, struct lsn_options *opts,
     return n ? 1 : 0;
 }
 
+/* The rows that pass the filters (all of them without one), in the
+ * format asked. The writers' return. */
+static int write_output(const struct lsn_args *args, const char *format,
+                        const struct lsn_result *result, const struct lsn_host *host,
+                        const struct lsn_filter *filter)
+{
+    struct lsn_result view;
+    const struct lsn_result *r = result;
+    const struct lsn_host *h = args->host ? host : NULL;
+    int rc;
+    if (lsn_filter_active(filter)) {
+        if (lsn_filter_apply(filter, result, &view) != 0)
+            return -1;
+        r = &view;
+    }
+    if (format[0] == 't' || format[0] == 'n') {
+        if (r->status == LSN_UNSUPPORTED)
+            fputs("listeners: no procfs on this platform (use --proc DIR)\n", stderr);
+    }
+    if (format[0] == 't' && (args->no_headings || args->ncolumns)) {
+        enum lsn_column cols[LSN_MAX_COLUMNS];
+        size_t n = args->ncolumns;
+        if (n == 0) {
+            enum lsn_column defaults[LSN_COL_COUNT];
+            n = lsn_table_columns(r, defaults);
+            memcpy(cols, defaults, n * sizeof *cols);
+        } else {
+            for (size_t i = 0; i < n; i++)
+                cols[i] = (enum lsn_column)args->columns[i];
+        }
+        rc = lsn_write_table_columns(r, cols, n, !args->no_headings, to_stdout, NULL);
+    } else if (format[0] == 't') {
+        rc = lsn_write_table(r, to_stdout, NULL);
+    } else if (format[0] == 'n') {
+        rc = lsn_write_ndjson(r, h, to_stdout, NULL);
+    } else {
+        rc = lsn_write_json_host(r, args->pretty, h, to_stdout, NULL);
+    }
+    if (r != result)
+        free(view.listeners);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     /* 64 KiB of stdout buffer: 10,000 rows are 1.3 MB of JSON, 20 writes
      * instead of 320 with stdio's 4 KiB (bench/README.md, scale e). Static:
      * stdout is flushed at exit, after main's frame is gone. */
     static char stdout_buffer[1 << 16];
+    static char list_help[sizeof help_text + sizeof help_text_more];
     static const char *const help[4][2] = {
-        {help_text, help_text_commands},
+        {list_help, help_text_commands},
         {lsn_snapshot_help, NULL},
         {lsn_diff_help, NULL},
         {check_help, NULL},
@@ -507,10 +582,14 @@ int main(int argc, char **argv)
     struct lsn_options opts;
     struct lsn_result result;
     struct lsn_args args;
+    struct lsn_filter filter;
+    struct lsn_host host;
     const char *proc, *format;
     unsigned partial;
     int rc;
 
+    memcpy(list_help, help_text, sizeof help_text - 1);
+    memcpy(list_help + sizeof help_text - 1, help_text_more, sizeof help_text_more);
     if (setvbuf(stdout, stdout_buffer, _IOFBF, sizeof stdout_buffer) != 0)
         return 1;
 
@@ -547,6 +626,14 @@ int main(int argc, char **argv)
         (args.netlink ? LSN_OPT_NETLINK : 0u) | (opts.netlink_fd >= 0 ? LSN_OPT_NETLINK_FD : 0u);
     opts.protocols = args.protocols;
     opts.max_table_bytes = args.max_table_bytes;
+    if (lsn_filter_init(&filter, args.ports, args.pids, args.addresses, args.comm, args.exe) != 0) {
+        fputs("listeners: out of memory\n", stderr);
+        return 1;
+    }
+    if (args.host) { /* collected_at: when the collection starts */
+        lsn_host_read(proc, &host);
+        host.version = LISTENERS_VERSION;
+    }
     lsn_collect(&opts, &result);
     if (args.stats) {
         print_stats(proc ? proc : "/proc", &result, &counts);
@@ -561,17 +648,13 @@ int main(int argc, char **argv)
                     strerror(result.error));
         else
             fprintf(stderr, "listeners: %s: %s\n", path, result.error_message);
+        lsn_filter_free(&filter);
         lsn_result_free(&result);
         return 1;
     }
-    if (format[0] == 't') {
-        if (result.status == LSN_UNSUPPORTED)
-            fputs("listeners: no procfs on this platform (use --proc DIR)\n", stderr);
-        rc = lsn_write_table(&result, to_stdout, NULL);
-    } else {
-        rc = lsn_write_json(&result, args.pretty, to_stdout, NULL);
-    }
+    rc = write_output(&args, format, &result, &host, &filter);
     partial = result.status == LSN_PARTIAL ? result.partial : 0u;
+    lsn_filter_free(&filter);
     lsn_result_free(&result);
     if (rc != 0 || fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "listeners: cannot write the output%s%s\n", rc < 0 ? "" : ": ",

@@ -3,9 +3,13 @@
 
 #include "options.h"
 
+#include "filter.h"
+#include "listeners.h"
+
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #ifndef LISTENERS_VERSION
 #define LISTENERS_VERSION "0.0.0"
@@ -34,7 +38,13 @@ enum {
     OPT_UID,
     OPT_SOURCE,
     OPT_IGNORE,
-    OPT_NO_SANDBOX
+    OPT_NO_SANDBOX,
+    OPT_HOST,
+    OPT_PORT,
+    OPT_PID,
+    OPT_COMM,
+    OPT_EXE,
+    OPT_ADDRESS
 };
 
 /* The table, in usage order. meta: the argument's name per command. */
@@ -49,7 +59,10 @@ static const struct option_spec {
      OPT_BYTE_ORDER,
      LIST | CHECK,
      {"host|little|big", NULL, NULL, "host|little|big"}},
-    {"format", OPT_FORMAT, LIST | DIFF | CHECK, {"json|table", NULL, "text|json", "text|json"}},
+    {"format",
+     OPT_FORMAT,
+     LIST | DIFF | CHECK,
+     {"json|ndjson|table", NULL, "text|json", "text|json"}},
     {"ignore", OPT_IGNORE, DIFF, {NULL, NULL, "KEY", NULL}},
     {"pretty", OPT_PRETTY, LIST, {NULL, NULL, NULL, NULL}},
     {"stats", OPT_STATS, LIST, {NULL, NULL, NULL, NULL}},
@@ -62,6 +75,14 @@ static const struct option_spec {
     {"source", OPT_SOURCE, LIST, {"procfs|netlink", NULL, NULL, NULL}},
     {"holders", OPT_HOLDERS, LIST, {NULL, NULL, NULL, NULL}},
     {"uid", OPT_UID, LIST, {NULL, NULL, NULL, NULL}},
+    {"host", OPT_HOST, LIST, {NULL, NULL, NULL, NULL}},
+    {"port", OPT_PORT, LIST, {"N[,N...]", NULL, NULL, NULL}},
+    {"pid", OPT_PID, LIST, {"N[,N...]", NULL, NULL, NULL}},
+    {"comm", OPT_COMM, LIST, {"PATTERN", NULL, NULL, NULL}},
+    {"exe", OPT_EXE, LIST, {"PATTERN", NULL, NULL, NULL}},
+    {"address", OPT_ADDRESS, LIST, {"ADDR[,ADDR...]", NULL, NULL, NULL}},
+    {"no-headings", 'H', LIST, {NULL, NULL, NULL, NULL}},
+    {"columns", 'o', LIST, {"LIST", NULL, NULL, NULL}},
     {"help", 'h', ALL, {NULL, NULL, NULL, NULL}},
     {"no-sandbox", OPT_NO_SANDBOX, ALL, {NULL, NULL, NULL, NULL}},
     {"version", 'V', ALL, {NULL, NULL, NULL, NULL}},
@@ -192,6 +213,30 @@ static int parse_ignore(const char *s, unsigned *bits)
     return 0;
 }
 
+/* "PORT,PID,EXE" (any case, lsblk's -o): the columns into a; -1 for an
+ * empty list or item, an unknown name or more than LSN_MAX_COLUMNS. */
+static int parse_columns(const char *s, struct lsn_args *a)
+{
+    a->ncolumns = 0;
+    if (!*s)
+        return -1;
+    for (;;) {
+        size_t n = strcspn(s, ","), k;
+        for (k = 0; k < LSN_COL_COUNT; k++) {
+            const char *name = lsn_column_name((enum lsn_column)k);
+            if (n == strlen(name) && strncasecmp(s, name, n) == 0)
+                break;
+        }
+        if (k == LSN_COL_COUNT || a->ncolumns == LSN_MAX_COLUMNS)
+            return -1;
+        a->columns[a->ncolumns++] = (int)k;
+        s += n;
+        if (!*s)
+            return 0;
+        s++;
+    }
+}
+
 /* The checks that need more than one option or an operand. */
 static enum lsn_parse check(struct lsn_args *a, int nops, char **ops)
 {
@@ -221,10 +266,31 @@ static enum lsn_parse check(struct lsn_args *a, int nops, char **ops)
         return lsn_usage_error(c, "--mode takes an octal file mode from 0600 to 0666, not",
                                a->mode);
     if (c == LSN_CMD_LIST) {
-        if (a->format && strcmp(a->format, "json") != 0 && strcmp(a->format, "table") != 0)
-            return lsn_usage_error(c, "--format takes json or table, not", a->format);
-        if (a->pretty && a->format && a->format[0] == 't')
+        int is_table = a->format && strcmp(a->format, "table") == 0;
+        if (a->format && strcmp(a->format, "json") != 0 && strcmp(a->format, "ndjson") != 0 &&
+            !is_table)
+            return lsn_usage_error(c, "--format takes json, ndjson or table, not", a->format);
+        if (a->pretty && a->format && strcmp(a->format, "json") != 0)
             return lsn_usage_error(c, "--pretty applies to --format json only", NULL);
+        if (a->host && is_table)
+            return lsn_usage_error(c, "--host applies to --format json and ndjson only", NULL);
+        if (a->no_headings && !is_table)
+            return lsn_usage_error(c, "--no-headings applies to --format table only", NULL);
+        if (a->ncolumns && !is_table)
+            return lsn_usage_error(c, "--columns applies to --format table only", NULL);
+        for (size_t i = 0; i < a->ncolumns; i++) { /* a column of an option not given */
+            static const struct {
+                int column;
+                const char *message;
+            } needs[] = {{LSN_COL_NETNS, "--columns: NETNS needs --all-netns"},
+                         {LSN_COL_UID, "--columns: UID needs --uid"},
+                         {LSN_COL_HOLDERS, "--columns: HOLDERS needs --holders"},
+                         {LSN_COL_VERIFIED, "--columns: VERIFIED needs --verify-exe"}};
+            const int given[] = {a->all_netns, a->uid, a->holders, a->verify_exe};
+            for (size_t k = 0; k < 4; k++)
+                if (a->columns[i] == needs[k].column && !given[k])
+                    return lsn_usage_error(c, needs[k].message, NULL);
+        }
     }
     if ((c == LSN_CMD_DIFF || c == LSN_CMD_CHECK) && a->format && strcmp(a->format, "text") != 0 &&
         strcmp(a->format, "json") != 0)
@@ -269,7 +335,7 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
     optind = 1;
     for (;;) {
         int before = optind;
-        opt = getopt_long(argc, argv, "-:hV", longs, NULL);
+        opt = getopt_long(argc, argv, c == LSN_CMD_LIST ? "-:hVHo:" : "-:hV", longs, NULL);
         if (opt == -1)
             break;
         switch (opt) {
@@ -331,6 +397,42 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
             break;
         case OPT_HOLDERS: a->holders = 1; break;
         case OPT_UID: a->uid = 1; break;
+        case OPT_HOST: a->host = 1; break;
+        case OPT_PORT:
+            if (lsn_filter_list(LSN_FILTER_PORT, optarg, NULL) < 0)
+                return lsn_usage_error(
+                    c, "--port takes a comma-separated list of port numbers 0..65535, not", optarg);
+            a->ports = optarg;
+            break;
+        case OPT_PID:
+            if (lsn_filter_list(LSN_FILTER_PID, optarg, NULL) < 0)
+                return lsn_usage_error(
+                    c, "--pid takes a comma-separated list of pids 1..2147483647, not", optarg);
+            a->pids = optarg;
+            break;
+        case OPT_ADDRESS:
+            if (lsn_filter_list(LSN_FILTER_ADDRESS, optarg, NULL) < 0)
+                return lsn_usage_error(
+                    c, "--address takes a comma-separated list of IPv4 or IPv6 addresses, not",
+                    optarg);
+            a->addresses = optarg;
+            break;
+        case OPT_COMM:
+        case OPT_EXE:
+            if (optarg[0] == '\0')
+                return lsn_usage_error(
+                    c, opt == OPT_COMM ? "--comm needs a pattern" : "--exe needs a pattern", NULL);
+            *(opt == OPT_COMM ? &a->comm : &a->exe) = optarg;
+            break;
+        case 'H': a->no_headings = 1; break;
+        case 'o':
+            if (parse_columns(optarg, a) != 0)
+                return lsn_usage_error(c,
+                                       "--columns takes a comma-separated list of PORT, PROTO, "
+                                       "FAMILY, ADDRESS, NETNS, PID, UID, HOLDERS, COMM, "
+                                       "VERIFIED, EXE, not",
+                                       optarg);
+            break;
         case OPT_NO_SANDBOX: a->no_sandbox = 1; break;
         case ':': return lsn_usage_error(c, "missing argument for", argv[optind - 1]);
         default: /* '?': unknown, or an argument given to a flag (--pretty=x) */

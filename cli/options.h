@@ -18,6 +18,8 @@
 
 enum lsn_command { LSN_CMD_LIST = 0, LSN_CMD_SNAPSHOT, LSN_CMD_DIFF, LSN_CMD_CHECK };
 
+#define LSN_MAX_COLUMNS 32 /* names in one --columns list at most */
+
 struct lsn_args {
     enum lsn_command command;
     const char *proc;    /* --proc, NULL when not given */
@@ -32,6 +34,12 @@ struct lsn_args {
     unsigned long long max_table_bytes; /* --max-table-size; 0: the library's default */
     const char *operand[2];             /* snapshot: DIR; diff: OURS.json, THEIRS.json */
     unsigned diff_ignore;               /* --ignore (diff): bits 1 << i of lsn_diff_ignorable[i] */
+    int host;                           /* --host: the envelope (json, ndjson) */
+    /* the filters (filter.h), as given and checked; NULL: not given */
+    const char *ports, *pids, *addresses, *comm, *exe;
+    int no_headings;              /* -H, --no-headings (table) */
+    int columns[LSN_MAX_COLUMNS]; /* -o, --columns (table): enum lsn_column values */
+    size_t ncolumns;              /* 0: not given */
 };
 
 /* The keys `listeners diff --ignore` takes (a row's identity keys are not

@@ -573,6 +573,99 @@ int lsn_write_table(const struct lsn_result *result, lsn_sink_fn sink, void *ctx
  * escaped as in the other writers. Same return as lsn_write_json. */
 int lsn_write_check(const struct lsn_result *result, int json, lsn_sink_fn sink, void *ctx);
 
+/* ---- the host envelope (--host) ---- */
+
+#define LSN_HOST_SCHEMA 1      /* "schema_version" of the envelope */
+#define LSN_HOST_FIELD_MAX 256 /* bytes of a field read at most (the rest is cut) */
+
+/* One field of the envelope: has 0 is JSON null (the file is absent or
+ * unreadable); else len raw bytes (untrusted: the writers JSON-escape
+ * them), one trailing '\n' removed. */
+struct lsn_host_field {
+    int has;
+    size_t len;
+    char text[LSN_HOST_FIELD_MAX + 1];
+};
+
+/* Where and when a result was collected: outside the trait. */
+struct lsn_host {
+    struct lsn_host_field hostname;       /* <root>/sys/kernel/hostname */
+    struct lsn_host_field boot_id;        /* <root>/sys/kernel/random/boot_id */
+    struct lsn_host_field machine_id;     /* see lsn_host_read */
+    struct lsn_host_field kernel_release; /* <root>/sys/kernel/osrelease */
+    int64_t collected_at;                 /* seconds since the epoch (UTC) */
+    const char *version;                  /* the tool's version text, or NULL (null) */
+};
+
+/* Fills *host for the proc root proc_root (NULL: "/proc"): the three
+ * <root>/sys/kernel files read through the procfs layer (confined to the
+ * root, no link followed, regular files only, non-blocking opens, at most
+ * LSN_HOST_FIELD_MAX bytes each); machine_id from /etc/machine-id when
+ * proc_root is NULL, else from <root>/etc/machine-id (a fixture or a
+ * snapshot may store one there; the reader's own /etc would be another
+ * host's), null when absent. collected_at is now (time(2)); version is
+ * left NULL for the caller. Never fails: a field that cannot be read is
+ * null. No subprocess, no name service. */
+void lsn_host_read(const char *proc_root, struct lsn_host *host);
+
+/* The envelope as one compact JSON object, without a newline:
+ * {"schema_version":1,"hostname":S|null,"boot_id":S|null,
+ * "machine_id":S|null,"kernel_release":S|null,
+ * "collected_at":"YYYY-MM-DDTHH:MM:SSZ","listeners_version":S|null}
+ * (RFC 3339, UTC, second precision; strings escaped as the rows' comm).
+ * Same return as lsn_write_json. */
+int lsn_write_host(const struct lsn_host *host, lsn_sink_fn sink, void *ctx);
+
+/* lsn_write_json with an envelope: host NULL is exactly lsn_write_json;
+ * else {"host":{...},"listeners":<what lsn_write_json puts there>}\n
+ * (pretty: the same, indented by two spaces, "host" on one line).
+ * Outside the trait. */
+int lsn_write_json_host(const struct lsn_result *result, int pretty, const struct lsn_host *host,
+                        lsn_sink_fn sink, void *ctx);
+
+/* NDJSON: one compact row object per line, each the row lsn_write_json
+ * writes in the array (same keys, same order, the extensions' keys
+ * included), then '\n'; no rows, no lines. With host (not NULL) every line
+ * gains a last key "host":{the envelope}, so each line stands alone. A
+ * LSN_PARTIAL result ends with one more line {"partial":true} (with
+ * "host" after it when host is given), so that a consumer that reads to
+ * the end learns that rows are missing. A LSN_UNSUPPORTED result writes
+ * nothing. Same return as lsn_write_json. */
+int lsn_write_ndjson(const struct lsn_result *result, const struct lsn_host *host, lsn_sink_fn sink,
+                     void *ctx);
+
+/* ---- table columns (-o/--columns) ---- */
+
+enum lsn_column {
+    LSN_COL_PORT = 0,
+    LSN_COL_PROTO,
+    LSN_COL_FAMILY,
+    LSN_COL_ADDRESS,
+    LSN_COL_NETNS,
+    LSN_COL_PID,
+    LSN_COL_UID,
+    LSN_COL_HOLDERS,
+    LSN_COL_COMM,
+    LSN_COL_VERIFIED,
+    LSN_COL_EXE,
+    LSN_COL_COUNT
+};
+
+/* "PORT", "PROTO", ... as the table's headings; NULL for unknown values. */
+const char *lsn_column_name(enum lsn_column column);
+
+/* The columns lsn_write_table writes for result, in its order, into
+ * cols[0..LSN_COL_COUNT); returns how many. */
+size_t lsn_table_columns(const struct lsn_result *result, enum lsn_column cols[LSN_COL_COUNT]);
+
+/* The table of lsn_write_table with the columns cols[0..n) in that order
+ * (the same cells, widths and escapes; PORT, PID and UID right-aligned, the
+ * last column not padded) and the heading line only when headings is
+ * nonzero. With lsn_table_columns' columns and headings 1 the bytes are
+ * lsn_write_table's. Same return as lsn_write_table. */
+int lsn_write_table_columns(const struct lsn_result *result, const enum lsn_column *cols, size_t n,
+                            int headings, lsn_sink_fn sink, void *ctx);
+
 /* "ipv4" or "ipv6". */
 const char *lsn_family_name(enum lsn_family family);
 

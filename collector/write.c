@@ -128,6 +128,8 @@ struct json_layout {
 };
 
 static const struct json_layout compact_layout = LAYOUT("{", ",", "\":", "}");
+/* NDJSON with --host: the row left open for its "host" key. */
+static const struct json_layout open_layout = LAYOUT("{", ",", "\":", "");
 static const struct json_layout pretty_layout =
     LAYOUT("      {\n        ", ",\n        ", "\": ", "\n      }");
 
@@ -262,85 +264,206 @@ static void put_holders(struct out *o, const struct json_layout *f, const struct
     puts_(o, n ? "]}]" : "]");
 }
 
+/* "YYYY-MM-DDTHH:MM:SSZ" of t (seconds since the epoch, UTC; the
+ * proleptic Gregorian calendar, days from civil by H. Hinnant's method):
+ * no libc time zone code, no locale. 20 bytes and a NUL in dst. */
+static size_t rfc3339(int64_t t, char dst[32])
+{
+    int64_t days = t / 86400, sec = t % 86400;
+    if (sec < 0) {
+        sec += 86400;
+        days--;
+    }
+    days += 719468;
+    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    int64_t doe = days - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t day = doy - (153 * mp + 2) / 5 + 1;
+    int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    int64_t year = yoe + era * 400 + (month <= 2);
+    if (year < 0 || year > 9999) { /* RFC 3339 has four digits: clamp */
+        memcpy(dst, year < 0 ? "0000-01-01T00:00:00Z" : "9999-12-31T23:59:59Z", 21);
+        return 20;
+    }
+    const int64_t parts[6] = {year, month, day, sec / 3600, sec / 60 % 60, sec % 60};
+    static const char seps[] = "--T::Z";
+    size_t n = 0;
+    for (int k = 0; k < 6; k++) {
+        int64_t v = parts[k];
+        if (k == 0) {
+            dst[n++] = (char)('0' + v / 1000);
+            dst[n++] = (char)('0' + v / 100 % 10);
+        }
+        dst[n++] = (char)('0' + v / 10 % 10);
+        dst[n++] = (char)('0' + v % 10);
+        dst[n++] = seps[k];
+    }
+    dst[n] = '\0';
+    return n;
+}
+
+static void put_host_field(struct out *o, const char *key, const struct lsn_host_field *f)
+{
+    char t[LSN_JSON_STRING_SIZE(LSN_HOST_FIELD_MAX)];
+    size_t n = 0;
+    puts_(o, key);
+    if (!f->has) {
+        puts_(o, "null");
+        return;
+    }
+    lsn_json_string(f->text, f->len, t, sizeof t, &n);
+    put(o, t, n);
+}
+
+/* The envelope object (lsn_write_host), compact. */
+static void put_host(struct out *o, const struct lsn_host *h)
+{
+    char when[32];
+    puts_(o, "{\"schema_version\":");
+    put_u64(o, LSN_HOST_SCHEMA);
+    put_host_field(o, ",\"hostname\":", &h->hostname);
+    put_host_field(o, ",\"boot_id\":", &h->boot_id);
+    put_host_field(o, ",\"machine_id\":", &h->machine_id);
+    put_host_field(o, ",\"kernel_release\":", &h->kernel_release);
+    puts_(o, ",\"collected_at\":\"");
+    put(o, when, rfc3339(h->collected_at, when));
+    puts_(o, "\",\"listeners_version\":");
+    if (h->version) {
+        struct lsn_host_field v;
+        size_t n = strlen(h->version);
+        v.has = 1;
+        v.len = n < LSN_HOST_FIELD_MAX ? n : LSN_HOST_FIELD_MAX;
+        memcpy(v.text, h->version, v.len);
+        v.text[v.len] = '\0';
+        put_host_field(o, "", &v);
+    } else {
+        puts_(o, "null");
+    }
+    put(o, "}", 1);
+}
+
+int lsn_write_host(const struct lsn_host *host, lsn_sink_fn sink, void *ctx)
+{
+    struct out o;
+    if (start(&o, sink, ctx) != 0)
+        return -1;
+    put_host(&o, host);
+    return finish(&o);
+}
+
+/* The escape caches of a writer: comm, exe, holders' comm and exe, each
+ * cap bytes of one allocation (comm.text). */
+struct row_caches {
+    struct escape_cache comm, exe, hcomm, hexe;
+    size_t cap;
+};
+
+static int caches_start(struct row_caches *c, const struct lsn_result *r)
+{
+    memset(c, 0, sizeof *c);
+    c->cap = LSN_JSON_STRING_SIZE(longest_name(r));
+    c->comm.text = malloc(4 * c->cap);
+    if (!c->comm.text)
+        return -1;
+    c->exe.text = c->comm.text + c->cap;
+    c->hcomm.text = c->comm.text + 2 * c->cap;
+    c->hexe.text = c->comm.text + 3 * c->cap;
+    return 0;
+}
+
+/* One row object in layout f, from its first byte to its closing brace. */
+static void put_row(struct out *o, const struct json_layout *f, const struct lsn_result *r,
+                    const struct lsn_listener *l, struct row_caches *c)
+{
+    char addr[LSN_IPV6_TEXT_SIZE];
+    put_fragment(o, &f->port);
+    if (l->protocol == LSN_PROTO_TCP) { /* the trait's row, as fast as before */
+        put_u64(o, l->port);
+        put_fragment(o, l->family == LSN_FAMILY_IPV6 ? &f->ipv6 : &f->ipv4);
+        put(o, addr, address_text(l, addr));
+        put_fragment(o, &f->pid);
+    } else {
+        put_other_address(o, f, l);
+    }
+    if (l->pid < 0)
+        put(o, "null", 4);
+    else
+        put_u64(o, (uint64_t)l->pid);
+    put_fragment(o, &f->comm);
+    if (l->pid >= 0 && l->comm)
+        put_json_text(o, &c->comm, c->cap, l->comm, l->comm_len);
+    else
+        put(o, "null", 4);
+    put_fragment(o, &f->exe);
+    if (l->pid >= 0 && l->exe)
+        put_json_text(o, &c->exe, c->cap, l->exe, l->exe_len);
+    else
+        put(o, "null", 4);
+    put_protocol_keys(o, f, r, l);
+    if (r->flags & LSN_OPT_UID) {
+        put_key(o, f, "uid");
+        put_u64(o, l->uid);
+    }
+    if (r->verify_exe) { /* the extensions outside the trait */
+        put_fragment(o, &f->exe_verified);
+        if (l->pid < 0 || !l->exe || l->exe_verified == LSN_EXE_UNKNOWN)
+            put(o, "null", 4);
+        else
+            puts_(o, l->exe_verified == LSN_EXE_VERIFIED ? "true" : "false");
+    }
+    if (r->all_netns) {
+        put_fragment(o, &f->netns);
+        if (l->netns)
+            put_u64(o, l->netns);
+        else
+            put(o, "null", 4);
+        put_fragment(o, &f->netns_host);
+        puts_(o, l->netns_host ? "true" : "false");
+    }
+    if (r->flags & LSN_OPT_HOLDERS)
+        put_holders(o, f, r, l, &c->hcomm, &c->hexe, c->cap);
+    put_fragment(o, &f->close);
+}
+
 int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, void *ctx)
 {
+    return lsn_write_json_host(r, pretty, NULL, sink, ctx);
+}
+
+int lsn_write_json_host(const struct lsn_result *r, int pretty, const struct lsn_host *host,
+                        lsn_sink_fn sink, void *ctx)
+{
     const struct json_layout *f = pretty ? &pretty_layout : &compact_layout;
-    struct escape_cache comm = {NULL, 0, NULL, 0}, exe = {NULL, 0, NULL, 0};
-    struct escape_cache hcomm = {NULL, 0, NULL, 0}, hexe = {NULL, 0, NULL, 0};
+    struct row_caches c;
     struct out o;
-    size_t cap, i;
+    size_t i;
 
     if (start(&o, sink, ctx) != 0)
         return -1;
+    if (host) { /* the envelope: {"host":{...},"listeners":...} */
+        puts_(&o, pretty ? "{\n  \"host\": " : "{\"host\":");
+        put_host(&o, host);
+        puts_(&o, pretty ? ",\n  \"listeners\": " : ",\"listeners\":");
+    } else {
+        puts_(&o, pretty ? "{\n  \"listeners\": " : "{\"listeners\":");
+    }
     if (r->status != LSN_OK && r->status != LSN_PARTIAL) {
-        puts_(&o, pretty ? "{\n  \"listeners\": null\n}\n" : "{\"listeners\":null}\n");
+        puts_(&o, pretty ? "null\n}\n" : "null}\n");
         return finish(&o);
     }
-    cap = LSN_JSON_STRING_SIZE(longest_name(r));
-    comm.text = malloc(4 * cap); /* the caches of comm, exe, holders' comm and exe */
-    if (!comm.text) {
+    if (caches_start(&c, r) != 0) {
         free(o.buf);
         return -1;
     }
-    exe.text = comm.text + cap;
-    hcomm.text = comm.text + 2 * cap;
-    hexe.text = comm.text + 3 * cap;
-    puts_(&o, pretty ? "{\n  \"listeners\": {\n    \"listeners\": ["
-                     : "{\"listeners\":{\"listeners\":[");
+    puts_(&o, pretty ? "{\n    \"listeners\": [" : "{\"listeners\":[");
     for (i = 0; i < r->count && !o.rc; i++) {
-        const struct lsn_listener *l = &r->listeners[i];
-        char addr[LSN_IPV6_TEXT_SIZE];
         if (i)
             put(&o, ",", 1);
         if (pretty)
             put(&o, "\n", 1);
-        put_fragment(&o, &f->port);
-        if (l->protocol == LSN_PROTO_TCP) { /* the trait's row, as fast as before */
-            put_u64(&o, l->port);
-            put_fragment(&o, l->family == LSN_FAMILY_IPV6 ? &f->ipv6 : &f->ipv4);
-            put(&o, addr, address_text(l, addr));
-            put_fragment(&o, &f->pid);
-        } else {
-            put_other_address(&o, f, l);
-        }
-        if (l->pid < 0)
-            put(&o, "null", 4);
-        else
-            put_u64(&o, (uint64_t)l->pid);
-        put_fragment(&o, &f->comm);
-        if (l->pid >= 0 && l->comm)
-            put_json_text(&o, &comm, cap, l->comm, l->comm_len);
-        else
-            put(&o, "null", 4);
-        put_fragment(&o, &f->exe);
-        if (l->pid >= 0 && l->exe)
-            put_json_text(&o, &exe, cap, l->exe, l->exe_len);
-        else
-            put(&o, "null", 4);
-        put_protocol_keys(&o, f, r, l);
-        if (r->flags & LSN_OPT_UID) {
-            put_key(&o, f, "uid");
-            put_u64(&o, l->uid);
-        }
-        if (r->verify_exe) { /* the extensions outside the trait */
-            put_fragment(&o, &f->exe_verified);
-            if (l->pid < 0 || !l->exe || l->exe_verified == LSN_EXE_UNKNOWN)
-                put(&o, "null", 4);
-            else
-                puts_(&o, l->exe_verified == LSN_EXE_VERIFIED ? "true" : "false");
-        }
-        if (r->all_netns) {
-            put_fragment(&o, &f->netns);
-            if (l->netns)
-                put_u64(&o, l->netns);
-            else
-                put(&o, "null", 4);
-            put_fragment(&o, &f->netns_host);
-            puts_(&o, l->netns_host ? "true" : "false");
-        }
-        if (r->flags & LSN_OPT_HOLDERS)
-            put_holders(&o, f, r, l, &hcomm, &hexe, cap);
-        put_fragment(&o, &f->close);
+        put_row(&o, f, r, &r->listeners[i], &c);
     }
     if (pretty)
         puts_(&o, r->count ? "\n    ]" : "]");
@@ -349,7 +472,43 @@ int lsn_write_json(const struct lsn_result *r, int pretty, lsn_sink_fn sink, voi
     if (r->status == LSN_PARTIAL) /* outside the trait: rows are missing */
         puts_(&o, pretty ? ",\n    \"partial\": true" : ",\"partial\":true");
     puts_(&o, pretty ? "\n  }\n}\n" : "}}\n");
-    free(comm.text);
+    free(c.comm.text);
+    return finish(&o);
+}
+
+int lsn_write_ndjson(const struct lsn_result *r, const struct lsn_host *host, lsn_sink_fn sink,
+                     void *ctx)
+{
+    struct row_caches c;
+    struct out o;
+    size_t i;
+
+    if (r->status != LSN_OK && r->status != LSN_PARTIAL)
+        return 0;
+    if (start(&o, sink, ctx) != 0)
+        return -1;
+    if (caches_start(&c, r) != 0) {
+        free(o.buf);
+        return -1;
+    }
+    for (i = 0; i < r->count && !o.rc; i++) {
+        put_row(&o, host ? &open_layout : &compact_layout, r, &r->listeners[i], &c);
+        if (host) { /* the row's last key, then its '}' */
+            puts_(&o, ",\"host\":");
+            put_host(&o, host);
+            put(&o, "}", 1);
+        }
+        put(&o, "\n", 1);
+    }
+    if (r->status == LSN_PARTIAL) { /* rows are missing: the last line says so */
+        puts_(&o, "{\"partial\":true");
+        if (host) {
+            puts_(&o, ",\"host\":");
+            put_host(&o, host);
+        }
+        puts_(&o, "}\n");
+    }
+    free(c.comm.text);
     return finish(&o);
 }
 
@@ -597,6 +756,141 @@ int lsn_write_table(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
         n = name_text(l, 1, esc, esc_cap);
         put(&o, esc, n);
         puts_(&o, "\n");
+    }
+    free(esc);
+    return finish(&o);
+}
+
+/* ---- the table with chosen columns (-o/--columns, -H) ---- */
+
+static const char *const column_names[LSN_COL_COUNT] = {"PORT",  "PROTO",    "FAMILY", "ADDRESS",
+                                                        "NETNS", "PID",      "UID",    "HOLDERS",
+                                                        "COMM",  "VERIFIED", "EXE"};
+
+const char *lsn_column_name(enum lsn_column column)
+{
+    return (unsigned)column < LSN_COL_COUNT ? column_names[column] : NULL;
+}
+
+size_t lsn_table_columns(const struct lsn_result *r, enum lsn_column cols[LSN_COL_COUNT])
+{
+    size_t n = 0;
+    cols[n++] = LSN_COL_PORT;
+    if (r->protocols & ~LSN_PROTOS_TCP)
+        cols[n++] = LSN_COL_PROTO;
+    cols[n++] = LSN_COL_FAMILY;
+    cols[n++] = LSN_COL_ADDRESS;
+    if (r->all_netns)
+        cols[n++] = LSN_COL_NETNS;
+    cols[n++] = LSN_COL_PID;
+    if (r->flags & LSN_OPT_UID)
+        cols[n++] = LSN_COL_UID;
+    if (r->flags & LSN_OPT_HOLDERS)
+        cols[n++] = LSN_COL_HOLDERS;
+    cols[n++] = LSN_COL_COMM;
+    if (r->verify_exe)
+        cols[n++] = LSN_COL_VERIFIED;
+    cols[n++] = LSN_COL_EXE;
+    return n;
+}
+
+/* The text of column k of row l (cells c, escaped names into esc). */
+static size_t column_cell(const struct lsn_listener *l, const struct cells *c, enum lsn_column k,
+                          char *esc, size_t esc_cap, const char **text)
+{
+    switch (k) {
+    case LSN_COL_PORT: *text = c->port; return c->port_len;
+    case LSN_COL_PROTO: *text = c->proto; return c->proto_len;
+    case LSN_COL_FAMILY:
+        *text = l->protocol == LSN_PROTO_PACKET ? "-" : lsn_family_name(l->family);
+        return strlen(*text);
+    case LSN_COL_ADDRESS: *text = c->addr; return c->addr_len;
+    case LSN_COL_NETNS: *text = c->netns; return c->netns_len;
+    case LSN_COL_PID: *text = c->pid; return c->pid_len;
+    case LSN_COL_UID: *text = c->uid; return c->uid_len;
+    case LSN_COL_HOLDERS: *text = c->holders; return c->holders_len;
+    case LSN_COL_VERIFIED: *text = verified_text(l); return strlen(*text);
+    case LSN_COL_COMM:
+    case LSN_COL_EXE: *text = esc; return name_text(l, k == LSN_COL_EXE, esc, esc_cap);
+    case LSN_COL_COUNT: break;
+    }
+    *text = "";
+    return 0;
+}
+
+static int right_aligned(enum lsn_column k)
+{
+    return k == LSN_COL_PORT || k == LSN_COL_PID || k == LSN_COL_UID;
+}
+
+/* One line: texts[j] of display width w[j] in columns of width widths[j]. */
+static void put_line(struct out *o, const enum lsn_column *cols, size_t n, const size_t *widths,
+                     const char *const *texts, const size_t *lens, const size_t *w)
+{
+    for (size_t j = 0; j < n; j++) {
+        if (j)
+            puts_(o, "  ");
+        if (right_aligned(cols[j]))
+            put_spaces(o, widths[j] - w[j]);
+        put(o, texts[j], lens[j]);
+        if (!right_aligned(cols[j]) && j + 1 < n)
+            put_spaces(o, widths[j] - w[j]);
+    }
+    put(o, "\n", 1);
+}
+
+int lsn_write_table_columns(const struct lsn_result *r, const enum lsn_column *cols, size_t n,
+                            int headings, lsn_sink_fn sink, void *ctx)
+{
+    size_t widths[LSN_COL_COUNT], lens[LSN_COL_COUNT], w[LSN_COL_COUNT], esc_cap, j;
+    const char *texts[LSN_COL_COUNT];
+    struct out o;
+    char *esc;
+
+    if (r->status != LSN_OK && r->status != LSN_PARTIAL)
+        return 0;
+    if (n > LSN_COL_COUNT)
+        n = LSN_COL_COUNT;
+    for (j = 0; j < n; j++)
+        if ((unsigned)cols[j] >= LSN_COL_COUNT)
+            return -1;
+    esc_cap = longest_name(r) * 4 + 2;
+    esc = malloc(esc_cap * LSN_COL_COUNT); /* a name buffer per column: COMM, EXE */
+    if (!esc)
+        return -1;
+    if (start(&o, sink, ctx) != 0) {
+        free(esc);
+        return -1;
+    }
+    for (j = 0; j < n; j++)
+        widths[j] = strlen(column_names[cols[j]]);
+    for (size_t i = 0; i < r->count; i++) {
+        struct cells c;
+        row_cells(r, &r->listeners[i], &c);
+        for (j = 0; j < n; j++) {
+            const char *t;
+            size_t len = column_cell(&r->listeners[i], &c, cols[j], esc + j * esc_cap, esc_cap, &t);
+            size_t cw = width(t, len);
+            if (cw > widths[j])
+                widths[j] = cw;
+        }
+    }
+    if (headings) {
+        for (j = 0; j < n; j++) {
+            texts[j] = column_names[cols[j]];
+            lens[j] = w[j] = strlen(texts[j]);
+        }
+        put_line(&o, cols, n, widths, texts, lens, w);
+    }
+    for (size_t i = 0; i < r->count && !o.rc; i++) {
+        struct cells c;
+        row_cells(r, &r->listeners[i], &c);
+        for (j = 0; j < n; j++) {
+            lens[j] =
+                column_cell(&r->listeners[i], &c, cols[j], esc + j * esc_cap, esc_cap, &texts[j]);
+            w[j] = width(texts[j], lens[j]);
+        }
+        put_line(&o, cols, n, widths, texts, lens, w);
     }
     free(esc);
     return finish(&o);

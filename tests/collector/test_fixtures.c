@@ -799,10 +799,11 @@ static void usage(void **state)
 {
     struct run r;
     static const char usage_line[] =
-        "usage: listeners [--proc DIR] [--byte-order host|little|big] [--format json|table] "
-        "[--pretty] [--stats] [--all-netns] [--max-table-size BYTES] [--verify-exe] [--protocols "
-        "LIST] [--source procfs|netlink] [--holders] [--uid] [--help] "
-        "[--no-sandbox] [--version]\n";
+        "usage: listeners [--proc DIR] [--byte-order host|little|big] [--format "
+        "json|ndjson|table] [--pretty] [--stats] [--all-netns] [--max-table-size BYTES] "
+        "[--verify-exe] [--protocols LIST] [--source procfs|netlink] [--holders] [--uid] [--host]"
+        " [--port N[,N...]] [--pid N[,N...]] [--comm PATTERN] [--exe PATTERN] [--address "
+        "ADDR[,ADDR...]] [--no-headings] [--columns LIST] [--help] [--no-sandbox] [--version]\n";
     (void)state;
     run_cli(&r, "--version", (char *)NULL);
     assert_int_equal(r.status, 0);
@@ -820,11 +821,11 @@ static void usage(void **state)
     assert_string_equal(
         r.err,
         "listeners: unknown option '--bogus'\n"
-        "usage: listeners [--proc "
-        "DIR] [--byte-order host|little|big] [--format json|table] [--pretty] [--stats] "
-        "[--all-netns] "
-        "[--max-table-size BYTES] [--verify-exe] [--protocols LIST] [--source procfs|netlink] "
-        "[--holders] [--uid] [--help] [--no-sandbox] [--version]\n");
+        "usage: listeners [--proc DIR] [--byte-order host|little|big] [--format "
+        "json|ndjson|table] [--pretty] [--stats] [--all-netns] [--max-table-size BYTES] "
+        "[--verify-exe] [--protocols LIST] [--source procfs|netlink] [--holders] [--uid] [--host]"
+        " [--port N[,N...]] [--pid N[,N...]] [--comm PATTERN] [--exe PATTERN] [--address "
+        "ADDR[,ADDR...]] [--no-headings] [--columns LIST] [--help] [--no-sandbox] [--version]\n");
     run_free(&r);
     run_cli(&r, "--format", "xml", (char *)NULL);
     assert_int_equal(r.status, 2);
@@ -856,11 +857,11 @@ static void usage(void **state)
     assert_string_equal(
         r.err,
         "listeners: unexpected argument '--pretty'\n"
-        "usage: listeners "
-        "[--proc DIR] [--byte-order host|little|big] [--format json|table] [--pretty] [--stats] "
-        "[--all-netns] [--max-table-size BYTES] [--verify-exe] [--protocols "
-        "LIST] [--source procfs|netlink] [--holders] [--uid] [--help] [--no-sandbox] "
-        "[--version]\n");
+        "usage: listeners [--proc DIR] [--byte-order host|little|big] [--format "
+        "json|ndjson|table] [--pretty] [--stats] [--all-netns] [--max-table-size BYTES] "
+        "[--verify-exe] [--protocols LIST] [--source procfs|netlink] [--holders] [--uid] [--host]"
+        " [--port N[,N...]] [--pid N[,N...]] [--comm PATTERN] [--exe PATTERN] [--address "
+        "ADDR[,ADDR...]] [--no-headings] [--columns LIST] [--help] [--no-sandbox] [--version]\n");
     run_free(&r);
     run_cli(&r, "snapshot", "--pretty", "/nonexistent/x", (char *)NULL); /* not snapshot's */
     assert_int_equal(r.status, 2);

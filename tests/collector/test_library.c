@@ -596,6 +596,53 @@ static void threads(void **state)
     tb_destroy(&t);
 }
 
+/* The --host envelope's text: collected_at in RFC 3339 UTC across the
+ * epoch, leap days and centuries (no libc time zone code), null fields,
+ * hostile bytes escaped, a field cut at LSN_HOST_FIELD_MAX; and the NDJSON
+ * writer's partial line with the envelope. */
+static void host_envelope(void **state)
+{
+    static const struct {
+        int64_t t;
+        const char *text;
+    } times[] = {{0, "1970-01-01T00:00:00Z"},           {-1, "1969-12-31T23:59:59Z"},
+                 {951782400, "2000-02-29T00:00:00Z"},   {1709210096, "2024-02-29T12:34:56Z"},
+                 {4107542400, "2100-03-01T00:00:00Z"},  {253402300799, "9999-12-31T23:59:59Z"},
+                 {253402300800, "9999-12-31T23:59:59Z"}};
+    struct lsn_host h;
+    struct lsn_result r;
+    (void)state;
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+        struct job j = {NULL, NULL, 0};
+        char want[256];
+        memset(&h, 0, sizeof h);
+        h.collected_at = times[i].t;
+        assert_int_equal(lsn_write_host(&h, grow_sink, &j), 0);
+        snprintf(want, sizeof want,
+                 "{\"schema_version\":1,\"hostname\":null,\"boot_id\":null,\"machine_id\":null,"
+                 "\"kernel_release\":null,\"collected_at\":\"%s\",\"listeners_version\":null}",
+                 times[i].text);
+        assert_string_equal(j.json, want);
+        free(j.json);
+    }
+    struct job j = {NULL, NULL, 0};
+    memset(&h, 0, sizeof h);
+    h.hostname.has = 1;
+    memcpy(h.hostname.text, "a\"\x1b\xff\n", 5);
+    h.hostname.len = 5;
+    h.version = "1.2";
+    memset(&r, 0, sizeof r);
+    r.status = LSN_PARTIAL;
+    r.protocols = LSN_PROTOS_TCP;
+    assert_int_equal(lsn_write_ndjson(&r, &h, grow_sink, &j), 0);
+    assert_string_equal(j.json,
+                        "{\"partial\":true,\"host\":{\"schema_version\":1,\"hostname\":"
+                        "\"a\\\"\\u001b\xef\xbf\xbd\\n\",\"boot_id\":null,\"machine_id\":null,"
+                        "\"kernel_release\":null,\"collected_at\":\"1970-01-01T00:00:00Z\","
+                        "\"listeners_version\":\"1.2\"}}\n");
+    free(j.json);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -603,6 +650,7 @@ int main(void)
         cmocka_unit_test(batched_walk),      cmocka_unit_test(rows_in_contract_order),
         cmocka_unit_test(writers),           cmocka_unit_test(json_names_of_alternating_owners),
         cmocka_unit_test(json_exe_verified), cmocka_unit_test(threads),
+        cmocka_unit_test(host_envelope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
