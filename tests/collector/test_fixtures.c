@@ -799,8 +799,8 @@ static void usage(void **state)
 {
     struct run r;
     static const char usage_line[] =
-        "usage: listeners [--proc DIR] [--byte-order host|little|big] [--format json|table] "
-        "[--pretty] [--stats] [--all-netns] [--max-table-size BYTES] [--verify-exe] [--protocols "
+        "usage: listeners [--proc DIR] [--byte-order host|little|big] [--format "
+        "json|table|openmetrics] [--output FILE] [--pretty] [--stats] [--all-netns] [--max-table-size BYTES] [--verify-exe] [--protocols "
         "LIST] [--source procfs|netlink] [--holders] [--uid] [--help] "
         "[--no-sandbox] [--version]\n";
     (void)state;
@@ -821,7 +821,8 @@ static void usage(void **state)
         r.err,
         "listeners: unknown option '--bogus'\n"
         "usage: listeners [--proc "
-        "DIR] [--byte-order host|little|big] [--format json|table] [--pretty] [--stats] "
+        "DIR] [--byte-order host|little|big] [--format json|table|openmetrics] [--output FILE] "
+        "[--pretty] [--stats] "
         "[--all-netns] "
         "[--max-table-size BYTES] [--verify-exe] [--protocols LIST] [--source procfs|netlink] "
         "[--holders] [--uid] [--help] [--no-sandbox] [--version]\n");
@@ -857,7 +858,8 @@ static void usage(void **state)
         r.err,
         "listeners: unexpected argument '--pretty'\n"
         "usage: listeners "
-        "[--proc DIR] [--byte-order host|little|big] [--format json|table] [--pretty] [--stats] "
+        "[--proc DIR] [--byte-order host|little|big] [--format json|table|openmetrics] "
+        "[--output FILE] [--pretty] [--stats] "
         "[--all-netns] [--max-table-size BYTES] [--verify-exe] [--protocols "
         "LIST] [--source procfs|netlink] [--holders] [--uid] [--help] [--no-sandbox] "
         "[--version]\n");
