@@ -800,7 +800,8 @@ static void usage(void **state)
     struct run r;
     static const char usage_line[] =
         "usage: listeners [--proc DIR] [--byte-order host|little|big] [--format "
-        "json|table|openmetrics] [--output FILE] [--pretty] [--stats] [--all-netns] [--max-table-size BYTES] [--verify-exe] [--protocols "
+        "json|table|openmetrics] [--output FILE] [--pretty] [--stats] [--all-netns] "
+        "[--max-table-size BYTES] [--verify-exe] [--protocols "
         "LIST] [--source procfs|netlink] [--holders] [--uid] [--help] "
         "[--no-sandbox] [--version]\n";
     (void)state;
@@ -855,14 +856,13 @@ static void usage(void **state)
     run_cli(&r, "--", "--pretty", (char *)NULL); /* after --, an operand */
     assert_int_equal(r.status, 2);
     assert_string_equal(
-        r.err,
-        "listeners: unexpected argument '--pretty'\n"
-        "usage: listeners "
-        "[--proc DIR] [--byte-order host|little|big] [--format json|table|openmetrics] "
-        "[--output FILE] [--pretty] [--stats] "
-        "[--all-netns] [--max-table-size BYTES] [--verify-exe] [--protocols "
-        "LIST] [--source procfs|netlink] [--holders] [--uid] [--help] [--no-sandbox] "
-        "[--version]\n");
+        r.err, "listeners: unexpected argument '--pretty'\n"
+               "usage: listeners "
+               "[--proc DIR] [--byte-order host|little|big] [--format json|table|openmetrics] "
+               "[--output FILE] [--pretty] [--stats] "
+               "[--all-netns] [--max-table-size BYTES] [--verify-exe] [--protocols "
+               "LIST] [--source procfs|netlink] [--holders] [--uid] [--help] [--no-sandbox] "
+               "[--version]\n");
     run_free(&r);
     run_cli(&r, "snapshot", "--pretty", "/nonexistent/x", (char *)NULL); /* not snapshot's */
     assert_int_equal(r.status, 2);
