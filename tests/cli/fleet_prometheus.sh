@@ -145,7 +145,7 @@ for _ in $(seq 1 120); do
 done
 [ "$got" = "a,b,c" ] || {
   echo "FAIL prometheus did not scrape the three hosts: $got"
-  tail -5 "$T/prometheus.log" "$T"/node.*.log
+  tail -n 5 "$T/prometheus.log" "$T"/node.*.log
   exit 1
 }
 check() { # check TEXT QUERY WANT
