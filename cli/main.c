@@ -1,5 +1,5 @@
 /* main.c - the listeners CLI on top of the collector library. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* O_NOFOLLOW, O_DIRECTORY with glibc and musl */
 
 #include "listeners.h"
 #include "manifest.h"
@@ -15,8 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char help_text[] =
@@ -34,7 +38,18 @@ static const char help_text[] =
     "  --format ndjson one compact row object per line (the keys of a row of the\n"
     "                  JSON array, in its order); no rows, no lines; a partial\n"
     "                  result ends with a line {\"partial\":true}\n"
-    "  --pretty        indented JSON with the same content (JSON only)\n"
+    "  --format openmetrics\n"
+    "                  Prometheus text for node_exporter's textfile collector:\n"
+    "                  listeners_listener_info{protocol,family,address,port,comm,\n"
+    "                  exe} per socket (no pid label), listeners_unattributed,\n"
+    "                  listeners_partial, listeners_collect_duration_seconds,\n"
+    "                  listeners_last_success_timestamp_seconds\n"
+    "  --output FILE   write FILE atomically instead of stdout: a temporary file\n"
+    "                  in FILE's directory, renamed over FILE only when the run\n"
+    "                  succeeds (exit 0, or 3 partial); removed on any error\n"
+    "  --pretty        indented JSON with the same content (JSON only)\n";
+
+static const char help_text_mid[] =
     "  --stats         print to stderr what the run did: lines, read() calls and\n"
     "                  passes per table, listeners, pids visited, fd links read,\n"
     "                  whether and where the walk stopped early, time per step\n"
@@ -124,6 +139,8 @@ static const char help_text_commands[] =
     "  check           compare the procfs and netlink views for sockets one of\n"
     "                  them hides (a rootkit); exit 0 clean, 1 findings, 2 error\n"
     "                  (check --help)\n"
+    "  ports           the sorted, unique port numbers of the rows, the ports\n"
+    "                  trait: {\"ports\":[22,443]} (ports --help)\n"
     "\n"
     "The owner of a socket is the lowest pid other than 1 that holds it; pid 1 only\n"
     "when it is the sole holder. pid, comm and exe are null when no holder could be\n"
@@ -179,6 +196,28 @@ static const char check_help[] =
     "\n"
     "Exit status: 0 no findings; 1 findings; 2 usage error, a view could not\n"
     "be read, or DIR/MANIFEST cannot be read or names an unknown byte order.\n";
+
+static const char ports_help[] =
+    "Prints the ports trait: the sorted, unique port numbers of the listening\n"
+    "sockets, {\"ports\":[22,443]} on one line. The rows are those of listeners\n"
+    "with the same options; raw and packet rows have no port and add none.\n"
+    "Without procfs (and without --proc) the output is {\"ports\":null}.\n"
+    "\n"
+    "  --proc DIR      read DIR as the proc tree, as for listeners\n"
+    "  --byte-order host|little|big\n"
+    "                  as for listeners\n"
+    "  --max-table-size BYTES\n"
+    "                  as for listeners: a table cut there gives the ports read,\n"
+    "                  exit status 3 and a line on stderr\n"
+    "  --protocols LIST\n"
+    "                  tcp (the default), udp, raw, packet or all: the ports of\n"
+    "                  the tcp and udp rows, merged\n"
+    "  --source procfs|netlink\n"
+    "                  as for listeners\n"
+    "  --no-sandbox    no seccomp filter\n"
+    "\n"
+    "Exit status: 0 success; 1 DIR/net/tcp missing or unreadable; 2 usage error;\n"
+    "3 partial.\n";
 
 struct diag_counts {
     uint64_t malformed, table, process;
@@ -481,6 +520,99 @@ static void enter_sandbox(const struct lsn_args *args, int netlink_fd)
     }
 }
 
+/* --output FILE (cli/sandbox.h, "--output"): a new temporary file
+ * ".NAME.tmp.PID" in FILE's directory (no .prom ending: the textfile
+ * collector does not read it), then a fork. The child makes the temporary
+ * file its stdout and runs as without --output, in the same sandbox; the
+ * parent, which never reads procfs, waits for it and renames the file over
+ * FILE when the child exited 0 or 3 (partial), or removes it otherwise, and
+ * exits with the child's status (1 when it could not finish the file).
+ * Returns -1 in the child (go on), else the parent's exit status. SIGINT,
+ * SIGTERM, SIGHUP and SIGPIPE wait in the parent until the temporary file
+ * is renamed or removed. */
+static int output_to_file(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    char dir[4096], tmp[300];
+    sigset_t block, old;
+    int dirfd, fd, status, rc = 1;
+    pid_t child;
+
+    if (slash && (size_t)(slash - path) >= sizeof dir) {
+        fprintf(stderr, "listeners: --output %s: %s\n", path, strerror(ENAMETOOLONG));
+        return 1;
+    }
+    if (slash) {
+        memcpy(dir, path, (size_t)(slash - path));
+        dir[slash == path ? 1 : slash - path] = '\0'; /* "/x": the root */
+    } else {
+        memcpy(dir, ".", 2);
+    }
+    if ((size_t)snprintf(tmp, sizeof tmp, ".%s.tmp.%ld", name, (long)getpid()) >= sizeof tmp) {
+        fprintf(stderr, "listeners: --output %s: %s\n", path, strerror(ENAMETOOLONG));
+        return 1;
+    }
+    dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) {
+        fprintf(stderr, "listeners: --output %s: %s: %s\n", path, dir, strerror(errno));
+        return 1;
+    }
+    fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        fprintf(stderr, "listeners: --output %s: cannot create %s/%s: %s\n", path, dir, tmp,
+                strerror(errno));
+        close(dirfd);
+        return 1;
+    }
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGPIPE);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    fflush(NULL);
+    child = fork();
+    if (child == 0) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        close(dirfd);
+        if (dup2(fd, STDOUT_FILENO) < 0) {
+            fprintf(stderr, "listeners: --output %s: %s\n", path, strerror(errno));
+            _exit(1);
+        }
+        close(fd);
+        return -1;
+    }
+    if (child < 0) {
+        fprintf(stderr, "listeners: --output %s: cannot fork: %s\n", path, strerror(errno));
+        status = -1;
+    } else {
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+            ;
+    }
+    if (child > 0 && WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3)) {
+        if (fsync(fd) != 0 || renameat(dirfd, tmp, dirfd, name) != 0)
+            fprintf(stderr, "listeners: --output %s: cannot replace it: %s\n", path,
+                    strerror(errno));
+        else
+            rc = WEXITSTATUS(status);
+        if (rc == WEXITSTATUS(status))
+            fsync(dirfd); /* the rename itself, durable; a failure here changes nothing */
+    } else if (child > 0) {
+        if (WIFEXITED(status))
+            rc = WEXITSTATUS(status);
+        else
+            fprintf(stderr, "listeners: --output %s: killed by signal %d, not written\n", path,
+                    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    }
+    if (rc != 0 && rc != 3)
+        unlinkat(dirfd, tmp, 0);
+    close(fd);
+    close(dirfd);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
+
 /* `listeners check`: both views, compared; exit 0 clean, 1 findings, 2
  * error. */
 static int run_check(const struct lsn_args *args, struct lsn_options *opts,
@@ -524,6 +656,24 @@ static int run_check(const struct lsn_args *args, struct lsn_options *opts,
 
 /* The rows that pass the filters (all of them without one), in the
  * format asked. The writers' return. */
+/* --format openmetrics of the rows the filters keep. */
+static int write_openmetrics(const struct lsn_result *result, const struct lsn_filter *filter,
+                             uint64_t now_ns)
+{
+    struct lsn_result view;
+    const struct lsn_result *r = result;
+    int rc;
+    if (lsn_filter_active(filter)) {
+        if (lsn_filter_apply(filter, result, &view) != 0)
+            return -1;
+        r = &view;
+    }
+    rc = lsn_write_openmetrics(r, now_ns, to_stdout, NULL);
+    if (r != result)
+        free(view.listeners);
+    return rc;
+}
+
 static int write_output(const struct lsn_args *args, const char *format,
                         const struct lsn_result *result, const struct lsn_host *host,
                         const struct lsn_filter *filter)
@@ -571,12 +721,13 @@ int main(int argc, char **argv)
      * instead of 320 with stdio's 4 KiB (bench/README.md, scale e). Static:
      * stdout is flushed at exit, after main's frame is gone. */
     static char stdout_buffer[1 << 16];
-    static char list_help[sizeof help_text + sizeof help_text_more];
-    static const char *const help[4][2] = {
-        {list_help, help_text_commands},
-        {lsn_snapshot_help, NULL},
-        {lsn_diff_help, NULL},
-        {check_help, NULL},
+    static char list_help[sizeof help_text_mid + sizeof help_text_more];
+    static const char *const help[5][3] = {
+        {help_text, list_help, help_text_commands},
+        {lsn_snapshot_help, NULL, NULL},
+        {lsn_diff_help, NULL, NULL},
+        {check_help, NULL, NULL},
+        {ports_help, NULL, NULL},
     };
     struct diag_counts counts = {0, 0, 0, 0};
     struct lsn_options opts;
@@ -588,8 +739,8 @@ int main(int argc, char **argv)
     unsigned partial;
     int rc;
 
-    memcpy(list_help, help_text, sizeof help_text - 1);
-    memcpy(list_help + sizeof help_text - 1, help_text_more, sizeof help_text_more);
+    memcpy(list_help, help_text_mid, sizeof help_text_mid - 1);
+    memcpy(list_help + sizeof help_text_mid - 1, help_text_more, sizeof help_text_more);
     if (setvbuf(stdout, stdout_buffer, _IOFBF, sizeof stdout_buffer) != 0)
         return 1;
 
@@ -604,6 +755,8 @@ int main(int argc, char **argv)
         return lsn_diff_run(&args);
     proc = args.proc;
     format = args.format ? args.format : "json";
+    if (args.output && (rc = output_to_file(args.output)) >= 0)
+        return rc; /* the parent, after the child wrote the file */
 
     memset(&opts, 0, sizeof opts);
     opts.netlink_fd = -1;
@@ -652,7 +805,16 @@ int main(int argc, char **argv)
         lsn_result_free(&result);
         return 1;
     }
-    rc = write_output(&args, format, &result, &host, &filter);
+    if (args.command == LSN_CMD_PORTS) {
+        rc = lsn_write_ports(&result, to_stdout, NULL);
+    } else if (format[0] == 'o') {
+        struct timespec now = {0, 0};
+        clock_gettime(CLOCK_REALTIME, &now);
+        rc = write_openmetrics(&result, &filter,
+                               (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec);
+    } else {
+        rc = write_output(&args, format, &result, &host, &filter);
+    }
     partial = result.status == LSN_PARTIAL ? result.partial : 0u;
     lsn_filter_free(&filter);
     lsn_result_free(&result);

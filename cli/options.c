@@ -20,7 +20,8 @@
 #define SNAP CMD(LSN_CMD_SNAPSHOT)
 #define DIFF CMD(LSN_CMD_DIFF)
 #define CHECK CMD(LSN_CMD_CHECK)
-#define ALL (LIST | SNAP | DIFF | CHECK)
+#define PORTS CMD(LSN_CMD_PORTS)
+#define ALL (LIST | SNAP | DIFF | CHECK | PORTS)
 
 enum {
     OPT_PROC = 256,
@@ -44,7 +45,8 @@ enum {
     OPT_PID,
     OPT_COMM,
     OPT_EXE,
-    OPT_ADDRESS
+    OPT_ADDRESS,
+    OPT_OUTPUT
 };
 
 /* The table, in usage order. meta: the argument's name per command. */
@@ -52,49 +54,53 @@ static const struct option_spec {
     const char *name;
     int id; /* getopt_long's val: 'h', 'V' or OPT_* */
     unsigned commands;
-    const char *meta[4]; /* list, snapshot, diff, check; NULL: no argument */
+    const char *meta[5]; /* list, snapshot, diff, check, ports; NULL: no argument */
 } table[] = {
-    {"proc", OPT_PROC, ALL, {"DIR", "SOURCE", "SNAPSHOT", "DIR"}},
+    {"proc", OPT_PROC, ALL, {"DIR", "SOURCE", "SNAPSHOT", "DIR", "DIR"}},
     {"byte-order",
      OPT_BYTE_ORDER,
-     LIST | CHECK,
-     {"host|little|big", NULL, NULL, "host|little|big"}},
+     LIST | CHECK | PORTS,
+     {"host|little|big", NULL, NULL, "host|little|big", "host|little|big"}},
     {"format",
      OPT_FORMAT,
      LIST | DIFF | CHECK,
-     {"json|ndjson|table", NULL, "text|json", "text|json"}},
-    {"ignore", OPT_IGNORE, DIFF, {NULL, NULL, "KEY", NULL}},
-    {"pretty", OPT_PRETTY, LIST, {NULL, NULL, NULL, NULL}},
-    {"stats", OPT_STATS, LIST, {NULL, NULL, NULL, NULL}},
-    {"archive", OPT_ARCHIVE, SNAP, {NULL, "FILE", NULL, NULL}},
-    {"mode", OPT_MODE, SNAP, {NULL, "MODE", NULL, NULL}},
-    {"all-netns", OPT_ALL_NETNS, LIST | SNAP, {NULL, NULL, NULL, NULL}},
-    {"max-table-size", OPT_MAX_TABLE_SIZE, LIST | CHECK, {"BYTES", NULL, NULL, "BYTES"}},
-    {"verify-exe", OPT_VERIFY_EXE, LIST, {NULL, NULL, NULL, NULL}},
-    {"protocols", OPT_PROTOCOLS, LIST | CHECK, {"LIST", NULL, NULL, "LIST"}},
-    {"source", OPT_SOURCE, LIST, {"procfs|netlink", NULL, NULL, NULL}},
-    {"holders", OPT_HOLDERS, LIST, {NULL, NULL, NULL, NULL}},
-    {"uid", OPT_UID, LIST, {NULL, NULL, NULL, NULL}},
-    {"host", OPT_HOST, LIST, {NULL, NULL, NULL, NULL}},
-    {"port", OPT_PORT, LIST, {"N[,N...]", NULL, NULL, NULL}},
-    {"pid", OPT_PID, LIST, {"N[,N...]", NULL, NULL, NULL}},
-    {"comm", OPT_COMM, LIST, {"PATTERN", NULL, NULL, NULL}},
-    {"exe", OPT_EXE, LIST, {"PATTERN", NULL, NULL, NULL}},
-    {"address", OPT_ADDRESS, LIST, {"ADDR[,ADDR...]", NULL, NULL, NULL}},
-    {"no-headings", 'H', LIST, {NULL, NULL, NULL, NULL}},
-    {"columns", 'o', LIST, {"LIST", NULL, NULL, NULL}},
-    {"help", 'h', ALL, {NULL, NULL, NULL, NULL}},
-    {"no-sandbox", OPT_NO_SANDBOX, ALL, {NULL, NULL, NULL, NULL}},
-    {"version", 'V', ALL, {NULL, NULL, NULL, NULL}},
+     {"json|ndjson|table|openmetrics", NULL, "text|json", "text|json", NULL}},
+    {"output", OPT_OUTPUT, LIST, {"FILE", NULL, NULL, NULL, NULL}},
+    {"ignore", OPT_IGNORE, DIFF, {NULL, NULL, "KEY", NULL, NULL}},
+    {"pretty", OPT_PRETTY, LIST, {NULL, NULL, NULL, NULL, NULL}},
+    {"stats", OPT_STATS, LIST, {NULL, NULL, NULL, NULL, NULL}},
+    {"archive", OPT_ARCHIVE, SNAP, {NULL, "FILE", NULL, NULL, NULL}},
+    {"mode", OPT_MODE, SNAP, {NULL, "MODE", NULL, NULL, NULL}},
+    {"all-netns", OPT_ALL_NETNS, LIST | SNAP, {NULL, NULL, NULL, NULL, NULL}},
+    {"max-table-size",
+     OPT_MAX_TABLE_SIZE,
+     LIST | CHECK | PORTS,
+     {"BYTES", NULL, NULL, "BYTES", "BYTES"}},
+    {"verify-exe", OPT_VERIFY_EXE, LIST, {NULL, NULL, NULL, NULL, NULL}},
+    {"protocols", OPT_PROTOCOLS, LIST | CHECK | PORTS, {"LIST", NULL, NULL, "LIST", "LIST"}},
+    {"source", OPT_SOURCE, LIST | PORTS, {"procfs|netlink", NULL, NULL, NULL, "procfs|netlink"}},
+    {"holders", OPT_HOLDERS, LIST, {NULL, NULL, NULL, NULL, NULL}},
+    {"uid", OPT_UID, LIST, {NULL, NULL, NULL, NULL, NULL}},
+    {"host", OPT_HOST, LIST, {NULL, NULL, NULL, NULL, NULL}},
+    {"port", OPT_PORT, LIST, {"N[,N...]", NULL, NULL, NULL, NULL}},
+    {"pid", OPT_PID, LIST, {"N[,N...]", NULL, NULL, NULL, NULL}},
+    {"comm", OPT_COMM, LIST, {"PATTERN", NULL, NULL, NULL, NULL}},
+    {"exe", OPT_EXE, LIST, {"PATTERN", NULL, NULL, NULL, NULL}},
+    {"address", OPT_ADDRESS, LIST, {"ADDR[,ADDR...]", NULL, NULL, NULL, NULL}},
+    {"no-headings", 'H', LIST, {NULL, NULL, NULL, NULL, NULL}},
+    {"columns", 'o', LIST, {"LIST", NULL, NULL, NULL, NULL}},
+    {"help", 'h', ALL, {NULL, NULL, NULL, NULL, NULL}},
+    {"no-sandbox", OPT_NO_SANDBOX, ALL, {NULL, NULL, NULL, NULL, NULL}},
+    {"version", 'V', ALL, {NULL, NULL, NULL, NULL, NULL}},
 };
 #define NOPTS (sizeof table / sizeof table[0])
 
-static const char *const command_name[] = {NULL, "snapshot", "diff", "check"};
-static const char *const operands[] = {"", " [DIR]", " OURS.json THEIRS.json", ""};
+static const char *const command_name[] = {NULL, "snapshot", "diff", "check", "ports"};
+static const char *const operands[] = {"", " [DIR]", " OURS.json THEIRS.json", "", ""};
 
 static int takes_argument(const struct option_spec *o)
 {
-    return o->meta[0] || o->meta[1] || o->meta[2] || o->meta[3];
+    return o->meta[0] || o->meta[1] || o->meta[2] || o->meta[3] || o->meta[4];
 }
 
 void lsn_usage(enum lsn_command c, int prefix, FILE *out)
@@ -123,15 +129,18 @@ enum lsn_parse lsn_usage_error(enum lsn_command c, const char *message, const ch
     return LSN_PARSE_USAGE;
 }
 
-static enum lsn_parse help(enum lsn_command c, const char *const text[2])
+static enum lsn_parse help(enum lsn_command c, const char *const text[3])
 {
     lsn_usage(c, 1, stdout);
     fputs(text[0], stdout);
+    if (text[1])
+        fputs(text[1], stdout);
     if (c == LSN_CMD_LIST) {
         lsn_usage(LSN_CMD_SNAPSHOT, 0, stdout);
         lsn_usage(LSN_CMD_DIFF, 0, stdout);
         lsn_usage(LSN_CMD_CHECK, 0, stdout);
-        fputs(text[1], stdout);
+        lsn_usage(LSN_CMD_PORTS, 0, stdout);
+        fputs(text[2], stdout);
     }
     return fflush(stdout) == 0 ? LSN_PARSE_DONE : LSN_PARSE_USAGE;
 }
@@ -267,12 +276,14 @@ static enum lsn_parse check(struct lsn_args *a, int nops, char **ops)
                                a->mode);
     if (c == LSN_CMD_LIST) {
         int is_table = a->format && strcmp(a->format, "table") == 0;
+        int is_metrics = a->format && strcmp(a->format, "openmetrics") == 0;
         if (a->format && strcmp(a->format, "json") != 0 && strcmp(a->format, "ndjson") != 0 &&
-            !is_table)
-            return lsn_usage_error(c, "--format takes json, ndjson or table, not", a->format);
+            !is_table && !is_metrics)
+            return lsn_usage_error(c, "--format takes json, ndjson, table or openmetrics, not",
+                                   a->format);
         if (a->pretty && a->format && strcmp(a->format, "json") != 0)
             return lsn_usage_error(c, "--pretty applies to --format json only", NULL);
-        if (a->host && is_table)
+        if (a->host && (is_table || is_metrics))
             return lsn_usage_error(c, "--host applies to --format json and ndjson only", NULL);
         if (a->no_headings && !is_table)
             return lsn_usage_error(c, "--no-headings applies to --format table only", NULL);
@@ -291,6 +302,14 @@ static enum lsn_parse check(struct lsn_args *a, int nops, char **ops)
                 if (a->columns[i] == needs[k].column && !given[k])
                     return lsn_usage_error(c, needs[k].message, NULL);
         }
+        /* openmetrics has no labels for them: refused rather than dropped */
+        if (is_metrics && (a->holders || a->uid || a->verify_exe))
+            return lsn_usage_error(c,
+                                   "--format openmetrics does not show --holders, --uid or "
+                                   "--verify-exe",
+                                   NULL);
+        if (a->output && (a->output[0] == '\0' || a->output[strlen(a->output) - 1] == '/'))
+            return lsn_usage_error(c, "--output needs a file name, not", a->output);
     }
     if ((c == LSN_CMD_DIFF || c == LSN_CMD_CHECK) && a->format && strcmp(a->format, "text") != 0 &&
         strcmp(a->format, "json") != 0)
@@ -298,7 +317,7 @@ static enum lsn_parse check(struct lsn_args *a, int nops, char **ops)
     return LSN_PARSE_RUN;
 }
 
-enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text[4][2],
+enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text[5][3],
                               struct lsn_args *a)
 {
     struct option longs[NOPTS + 1];
@@ -313,6 +332,8 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
         c = LSN_CMD_DIFF;
     else if (argc > 1 && strcmp(argv[1], "check") == 0)
         c = LSN_CMD_CHECK;
+    else if (argc > 1 && strcmp(argv[1], "ports") == 0)
+        c = LSN_CMD_PORTS;
     a->command = c;
     if (c != LSN_CMD_LIST) { /* the command word is argv[0] of the rest */
         argc--;
@@ -360,6 +381,7 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
             break;
         case OPT_FORMAT: a->format = optarg; break;
         case OPT_ARCHIVE: a->archive = optarg; break;
+        case OPT_OUTPUT: a->output = optarg; break;
         case OPT_MODE: a->mode = optarg; break;
         case OPT_PRETTY: a->pretty = 1; break;
         case OPT_STATS: a->stats = 1; break;

@@ -6,6 +6,7 @@
  *   listeners snapshot DIR [OPTION]...          copy what the collector reads
  *   listeners diff OURS.json THEIRS.json [OPTION]...
  *   listeners check [OPTION]...                 compare the procfs and netlink views
+ *   listeners ports [OPTION]...                 the sorted, unique port numbers
  *
  * Options may come before or after the operands; `--` ends the options;
  * `--opt=value` and `--opt value` are the same; -h is --help, -V is
@@ -16,7 +17,7 @@
 
 #include <stdio.h>
 
-enum lsn_command { LSN_CMD_LIST = 0, LSN_CMD_SNAPSHOT, LSN_CMD_DIFF, LSN_CMD_CHECK };
+enum lsn_command { LSN_CMD_LIST = 0, LSN_CMD_SNAPSHOT, LSN_CMD_DIFF, LSN_CMD_CHECK, LSN_CMD_PORTS };
 
 #define LSN_MAX_COLUMNS 32 /* names in one --columns list at most */
 
@@ -26,6 +27,7 @@ struct lsn_args {
     const char *format;  /* --format, checked against the command's values; NULL: default */
     const char *archive; /* --archive (snapshot) */
     const char *mode;    /* --mode (snapshot): octal file mode, NULL: 0600 */
+    const char *output;  /* --output FILE (list): written atomically, NULL: stdout */
     int pretty, stats, all_netns, verify_exe, no_sandbox, holders, uid;
     int netlink;        /* --source netlink */
     int byte_order;     /* --byte-order: 0 not given, else enum lsn_byte_order + 1 (1 host,
@@ -54,9 +56,10 @@ enum lsn_parse {
 };
 
 /* Parses argv into *args. --help prints on stdout the command's usage line,
- * help[0], and for LSN_CMD_LIST the synopsis of the other commands and
- * help[1] (help[1] is NULL for the others). */
-enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help[4][2],
+ * help[0] and help[1] (NULL: none; two strings keep each under C99's
+ * 4095 bytes), and for LSN_CMD_LIST the synopsis of the other commands and
+ * help[2] (NULL for the others). */
+enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help[5][3],
                               struct lsn_args *args);
 
 /* The usage line of a command, "usage: listeners ...\n" (prefix 0: without

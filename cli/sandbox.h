@@ -54,4 +54,20 @@ int lsn_sandbox_enter_snapshot(int dirfd, int netlink_fd);
  * written to archive_fd as a tar. Same return values as lsn_sandbox_enter. */
 int lsn_sandbox_enter_archive(int archive_fd, int netlink_fd);
 
+/* `listeners --output FILE` (and `--format openmetrics --output FILE` for
+ * node_exporter's textfile collector, which needs the file replaced
+ * atomically) adds nothing to these filters. Before any of them, main.c
+ * creates the temporary file ".NAME.tmp.PID" in FILE's directory
+ * (O_CREAT|O_EXCL|O_NOFOLLOW, 0644 less the umask) and forks. The child
+ * dup2()s it onto fd 1 and runs as without --output: the collector's
+ * filter above, writes to fds 1 and 2 only, no rename, no unlink. The
+ * parent reads nothing untrusted (no procfs, no table, no name): it waits
+ * for the child, then fsync()s the file and renameat()s it over FILE when
+ * the child exited 0 or 3, or unlinkat()s it otherwise (SIGINT, SIGTERM,
+ * SIGHUP and SIGPIPE blocked meanwhile, so no temporary file stays behind).
+ * Why not allow renameat in the filter: seccomp sees the directory fd, not
+ * the path strings, so a subverted process could rename any file it can
+ * reach by an absolute path; the fork keeps the filter as tight as without
+ * --output, at the cost of one process. */
+
 #endif

@@ -666,6 +666,35 @@ size_t lsn_table_columns(const struct lsn_result *result, enum lsn_column cols[L
 int lsn_write_table_columns(const struct lsn_result *result, const enum lsn_column *cols, size_t n,
                             int headings, lsn_sink_fn sink, void *ctx);
 
+/* The Prometheus text exposition format (0.0.4, what node_exporter's
+ * textfile collector and promtool read; valid OpenMetrics label and name
+ * syntax), for `--format openmetrics`:
+ *  - listeners_listener_info{protocol,family,address,port,comm,exe} N, a
+ *    gauge, one series per distinct label set, N the rows that have it
+ *    (usually 1: two SO_REUSEPORT sockets of one program are one series
+ *    with 2). No pid label (pids change on every restart: a new series
+ *    each time). raw rows have ip_protocol instead of port; packet rows
+ *    protocol, ethertype, ifindex, interface, comm, exe. A null value
+ *    (comm, exe, interface) is no label, as an empty one is in Prometheus.
+ *    Label values: lsn_label_value (\\, \" and \n escaped; invalid UTF-8
+ *    as U+FFFD), so that two names that read the same are one series.
+ *  - listeners_unattributed (rows with pid null), listeners_partial (1 for
+ *    a LSN_PARTIAL result), listeners_collect_duration_seconds
+ *    (stats.total_nanoseconds) and listeners_last_success_timestamp_seconds
+ *    (unix_nanoseconds, the caller's clock, in milliseconds), gauges.
+ * Each with # HELP and # TYPE lines; no timestamps (the textfile collector
+ * refuses them). A LSN_UNSUPPORTED result has no listener series and 0
+ * unattributed. Same return as lsn_write_json. */
+int lsn_write_openmetrics(const struct lsn_result *result, uint64_t unix_nanoseconds,
+                          lsn_sink_fn sink, void *ctx);
+
+/* The ports trait: {"ports":[22,443]} and a newline, the sorted, unique
+ * port numbers of the tcp and udp rows (raw and packet rows have none); a
+ * LSN_UNSUPPORTED result gives {"ports":null}. A LSN_PARTIAL result gives
+ * the ports of its rows (the caller says that it is partial). Same return
+ * as lsn_write_json. */
+int lsn_write_ports(const struct lsn_result *result, lsn_sink_fn sink, void *ctx);
+
 /* "ipv4" or "ipv6". */
 const char *lsn_family_name(enum lsn_family family);
 

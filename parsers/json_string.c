@@ -162,3 +162,29 @@ enum lsn_json_status lsn_terminal_text(const char *src, size_t len, char *dst, s
     }
     return done(&o, out_len);
 }
+
+enum lsn_json_status lsn_label_value(const char *src, size_t len, char *dst, size_t cap,
+                                     size_t *out_len)
+{
+    struct out o = {dst, cap ? cap - 1 : 0, 0, cap == 0, cap != 0};
+    const unsigned char *s = (const unsigned char *)src;
+
+    for (size_t i = 0; i < len && !o.full;) {
+        size_t bad, n = lsn_utf8_sequence(s + i, len - i, &bad);
+        if (n == 0) {
+            put(&o, "\xef\xbf\xbd", 3); /* U+FFFD */
+            i += bad;
+            continue;
+        }
+        if (n == 1 && s[i] == '\\')
+            put(&o, "\\\\", 2);
+        else if (n == 1 && s[i] == '"')
+            put(&o, "\\\"", 2);
+        else if (n == 1 && s[i] == '\n')
+            put(&o, "\\n", 2);
+        else
+            put(&o, src + i, n);
+        i += n;
+    }
+    return done(&o, out_len);
+}

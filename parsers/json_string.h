@@ -50,6 +50,18 @@ enum lsn_json_status lsn_json_string(const char *src, size_t len, char *dst, siz
 enum lsn_json_status lsn_terminal_text(const char *src, size_t len, char *dst, size_t cap,
                                        size_t *out_len);
 
+/* For the Prometheus text exposition format (the textfile collector's, and
+ * OpenMetrics'): src as the inside of a label value, without the quotes.
+ * Backslash, double quote and newline are written \\, \" and \n (the
+ * format's only escapes); each invalid UTF-8 sequence becomes U+FFFD per
+ * maximal subpart, as in lsn_json_string (the format requires UTF-8);
+ * every other byte, control bytes included, is kept: the value is the
+ * bytes. Same buffer rules as lsn_json_string; cap >= len * 3 + 1 always
+ * suffices. */
+#define LSN_LABEL_VALUE_SIZE(len) ((len)*3u + 1u)
+enum lsn_json_status lsn_label_value(const char *src, size_t len, char *dst, size_t cap,
+                                     size_t *out_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -800,7 +800,8 @@ static void usage(void **state)
     struct run r;
     static const char usage_line[] =
         "usage: listeners [--proc DIR] [--byte-order host|little|big] [--format "
-        "json|ndjson|table] [--pretty] [--stats] [--all-netns] [--max-table-size BYTES] "
+        "json|ndjson|table|openmetrics] [--output FILE] [--pretty] [--stats] [--all-netns] "
+        "[--max-table-size BYTES] "
         "[--verify-exe] [--protocols LIST] [--source procfs|netlink] [--holders] [--uid] [--host]"
         " [--port N[,N...]] [--pid N[,N...]] [--comm PATTERN] [--exe PATTERN] [--address "
         "ADDR[,ADDR...]] [--no-headings] [--columns LIST] [--help] [--no-sandbox] [--version]\n";
@@ -822,7 +823,8 @@ static void usage(void **state)
         r.err,
         "listeners: unknown option '--bogus'\n"
         "usage: listeners [--proc DIR] [--byte-order host|little|big] [--format "
-        "json|ndjson|table] [--pretty] [--stats] [--all-netns] [--max-table-size BYTES] "
+        "json|ndjson|table|openmetrics] [--output FILE] [--pretty] [--stats] [--all-netns] "
+        "[--max-table-size BYTES] "
         "[--verify-exe] [--protocols LIST] [--source procfs|netlink] [--holders] [--uid] [--host]"
         " [--port N[,N...]] [--pid N[,N...]] [--comm PATTERN] [--exe PATTERN] [--address "
         "ADDR[,ADDR...]] [--no-headings] [--columns LIST] [--help] [--no-sandbox] [--version]\n");
@@ -858,7 +860,8 @@ static void usage(void **state)
         r.err,
         "listeners: unexpected argument '--pretty'\n"
         "usage: listeners [--proc DIR] [--byte-order host|little|big] [--format "
-        "json|ndjson|table] [--pretty] [--stats] [--all-netns] [--max-table-size BYTES] "
+        "json|ndjson|table|openmetrics] [--output FILE] [--pretty] [--stats] [--all-netns] "
+        "[--max-table-size BYTES] "
         "[--verify-exe] [--protocols LIST] [--source procfs|netlink] [--holders] [--uid] [--host]"
         " [--port N[,N...]] [--pid N[,N...]] [--comm PATTERN] [--exe PATTERN] [--address "
         "ADDR[,ADDR...]] [--no-headings] [--columns LIST] [--help] [--no-sandbox] [--version]\n");

@@ -453,6 +453,47 @@ static void test_terminal_text_random_inputs_are_safe(void **state)
     }
 }
 
+/* The Prometheus label value: only \\, \" and \n escaped, invalid UTF-8 as
+ * U+FFFD per maximal subpart, everything else kept; the exact size check. */
+static void test_label_value_escapes_and_replacements(void **state)
+{
+    static const struct json_row rows[] = {
+        {S("sshd"), "sshd"},
+        {S("a\"b\\c\nd"), "a\\\"b\\\\c\\nd"},
+        {S("tab\there\r"), "tab\there\r"},
+        {S("x\xff"), "x" FFFD},
+        {S("\xe2\x82"), FFFD},               /* a cut 3-byte sequence: one maximal subpart */
+        {S("\xed\xa0\x80"), FFFD FFFD FFFD}, /* a surrogate: three */
+        {S("caf\xc3\xa9 \xe2\x80\xae"), "caf\xc3\xa9 \xe2\x80\xae"},
+        {S("nul\0in"), "nul\0in"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char out[64];
+        size_t n = 99, want = i == 7 ? 6 : strlen(rows[i].out);
+        assert_int_equal(lsn_label_value(rows[i].in, rows[i].len, out, sizeof out, &n),
+                         LSN_JSON_OK);
+        assert_int_equal(n, want);
+        assert_memory_equal(out, rows[i].out, want);
+        assert_int_equal(out[n], '\0');
+    }
+    {
+        char out[16];
+        size_t n = 99;
+        /* "a\"b" is 4 bytes: a cap of 4 has no room for the NUL, 5 is exact */
+        assert_int_equal(lsn_label_value(S("a\"b"), out, 4, &n), LSN_JSON_NO_SPACE);
+        assert_int_equal(n, 0);
+        assert_int_equal(out[0], '\0');
+        assert_int_equal(lsn_label_value(S("a\"b"), out, 5, &n), LSN_JSON_OK);
+        assert_int_equal(n, 4);
+        /* the worst case: every byte invalid, 3 bytes each */
+        assert_int_equal(
+            lsn_label_value(S("\xff\xff\xff\xff\xff"), out, LSN_LABEL_VALUE_SIZE(5), &n),
+            LSN_JSON_OK);
+        assert_int_equal(n, 15);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -462,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_json_string_size_suffices_and_output_decodes_to_replaced_input),
         cmocka_unit_test(test_terminal_text_escapes_controls_and_keeps_utf8),
         cmocka_unit_test(test_terminal_text_random_inputs_are_safe),
+        cmocka_unit_test(test_label_value_escapes_and_replacements),
     };
     return cmocka_run_group_tests_name("json_string", tests, NULL, NULL);
 }
