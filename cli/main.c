@@ -663,6 +663,7 @@ static int write_openmetrics(const struct lsn_result *result, const struct lsn_f
     struct lsn_result view;
     const struct lsn_result *r = result;
     int rc;
+    memset(&view, 0, sizeof view);
     if (lsn_filter_active(filter)) {
         if (lsn_filter_apply(filter, result, &view) != 0)
             return -1;
