@@ -256,19 +256,21 @@ static int compare_index(const void *a, const void *b)
 
 /* The rows of r sorted by key: malloc'd (NULL for none, or out of memory:
  * *oom set). */
+typedef const struct lsn_listener *row_ref; /* an index entry: a pointer is what is sorted */
+
 static const struct lsn_listener **sorted(const struct lsn_result *r, int *oom)
 {
     const struct lsn_listener **ix;
     if (r->count == 0)
         return NULL;
-    ix = malloc(r->count * sizeof *ix);
+    ix = malloc(r->count * sizeof(row_ref));
     if (!ix) {
         *oom = 1;
         return NULL;
     }
     for (size_t i = 0; i < r->count; i++)
         ix[i] = &r->listeners[i];
-    qsort(ix, r->count, sizeof *ix, compare_index);
+    qsort(ix, r->count, sizeof(row_ref), compare_index);
     return ix;
 }
 
