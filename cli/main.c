@@ -8,6 +8,7 @@
 #include "snapshot.h"
 #include "diff.h"
 #include "filter.h"
+#include "watch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -141,6 +142,9 @@ static const char help_text_commands[] =
     "                  (check --help)\n"
     "  ports           the sorted, unique port numbers of the rows, the ports\n"
     "                  trait: {\"ports\":[22,443]} (ports --help)\n"
+    "  watch           collect every --interval SECONDS and print the changes as\n"
+    "                  NDJSON events: added, removed, owner_changed,\n"
+    "                  exe_changed, heartbeat (watch --help)\n"
     "\n"
     "The owner of a socket is the lowest pid other than 1 that holds it; pid 1 only\n"
     "when it is the sole holder. pid, comm and exe are null when no holder could be\n"
@@ -723,12 +727,13 @@ int main(int argc, char **argv)
      * stdout is flushed at exit, after main's frame is gone. */
     static char stdout_buffer[1 << 16];
     static char list_help[sizeof help_text_mid + sizeof help_text_more];
-    static const char *const help[5][3] = {
+    static const char *const help[LSN_CMD_COUNT][3] = {
         {help_text, list_help, help_text_commands},
         {lsn_snapshot_help, NULL, NULL},
         {lsn_diff_help, NULL, NULL},
         {check_help, NULL, NULL},
         {ports_help, NULL, NULL},
+        {lsn_watch_help, NULL, NULL},
     };
     struct diag_counts counts = {0, 0, 0, 0};
     struct lsn_options opts;
@@ -762,11 +767,30 @@ int main(int argc, char **argv)
     memset(&opts, 0, sizeof opts);
     opts.netlink_fd = -1;
     /* Before the sandbox (it would allow the reads, not statfs). */
-    if (tree_byte_order(&args, args.command == LSN_CMD_CHECK ? "listeners: check" : "listeners",
+    if (args.command != LSN_CMD_WATCH && /* watch: per tree, below */
+        tree_byte_order(&args, args.command == LSN_CMD_CHECK ? "listeners: check" : "listeners",
                         &opts.byte_order, &opts.flags) != 0)
         return args.command == LSN_CMD_CHECK ? 2 : 1;
     if ((args.netlink || args.command == LSN_CMD_CHECK) && open_netlink(proc, &opts) != 0)
         return args.command == LSN_CMD_CHECK ? 2 : 1;
+    if (args.command == LSN_CMD_WATCH) { /* every tree's byte order, before the sandbox */
+        struct lsn_watch_tree trees[LSN_WATCH_MAX_TREES];
+        size_t ntrees = args.nprocs ? args.nprocs : 1;
+        struct lsn_args one = args;
+        for (size_t i = 0; i < ntrees; i++) {
+            one.proc = args.nprocs ? args.procs[i] : NULL;
+            trees[i].proc = one.proc;
+            if (tree_byte_order(&one, "listeners: watch", &trees[i].order, &trees[i].flags) != 0)
+                return 1;
+        }
+        enter_sandbox(&args, opts.netlink_fd);
+        opts.diag = on_diag;
+        opts.diag_ctx = &counts;
+        opts.flags = (args.netlink ? LSN_OPT_NETLINK : 0u) |
+                     (opts.netlink_fd >= 0 ? LSN_OPT_NETLINK_FD : 0u);
+        opts.protocols = args.protocols;
+        return lsn_watch_run(&args, &opts, trees, ntrees);
+    }
     enter_sandbox(&args, opts.netlink_fd);
     if (args.command == LSN_CMD_CHECK)
         return run_check(&args, &opts, &counts);

@@ -5,6 +5,7 @@
 
 #include "filter.h"
 #include "listeners.h"
+#include "watch.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -21,7 +22,8 @@
 #define DIFF CMD(LSN_CMD_DIFF)
 #define CHECK CMD(LSN_CMD_CHECK)
 #define PORTS CMD(LSN_CMD_PORTS)
-#define ALL (LIST | SNAP | DIFF | CHECK | PORTS)
+#define WATCH CMD(LSN_CMD_WATCH)
+#define ALL (LIST | SNAP | DIFF | CHECK | PORTS | WATCH)
 
 enum {
     OPT_PROC = 256,
@@ -46,7 +48,10 @@ enum {
     OPT_COMM,
     OPT_EXE,
     OPT_ADDRESS,
-    OPT_OUTPUT
+    OPT_OUTPUT,
+    OPT_INTERVAL,
+    OPT_HEARTBEAT,
+    OPT_COUNT
 };
 
 /* The table, in usage order. meta: the argument's name per command. */
@@ -54,53 +59,67 @@ static const struct option_spec {
     const char *name;
     int id; /* getopt_long's val: 'h', 'V' or OPT_* */
     unsigned commands;
-    const char *meta[5]; /* list, snapshot, diff, check, ports; NULL: no argument */
+    const char *meta[LSN_CMD_COUNT]; /* list, snapshot, diff, check, ports, watch; NULL: no
+                                       argument */
 } table[] = {
-    {"proc", OPT_PROC, ALL, {"DIR", "SOURCE", "SNAPSHOT", "DIR", "DIR"}},
+    {"interval", OPT_INTERVAL, WATCH, {NULL, NULL, NULL, NULL, NULL, "SECONDS"}},
+    {"heartbeat", OPT_HEARTBEAT, WATCH, {NULL, NULL, NULL, NULL, NULL, "N"}},
+    {"count", OPT_COUNT, WATCH, {NULL, NULL, NULL, NULL, NULL, "N"}},
+    {"proc", OPT_PROC, ALL, {"DIR", "SOURCE", "SNAPSHOT", "DIR", "DIR", "DIR"}},
     {"byte-order",
      OPT_BYTE_ORDER,
      LIST | CHECK | PORTS,
-     {"host|little|big", NULL, NULL, "host|little|big", "host|little|big"}},
+     {"host|little|big", NULL, NULL, "host|little|big", "host|little|big", NULL}},
     {"format",
      OPT_FORMAT,
      LIST | DIFF | CHECK,
-     {"json|ndjson|table|openmetrics", NULL, "text|json", "text|json", NULL}},
-    {"output", OPT_OUTPUT, LIST, {"FILE", NULL, NULL, NULL, NULL}},
-    {"ignore", OPT_IGNORE, DIFF, {NULL, NULL, "KEY", NULL, NULL}},
-    {"pretty", OPT_PRETTY, LIST, {NULL, NULL, NULL, NULL, NULL}},
-    {"stats", OPT_STATS, LIST, {NULL, NULL, NULL, NULL, NULL}},
-    {"archive", OPT_ARCHIVE, SNAP, {NULL, "FILE", NULL, NULL, NULL}},
-    {"mode", OPT_MODE, SNAP, {NULL, "MODE", NULL, NULL, NULL}},
-    {"all-netns", OPT_ALL_NETNS, LIST | SNAP, {NULL, NULL, NULL, NULL, NULL}},
+     {"json|ndjson|table|openmetrics", NULL, "text|json", "text|json", NULL, NULL}},
+    {"output", OPT_OUTPUT, LIST, {"FILE", NULL, NULL, NULL, NULL, NULL}},
+    {"ignore", OPT_IGNORE, DIFF, {NULL, NULL, "KEY", NULL, NULL, NULL}},
+    {"pretty", OPT_PRETTY, LIST, {NULL, NULL, NULL, NULL, NULL, NULL}},
+    {"stats", OPT_STATS, LIST, {NULL, NULL, NULL, NULL, NULL, NULL}},
+    {"archive", OPT_ARCHIVE, SNAP, {NULL, "FILE", NULL, NULL, NULL, NULL}},
+    {"mode", OPT_MODE, SNAP, {NULL, "MODE", NULL, NULL, NULL, NULL}},
+    {"all-netns", OPT_ALL_NETNS, LIST | SNAP, {NULL, NULL, NULL, NULL, NULL, NULL}},
     {"max-table-size",
      OPT_MAX_TABLE_SIZE,
      LIST | CHECK | PORTS,
-     {"BYTES", NULL, NULL, "BYTES", "BYTES"}},
-    {"verify-exe", OPT_VERIFY_EXE, LIST, {NULL, NULL, NULL, NULL, NULL}},
-    {"protocols", OPT_PROTOCOLS, LIST | CHECK | PORTS, {"LIST", NULL, NULL, "LIST", "LIST"}},
-    {"source", OPT_SOURCE, LIST | PORTS, {"procfs|netlink", NULL, NULL, NULL, "procfs|netlink"}},
-    {"holders", OPT_HOLDERS, LIST, {NULL, NULL, NULL, NULL, NULL}},
-    {"uid", OPT_UID, LIST, {NULL, NULL, NULL, NULL, NULL}},
-    {"host", OPT_HOST, LIST, {NULL, NULL, NULL, NULL, NULL}},
-    {"port", OPT_PORT, LIST, {"N[,N...]", NULL, NULL, NULL, NULL}},
-    {"pid", OPT_PID, LIST, {"N[,N...]", NULL, NULL, NULL, NULL}},
-    {"comm", OPT_COMM, LIST, {"PATTERN", NULL, NULL, NULL, NULL}},
-    {"exe", OPT_EXE, LIST, {"PATTERN", NULL, NULL, NULL, NULL}},
-    {"address", OPT_ADDRESS, LIST, {"ADDR[,ADDR...]", NULL, NULL, NULL, NULL}},
-    {"no-headings", 'H', LIST, {NULL, NULL, NULL, NULL, NULL}},
-    {"columns", 'o', LIST, {"LIST", NULL, NULL, NULL, NULL}},
-    {"help", 'h', ALL, {NULL, NULL, NULL, NULL, NULL}},
-    {"no-sandbox", OPT_NO_SANDBOX, ALL, {NULL, NULL, NULL, NULL, NULL}},
-    {"version", 'V', ALL, {NULL, NULL, NULL, NULL, NULL}},
+     {"BYTES", NULL, NULL, "BYTES", "BYTES", NULL}},
+    {"verify-exe", OPT_VERIFY_EXE, LIST, {NULL, NULL, NULL, NULL, NULL, NULL}},
+    {"protocols",
+     OPT_PROTOCOLS,
+     LIST | CHECK | PORTS | WATCH,
+     {"LIST", NULL, NULL, "LIST", "LIST", "LIST"}},
+    {"source",
+     OPT_SOURCE,
+     LIST | PORTS | WATCH,
+     {"procfs|netlink", NULL, NULL, NULL, "procfs|netlink", "procfs|netlink"}},
+    {"holders", OPT_HOLDERS, LIST, {NULL, NULL, NULL, NULL, NULL, NULL}},
+    {"uid", OPT_UID, LIST, {NULL, NULL, NULL, NULL, NULL, NULL}},
+    {"host", OPT_HOST, LIST | WATCH, {NULL, NULL, NULL, NULL, NULL, NULL}},
+    {"port", OPT_PORT, LIST, {"N[,N...]", NULL, NULL, NULL, NULL, NULL}},
+    {"pid", OPT_PID, LIST, {"N[,N...]", NULL, NULL, NULL, NULL, NULL}},
+    {"comm", OPT_COMM, LIST, {"PATTERN", NULL, NULL, NULL, NULL, NULL}},
+    {"exe", OPT_EXE, LIST, {"PATTERN", NULL, NULL, NULL, NULL, NULL}},
+    {"address", OPT_ADDRESS, LIST, {"ADDR[,ADDR...]", NULL, NULL, NULL, NULL, NULL}},
+    {"no-headings", 'H', LIST, {NULL, NULL, NULL, NULL, NULL, NULL}},
+    {"columns", 'o', LIST, {"LIST", NULL, NULL, NULL, NULL, NULL}},
+    {"help", 'h', ALL, {NULL, NULL, NULL, NULL, NULL, NULL}},
+    {"no-sandbox", OPT_NO_SANDBOX, ALL, {NULL, NULL, NULL, NULL, NULL, NULL}},
+    {"version", 'V', ALL, {NULL, NULL, NULL, NULL, NULL, NULL}},
 };
 #define NOPTS (sizeof table / sizeof table[0])
 
-static const char *const command_name[] = {NULL, "snapshot", "diff", "check", "ports"};
-static const char *const operands[] = {"", " [DIR]", " OURS.json THEIRS.json", "", ""};
+static const char *const command_name[] = {NULL, "snapshot", "diff", "check", "ports", "watch"};
+static const char *const operands[] = {"", " [DIR]", " OURS.json THEIRS.json",
+                                       "", "",       " --interval SECONDS"};
 
 static int takes_argument(const struct option_spec *o)
 {
-    return o->meta[0] || o->meta[1] || o->meta[2] || o->meta[3] || o->meta[4];
+    for (size_t c = 0; c < LSN_CMD_COUNT; c++)
+        if (o->meta[c])
+            return 1;
+    return 0;
 }
 
 void lsn_usage(enum lsn_command c, int prefix, FILE *out)
@@ -108,7 +127,7 @@ void lsn_usage(enum lsn_command c, int prefix, FILE *out)
     fprintf(out, "%slisteners%s%s%s", prefix ? "usage: " : "", command_name[c] ? " " : "",
             command_name[c] ? command_name[c] : "", operands[c]);
     for (size_t i = 0; i < NOPTS; i++) {
-        if (!(table[i].commands & CMD(c)))
+        if (!(table[i].commands & CMD(c)) || table[i].id == OPT_INTERVAL) /* an operand's place */
             continue;
         if (table[i].meta[c])
             fprintf(out, " [--%s %s]", table[i].name, table[i].meta[c]);
@@ -140,6 +159,7 @@ static enum lsn_parse help(enum lsn_command c, const char *const text[3])
         lsn_usage(LSN_CMD_DIFF, 0, stdout);
         lsn_usage(LSN_CMD_CHECK, 0, stdout);
         lsn_usage(LSN_CMD_PORTS, 0, stdout);
+        lsn_usage(LSN_CMD_WATCH, 0, stdout);
         fputs(text[2], stdout);
     }
     return fflush(stdout) == 0 ? LSN_PARSE_DONE : LSN_PARSE_USAGE;
@@ -246,6 +266,21 @@ static int parse_columns(const char *s, struct lsn_args *a)
     }
 }
 
+/* "1" .. "1000000000", digits only: 0 with *v, else -1. */
+static int parse_positive(const char *s, unsigned long *v)
+{
+    unsigned long n = 0;
+    size_t len = strspn(s, "0123456789");
+    if (len == 0 || s[len] || len > 10)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        n = n * 10 + (unsigned long)(s[i] - '0');
+    if (n == 0 || n > 1000000000ul)
+        return -1;
+    *v = n;
+    return 0;
+}
+
 /* The checks that need more than one option or an operand. */
 static enum lsn_parse check(struct lsn_args *a, int nops, char **ops)
 {
@@ -267,6 +302,11 @@ static enum lsn_parse check(struct lsn_args *a, int nops, char **ops)
     }
     if (a->proc && a->proc[0] == '\0')
         return lsn_usage_error(c, "--proc needs a directory", NULL);
+    for (size_t i = 0; i < a->nprocs; i++)
+        if (a->procs[i][0] == '\0')
+            return lsn_usage_error(c, "--proc needs a directory", NULL);
+    if (c == LSN_CMD_WATCH && a->watch_interval.tv_sec == 0 && a->watch_interval.tv_nsec == 0)
+        return lsn_usage_error(c, "needs --interval SECONDS", NULL);
     if (a->archive && a->archive[0] == '\0')
         return lsn_usage_error(c, "--archive needs a file name", NULL);
     if (a->mode && (a->mode[0] == '\0' || strspn(a->mode, "01234567") != strlen(a->mode) ||
@@ -317,7 +357,7 @@ static enum lsn_parse check(struct lsn_args *a, int nops, char **ops)
     return LSN_PARSE_RUN;
 }
 
-enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text[5][3],
+enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text[LSN_CMD_COUNT][3],
                               struct lsn_args *a)
 {
     struct option longs[NOPTS + 1];
@@ -334,6 +374,8 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
         c = LSN_CMD_CHECK;
     else if (argc > 1 && strcmp(argv[1], "ports") == 0)
         c = LSN_CMD_PORTS;
+    else if (argc > 1 && strcmp(argv[1], "watch") == 0)
+        c = LSN_CMD_WATCH;
     a->command = c;
     if (c != LSN_CMD_LIST) { /* the command word is argv[0] of the rest */
         argc--;
@@ -368,7 +410,31 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
         case 'V':
             fputs("listeners " LISTENERS_VERSION "\n", stdout);
             return fflush(stdout) == 0 ? LSN_PARSE_DONE : LSN_PARSE_USAGE;
-        case OPT_PROC: a->proc = optarg; break;
+        case OPT_PROC:
+            if (c == LSN_CMD_WATCH && a->nprocs == LSN_WATCH_MAX_TREES)
+                return lsn_usage_error(c, "--proc given more than 16 times", NULL);
+            if (c == LSN_CMD_WATCH)
+                a->procs[a->nprocs++] = optarg;
+            a->proc = optarg;
+            break;
+        case OPT_INTERVAL:
+            if (lsn_watch_interval(optarg, &a->watch_interval) != 0)
+                return lsn_usage_error(c,
+                                       "--interval takes a number of seconds from 0.000001 to "
+                                       "86400 (digits and one '.'), not",
+                                       optarg);
+            break;
+        case OPT_HEARTBEAT:
+        case OPT_COUNT:
+            if (parse_positive(optarg, opt == OPT_COUNT ? &a->watch_count : &a->watch_heartbeat) !=
+                0)
+                return lsn_usage_error(
+                    c,
+                    opt == OPT_COUNT
+                        ? "--count takes a number of ticks from 1 to 1000000000, not"
+                        : "--heartbeat takes a number of ticks from 1 to 1000000000, not",
+                    optarg);
+            break;
         case OPT_BYTE_ORDER:
             if (strcmp(optarg, "host") == 0)
                 a->byte_order = 1;

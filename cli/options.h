@@ -7,6 +7,7 @@
  *   listeners diff OURS.json THEIRS.json [OPTION]...
  *   listeners check [OPTION]...                 compare the procfs and netlink views
  *   listeners ports [OPTION]...                 the sorted, unique port numbers
+ *   listeners watch --interval SECONDS [OPTION]... an NDJSON stream of changes
  *
  * Options may come before or after the operands; `--` ends the options;
  * `--opt=value` and `--opt value` are the same; -h is --help, -V is
@@ -17,7 +18,18 @@
 
 #include <stdio.h>
 
-enum lsn_command { LSN_CMD_LIST = 0, LSN_CMD_SNAPSHOT, LSN_CMD_DIFF, LSN_CMD_CHECK, LSN_CMD_PORTS };
+enum lsn_command {
+    LSN_CMD_LIST = 0,
+    LSN_CMD_SNAPSHOT,
+    LSN_CMD_DIFF,
+    LSN_CMD_CHECK,
+    LSN_CMD_PORTS,
+    LSN_CMD_WATCH
+};
+#define LSN_CMD_COUNT 6
+
+#include <time.h>
+#define LSN_WATCH_MAX_TREES 16 /* --proc given this many times at most (watch) */
 
 #define LSN_MAX_COLUMNS 32 /* names in one --columns list at most */
 
@@ -42,6 +54,12 @@ struct lsn_args {
     int no_headings;              /* -H, --no-headings (table) */
     int columns[LSN_MAX_COLUMNS]; /* -o, --columns (table): enum lsn_column values */
     size_t ncolumns;              /* 0: not given */
+    /* watch: --proc DIR in order (each DIR once or more), --interval,
+     * --heartbeat (0: none), --count (0: forever) */
+    const char *procs[LSN_WATCH_MAX_TREES];
+    size_t nprocs;
+    struct timespec watch_interval;
+    unsigned long watch_heartbeat, watch_count;
 };
 
 /* The keys `listeners diff --ignore` takes (a row's identity keys are not
@@ -59,7 +77,7 @@ enum lsn_parse {
  * help[0] and help[1] (NULL: none; two strings keep each under C99's
  * 4095 bytes), and for LSN_CMD_LIST the synopsis of the other commands and
  * help[2] (NULL for the others). */
-enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help[5][3],
+enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help[LSN_CMD_COUNT][3],
                               struct lsn_args *args);
 
 /* The usage line of a command, "usage: listeners ...\n" (prefix 0: without

@@ -8,12 +8,19 @@
  *   + ipv4 0.0.0.0:22 inode 1234 pid 812 comm "sshd"     appeared
  *   - ipv4 0.0.0.0:22 inode 1234                          disappeared
  *   ~ ipv4 0.0.0.0:22 inode 1234 pid 812 -> 900 comm ...  owner changed
+ *   * ipv4 0.0.0.0:22 inode 1234 pid 812 comm "sshd" exe ... exe changed (an
+ *     execve under the same pid that kept the socket)
+ * SECONDS is a number greater than 0 (0.5, 10); anything else is a usage
+ * error, exit 2. A minimal example of the library API: for a machine-readable
+ * stream (NDJSON events, O(n log n) per tick, --host), run
+ * `listeners watch --interval SECONDS` instead.
  * Build: cc agent.c $(pkg-config --cflags --libs listeners) */
 #define _POSIX_C_SOURCE 200809L
 #include <listeners/address_text.h>
 #include <listeners/json_string.h>
 #include <listeners/listeners.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +49,22 @@ static void print_socket(char sign, const struct lsn_listener *l)
            v6 ? "]" : "", (unsigned)l->port, (unsigned long long)l->inode);
 }
 
+/* A previous owner: "pid null" when there was none, never -1. */
+static void print_pid(const struct lsn_listener *l)
+{
+    if (l->pid < 0)
+        printf(" pid null");
+    else
+        printf(" pid %d", (int)l->pid);
+}
+
+static int same_exe(const struct lsn_listener *a, const struct lsn_listener *b)
+{
+    if (!a->exe || !b->exe)
+        return a->exe == b->exe;
+    return a->exe_len == b->exe_len && memcmp(a->exe, b->exe, a->exe_len) == 0;
+}
+
 static void print_owner(const struct lsn_listener *l)
 {
     char comm[LSN_JSON_STRING_SIZE(LSN_COMM_MAX)];
@@ -58,17 +81,22 @@ int main(int argc, char **argv)
 {
     struct lsn_options opts;
     struct lsn_result prev, cur;
-    long interval = 10, count = -1;
+    double interval = 10;
+    long count = -1;
+    char *end;
 
     memset(&opts, 0, sizeof opts);
     opts.byte_order = LSN_ORDER_HOST;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--proc") == 0 && i + 1 < argc)
             opts.proc_root = argv[++i];
-        else if (strcmp(argv[i], "--interval") == 0 && i + 1 < argc)
-            interval = strtol(argv[++i], NULL, 10);
-        else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc)
-            count = strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--interval") == 0 && i + 1 < argc &&
+                 (interval = strtod(argv[++i], &end), end != argv[i] && !*end) &&
+                 isfinite(interval) && interval > 0 && interval <= 86400)
+            ; /* "abc", "0", "-1", "1e9999": a usage error, not a busy loop */
+        else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc &&
+                 (count = strtol(argv[++i], &end, 10), end != argv[i] && !*end) && count > 0)
+            ;
         else {
             fprintf(stderr, "usage: agent [--proc DIR] [--interval SECONDS] [--count N]\n");
             return 2;
@@ -77,8 +105,9 @@ int main(int argc, char **argv)
 
     memset(&prev, 0, sizeof prev); /* nothing seen yet: everything "appears" */
     for (long n = 0; count < 0 || n < count; n++) {
-        if (n > 0 && interval > 0) {
-            struct timespec ts = {interval, 0};
+        if (n > 0) {
+            struct timespec ts = {(time_t)interval,
+                                  (long)((interval - (double)(time_t)interval) * 1e9)};
             nanosleep(&ts, NULL);
         }
         if (lsn_collect(&opts, &cur) != LSN_OK) {
@@ -96,9 +125,14 @@ int main(int argc, char **argv)
                 putchar('\n');
             } else if (o->pid != l->pid) {
                 print_socket('~', l);
-                printf(" pid %d ->", (int)o->pid);
+                print_pid(o);
+                printf(" ->");
                 print_owner(l);
                 putchar('\n');
+            } else if (l->pid >= 0 && !same_exe(o, l)) {
+                print_socket('*', l);
+                print_owner(l);
+                printf(" exe changed\n");
             }
         }
         for (size_t i = 0; i < prev.count; i++) {

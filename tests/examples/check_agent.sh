@@ -30,9 +30,18 @@ lsn_one_listener_tree "$tree" 42 12345
 
 want='+ ipv4 0.0.0.0:22 inode 12345 pid 42 comm "sshd"'
 for how in agent agent-pc; do
-  got=$("$work/$how/agent" --proc "$tree" --count 2 --interval 0)
+  got=$("$work/$how/agent" --proc "$tree" --count 2 --interval 0.01)
   if [ "$got" != "$want" ]; then
     printf '%s printed:\n%s\nwanted:\n%s\n' "$how" "$got" "$want" >&2
+    exit 1
+  fi
+done
+# a bad interval is a usage error (it used to busy-spin on "abc" and "0")
+for bad in abc 0 -1 1e9999; do
+  rc=0
+  timeout 10 "$work/agent/agent" --proc "$tree" --count 2 --interval "$bad" >/dev/null 2>&1 || rc=$?
+  if [ "$rc" != 2 ]; then
+    echo "agent --interval $bad: exit $rc, wanted 2" >&2
     exit 1
   fi
 done
