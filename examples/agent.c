@@ -88,16 +88,19 @@ int main(int argc, char **argv)
     memset(&opts, 0, sizeof opts);
     opts.byte_order = LSN_ORDER_HOST;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--proc") == 0 && i + 1 < argc)
+        int ok = 0;
+        if (strcmp(argv[i], "--proc") == 0 && i + 1 < argc) {
             opts.proc_root = argv[++i];
-        else if (strcmp(argv[i], "--interval") == 0 && i + 1 < argc &&
-                 (interval = strtod(argv[++i], &end), end != argv[i] && !*end) &&
-                 isfinite(interval) && interval > 0 && interval <= 86400)
-            ; /* "abc", "0", "-1", "1e9999": a usage error, not a busy loop */
-        else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc &&
-                 (count = strtol(argv[++i], &end, 10), end != argv[i] && !*end) && count > 0)
-            ;
-        else {
+            ok = 1;
+        } else if (strcmp(argv[i], "--interval") == 0 && i + 1 < argc) {
+            /* "abc", "0", "-1", "1e9999": a usage error, not a busy loop */
+            interval = strtod(argv[++i], &end);
+            ok = end != argv[i] && !*end && isfinite(interval) && interval > 0 && interval <= 86400;
+        } else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
+            count = strtol(argv[++i], &end, 10);
+            ok = end != argv[i] && !*end && count > 0;
+        }
+        if (!ok) {
             fprintf(stderr, "usage: agent [--proc DIR] [--interval SECONDS] [--count N]\n");
             return 2;
         }
