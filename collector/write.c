@@ -1,6 +1,7 @@
 /* write.c - the contract's JSON and the people's table. See listeners.h. */
 #include "listeners.h"
 #include "decimal.h"
+#include "out.h"
 
 #include "address_text.h"
 #include "json_string.h"
@@ -8,56 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OUT_CAP 8192
-
-struct out {
-    char *buf;
-    size_t len;
-    lsn_sink_fn sink;
-    void *ctx;
-    int rc;
-};
-
-static void flush(struct out *o)
-{
-    if (o->len && !o->rc)
-        o->rc = o->sink(o->ctx, o->buf, o->len);
-    o->len = 0;
-}
-
-static void put(struct out *o, const char *s, size_t n)
-{
-    if (n < OUT_CAP - o->len) { /* the common case: it fits */
-        memcpy(o->buf + o->len, s, n);
-        o->len += n;
-        return;
-    }
-    while (n && !o->rc) {
-        size_t room = OUT_CAP - o->len, k = n < room ? n : room;
-        memcpy(o->buf + o->len, s, k);
-        o->len += k;
-        s += k;
-        n -= k;
-        if (o->len == OUT_CAP)
-            flush(o);
-    }
-}
-
-static void puts_(struct out *o, const char *s)
-{
-    put(o, s, strlen(s));
-}
-
 static void put_spaces(struct out *o, size_t n)
 {
     while (n--)
         put(o, " ", 1);
-}
-
-static void put_u64(struct out *o, uint64_t v)
-{
-    char t[21];
-    put(o, t, lsn_decimal(t, v));
 }
 
 static size_t address_text(const struct lsn_listener *l, char dst[LSN_IPV6_TEXT_SIZE])
@@ -80,23 +35,6 @@ static size_t longest_name(const struct lsn_result *r)
         if (r->holders[i].exe && r->holders[i].exe_len > m)
             m = r->holders[i].exe_len;
     return m;
-}
-
-static int start(struct out *o, lsn_sink_fn sink, void *ctx)
-{
-    o->buf = malloc(OUT_CAP);
-    o->len = 0;
-    o->sink = sink;
-    o->ctx = ctx;
-    o->rc = 0;
-    return o->buf ? 0 : -1;
-}
-
-static int finish(struct out *o)
-{
-    flush(o);
-    free(o->buf);
-    return o->rc;
 }
 
 /* The constant text between a row's values, joined at compile time so a

@@ -3,53 +3,13 @@
  * and docs/contract.md ("--format openmetrics", "listeners ports"). */
 #include "listeners.h"
 #include "decimal.h"
+#include "out.h"
 
 #include "address_text.h"
 #include "json_string.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#define OUT_CAP 8192
-
-struct out {
-    char buf[OUT_CAP];
-    size_t len;
-    lsn_sink_fn sink;
-    void *ctx;
-    int rc;
-};
-
-static void flush(struct out *o)
-{
-    if (o->len && !o->rc)
-        o->rc = o->sink(o->ctx, o->buf, o->len);
-    o->len = 0;
-}
-
-static void put(struct out *o, const char *s, size_t n)
-{
-    while (n && !o->rc) {
-        size_t room = OUT_CAP - o->len, k = n < room ? n : room;
-        memcpy(o->buf + o->len, s, k);
-        o->len += k;
-        s += k;
-        n -= k;
-        if (o->len == OUT_CAP)
-            flush(o);
-    }
-}
-
-static void puts_(struct out *o, const char *s)
-{
-    put(o, s, strlen(s));
-}
-
-static void put_u64(struct out *o, uint64_t v)
-{
-    char t[21];
-    put(o, t, lsn_decimal(t, v));
-}
 
 /* v / 10^digits with digits decimals: 1234567 ns, 9 -> "0.001234567". */
 static void put_fixed(struct out *o, uint64_t v, unsigned digits)
@@ -215,26 +175,22 @@ static void put_series(struct out *o, struct scratch *s, const struct lsn_result
 int lsn_write_openmetrics(const struct lsn_result *r, uint64_t unix_nanoseconds, lsn_sink_fn sink,
                           void *ctx)
 {
-    struct out *o = malloc(sizeof *o);
+    struct out out, *o = &out;
     struct scratch s = {NULL, NULL, 0};
     int rows = r->status == LSN_OK || r->status == LSN_PARTIAL;
     uint64_t unattributed = 0;
     size_t longest = LSN_COMM_MAX, i, j, g;
     int rc;
 
-    if (!o)
+    if (start(o, sink, ctx) != 0)
         return -1;
-    o->len = 0;
-    o->sink = sink;
-    o->ctx = ctx;
-    o->rc = 0;
     for (i = 0; rows && i < r->count; i++)
         if (r->listeners[i].exe && r->listeners[i].exe_len > longest)
             longest = r->listeners[i].exe_len;
     s.cap = LSN_LABEL_VALUE_SIZE(longest);
     s.a = malloc(2 * s.cap);
     if (!s.a) {
-        free(o);
+        finish(o);
         return -1;
     }
     s.b = s.a + s.cap;
@@ -280,10 +236,8 @@ int lsn_write_openmetrics(const struct lsn_result *r, uint64_t unix_nanoseconds,
     puts_(o, "listeners_last_success_timestamp_seconds ");
     put_fixed(o, unix_nanoseconds / 1000000u, 3);
     put(o, "\n", 1);
-    flush(o);
-    rc = o->rc;
+    rc = finish(o);
     free(s.a);
-    free(o);
     return rc;
 }
 
@@ -295,7 +249,7 @@ static int compare_port(const void *a, const void *b)
 
 int lsn_write_ports(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
 {
-    struct out *o;
+    struct out out, *o = &out;
     uint16_t *ports = NULL;
     size_t n = 0, i;
     int rc;
@@ -312,15 +266,10 @@ int lsn_write_ports(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
             ports[n++] = r->listeners[i].port;
     if (n)
         qsort(ports, n, sizeof *ports, compare_port);
-    o = malloc(sizeof *o);
-    if (!o) {
+    if (start(o, sink, ctx) != 0) {
         free(ports);
         return -1;
     }
-    o->len = 0;
-    o->sink = sink;
-    o->ctx = ctx;
-    o->rc = 0;
     puts_(o, "{\"ports\":[");
     for (i = 0; i < n; i++) {
         if (i && ports[i] == ports[i - 1])
@@ -330,9 +279,7 @@ int lsn_write_ports(const struct lsn_result *r, lsn_sink_fn sink, void *ctx)
         put_u64(o, ports[i]);
     }
     puts_(o, "]}\n");
-    flush(o);
-    rc = o->rc;
+    rc = finish(o);
     free(ports);
-    free(o);
     return rc;
 }
