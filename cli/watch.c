@@ -1,18 +1,15 @@
 /* watch.c - `listeners watch`. See watch.h and docs/contract.md.
  *
- * Each tick collects, sorts an index of the rows by key (inode, protocol,
- * family, port, address, netns) and merges it with the previous tick's:
- * O(n log n) per tick, and every tick's result and index freed before the
- * next, so memory stays what one tick needs. The output buffer is reused. */
-#define _GNU_SOURCE /* clock_nanosleep, gmtime_r */
+ * Each tick collects and hands the previous tick's result and its own to the
+ * library's lsn_changes (sorted indexes by key, merged: O(n log n) per tick,
+ * freed before it returns), which calls lsn_write_change for each change.
+ * The previous result is freed once compared, so memory stays what two
+ * ticks need. The tick's output buffer is reused. */
+#define _GNU_SOURCE /* clock_nanosleep, clock_gettime */
 
 #include "watch.h"
 
-#include "address_text.h"
-#include "json_string.h"
-
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,206 +107,31 @@ static void put(struct buf *b, const char *s, size_t n)
     b->len += n;
 }
 
-static void puts_(struct buf *b, const char *s)
-{
-    put(b, s, strlen(s));
-}
-
-static void put_u64(struct buf *b, uint64_t v)
-{
-    char t[24];
-    int n = snprintf(t, sizeof t, "%" PRIu64, v);
-    put(b, t, (size_t)n);
-}
-
 static int sink(void *ctx, const char *s, size_t n)
 {
-    put(ctx, s, n);
-    return 0;
+    struct buf *b = ctx;
+    put(b, s, n);
+    return b->oom;
 }
 
-static void put_text(struct buf *b, const char *raw, size_t len)
-{
-    static char esc[LSN_JSON_STRING_SIZE(LSN_EXE_MAX)];
-    if (!raw || lsn_json_string(raw, len, esc, sizeof esc, NULL) != 0)
-        puts_(b, "null");
-    else
-        puts_(b, esc);
-}
-
-/* "pid":N|null,"comm":S|null,"exe":S|null as the list writes them. */
-static void put_owner(struct buf *b, const struct lsn_listener *l)
-{
-    puts_(b, "\"pid\":");
-    if (l->pid < 0) {
-        puts_(b, "null,\"comm\":null,\"exe\":null");
-        return;
-    }
-    put_u64(b, (uint64_t)l->pid);
-    puts_(b, ",\"comm\":");
-    put_text(b, l->comm, l->comm_len);
-    puts_(b, ",\"exe\":");
-    put_text(b, l->exe, l->exe_len);
-}
-
+/* A tick's events go into its buffer (lsn_changes' callback). */
 struct tick {
-    const char *at;              /* RFC 3339 UTC */
+    struct buf *out;
+    int64_t at;                  /* when its collection started */
     const struct lsn_host *host; /* NULL: no envelope */
 };
 
-static void put_start(struct buf *b, const struct tick *t, const char *event)
+static int write_change(void *ctx, const struct lsn_change *c)
 {
-    puts_(b, "{\"event\":\"");
-    puts_(b, event);
-    puts_(b, "\",\"at\":\"");
-    puts_(b, t->at);
-    puts_(b, "\"");
+    const struct tick *t = ctx;
+    return lsn_write_change(c, t->at, t->host, sink, t->out);
 }
 
-static void put_end(struct buf *b, const struct tick *t)
+static int64_t now(void)
 {
-    if (t->host) {
-        puts_(b, ",\"host\":");
-        lsn_write_host(t->host, sink, b);
-    }
-    puts_(b, "}\n");
-}
-
-static void put_identity(struct buf *b, const struct lsn_listener *l)
-{
-    char addr[LSN_IPV6_TEXT_SIZE];
-    int packet = l->protocol == LSN_PROTO_PACKET;
-    puts_(b, ",\"protocol\":\"");
-    puts_(b, lsn_protocol_name((enum lsn_protocol)l->protocol));
-    puts_(b, "\",\"family\":");
-    if (packet) {
-        puts_(b, "null,\"address\":null");
-    } else {
-        int v6 = l->family == LSN_FAMILY_IPV6;
-        puts_(b, v6 ? "\"ipv6\",\"address\":\"" : "\"ipv4\",\"address\":\"");
-        if (v6)
-            lsn_ipv6_text(l->bind_address, addr, sizeof addr, NULL);
-        else
-            lsn_ipv4_text(l->bind_address, addr, sizeof addr, NULL);
-        puts_(b, addr);
-        puts_(b, "\"");
-    }
-    puts_(b, ",\"port\":");
-    if (l->protocol == LSN_PROTO_TCP || l->protocol == LSN_PROTO_UDP)
-        put_u64(b, l->port);
-    else
-        puts_(b, "null");
-    puts_(b, ",\"inode\":");
-    put_u64(b, l->inode);
-}
-
-static void put_row_event(struct buf *b, const struct tick *t, const char *event,
-                          const struct lsn_listener *l)
-{
-    put_start(b, t, event);
-    put_identity(b, l);
-    puts_(b, ",");
-    put_owner(b, l);
-    put_end(b, t);
-}
-
-static int same_text(const char *a, size_t alen, const char *b, size_t blen)
-{
-    if (!a || !b)
-        return a == b;
-    return alen == blen && memcmp(a, b, alen) == 0;
-}
-
-/* The change between two rows of one key, or NULL. */
-static const char *change(const struct lsn_listener *o, const struct lsn_listener *n)
-{
-    if (o->pid != n->pid)
-        return "owner_changed";
-    if (n->pid < 0)
-        return NULL;
-    if (!same_text(o->exe, o->exe_len, n->exe, n->exe_len) ||
-        !same_text(o->comm, o->comm_len, n->comm, n->comm_len))
-        return "exe_changed";
-    return NULL;
-}
-
-static int compare_key(const struct lsn_listener *a, const struct lsn_listener *b)
-{
-    if (a->inode != b->inode)
-        return a->inode < b->inode ? -1 : 1;
-    if (a->protocol != b->protocol)
-        return a->protocol < b->protocol ? -1 : 1;
-    if (a->family != b->family)
-        return a->family < b->family ? -1 : 1;
-    if (a->port != b->port)
-        return a->port < b->port ? -1 : 1;
-    if (a->netns != b->netns)
-        return a->netns < b->netns ? -1 : 1;
-    return memcmp(a->bind_address, b->bind_address, sizeof a->bind_address);
-}
-
-static int compare_index(const void *a, const void *b)
-{
-    return compare_key(*(const struct lsn_listener *const *)a,
-                       *(const struct lsn_listener *const *)b);
-}
-
-/* The rows of r sorted by key: malloc'd (NULL for none, or out of memory:
- * *oom set). */
-typedef const struct lsn_listener *row_ref; /* an index entry: a pointer is what is sorted */
-
-static const struct lsn_listener **sorted(const struct lsn_result *r, int *oom)
-{
-    const struct lsn_listener **ix;
-    if (r->count == 0)
-        return NULL;
-    ix = malloc(r->count * sizeof(row_ref));
-    if (!ix) {
-        *oom = 1;
-        return NULL;
-    }
-    for (size_t i = 0; i < r->count; i++)
-        ix[i] = &r->listeners[i];
-    qsort(ix, r->count, sizeof(row_ref), compare_index);
-    return ix;
-}
-
-/* The events between the sorted a (na rows) and b (nb): a merge. */
-static void diff(struct buf *out, const struct tick *t, const struct lsn_listener **a, size_t na,
-                 const struct lsn_listener **b, size_t nb)
-{
-    size_t i = 0, j = 0;
-    while (i < na || j < nb) {
-        int c = i == na ? 1 : j == nb ? -1 : compare_key(a[i], b[j]);
-        if (c < 0) {
-            put_row_event(out, t, "removed", a[i++]);
-        } else if (c > 0) {
-            put_row_event(out, t, "added", b[j++]);
-        } else {
-            const char *what = change(a[i], b[j]);
-            if (what) {
-                put_start(out, t, what);
-                put_identity(out, b[j]);
-                puts_(out, ",\"before\":{");
-                put_owner(out, a[i]);
-                puts_(out, "},\"after\":{");
-                put_owner(out, b[j]);
-                puts_(out, "}");
-                put_end(out, t);
-            }
-            i++;
-            j++;
-        }
-    }
-}
-
-static void rfc3339_now(char dst[32])
-{
-    struct timespec now = {0, 0};
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &now);
-    if (!gmtime_r(&now.tv_sec, &tm) || strftime(dst, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        memcpy(dst, "1970-01-01T00:00:00Z", 21);
+    struct timespec ts = {0, 0};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec;
 }
 
 static void sleep_for(const struct timespec *interval)
@@ -323,7 +145,6 @@ int lsn_watch_run(const struct lsn_args *args, struct lsn_options *opts,
                   const struct lsn_watch_tree *trees, size_t ntrees)
 {
     struct lsn_result prev, cur;
-    const struct lsn_listener **prev_ix = NULL;
     struct buf out = {NULL, 0, 0, 0};
     unsigned base_flags = opts->flags;
     int rc = 0;
@@ -332,9 +153,7 @@ int lsn_watch_run(const struct lsn_args *args, struct lsn_options *opts,
     for (unsigned long n = 0; args->watch_count == 0 || n < args->watch_count; n++) {
         const struct lsn_watch_tree *tree = &trees[n % ntrees];
         struct lsn_host host;
-        char at[32];
-        struct tick t = {at, NULL};
-        int oom = 0;
+        struct tick t = {&out, 0, NULL};
 
         if (n > 0)
             sleep_for(&args->watch_interval);
@@ -346,7 +165,7 @@ int lsn_watch_run(const struct lsn_args *args, struct lsn_options *opts,
             host.version = LISTENERS_VERSION;
             t.host = &host;
         }
-        rfc3339_now(at);
+        t.at = now();
         lsn_collect(opts, &cur);
         if (cur.status != LSN_OK && cur.status != LSN_PARTIAL) {
             const char *path = cur.error_path ? cur.error_path : "listeners";
@@ -369,25 +188,14 @@ int lsn_watch_run(const struct lsn_args *args, struct lsn_options *opts,
                     n + 1);
             lsn_result_free(&cur);
         } else {
-            const struct lsn_listener **cur_ix = sorted(&cur, &oom);
-            if (oom) {
-                fputs("listeners: watch: out of memory\n", stderr);
-                lsn_result_free(&cur);
-                rc = 1;
-                break;
-            }
-            diff(&out, &t, prev_ix, prev.count, cur_ix, cur.count);
-            free(prev_ix);
+            /* fails only out of memory: lsn_changes' index or the buffer */
+            int failed = lsn_changes(&prev, &cur, write_change, &t) != 0;
             lsn_result_free(&prev);
             prev = cur;
-            prev_ix = cur_ix;
+            out.oom |= failed;
         }
-        if (args->watch_heartbeat && (n + 1) % args->watch_heartbeat == 0) {
-            put_start(&out, &t, "heartbeat");
-            puts_(&out, ",\"count\":");
-            put_u64(&out, prev.count);
-            put_end(&out, &t);
-        }
+        if (!out.oom && args->watch_heartbeat && (n + 1) % args->watch_heartbeat == 0)
+            out.oom |= lsn_write_heartbeat(prev.count, t.at, t.host, sink, &out) != 0;
         if (out.oom) {
             fputs("listeners: watch: out of memory\n", stderr);
             rc = 1;
@@ -399,7 +207,6 @@ int lsn_watch_run(const struct lsn_args *args, struct lsn_options *opts,
             break;
         }
     }
-    free(prev_ix);
     lsn_result_free(&prev);
     free(out.p);
     return rc;

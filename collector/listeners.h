@@ -634,6 +634,83 @@ int lsn_write_json_host(const struct lsn_result *result, int pretty, const struc
 int lsn_write_ndjson(const struct lsn_result *result, const struct lsn_host *host, lsn_sink_fn sink,
                      void *ctx);
 
+/* ---- the changes between two results (listeners watch) ---- */
+
+/* A socket is a row's key: inode, protocol, family, port, netns and
+ * bind_address. Two SO_REUSEPORT sockets on one port are two keys, and a row
+ * with the port and address of an earlier one but another inode is another
+ * socket (closed and opened again): one removed, one added. */
+enum lsn_change_kind {
+    LSN_CHANGE_ADDED = 0, /* a key only the later result has: after set, before NULL */
+    LSN_CHANGE_REMOVED,   /* a key only the earlier result has: before set, after NULL */
+    LSN_CHANGE_OWNER,     /* both have it; the pid differs: another process owns the socket, or
+                             none now (after->pid -1), or one where there was none (before->pid
+                             -1) */
+    LSN_CHANGE_EXE        /* both have it; the same pid (not -1) with another exe or comm (bytes
+                             and NULL-ness compared): an execve that kept the socket open. One
+                             of the same file with the same comm cannot be seen */
+};
+
+/* One change. before and after point into the two results given to
+ * lsn_changes (valid while those are). ABI: lsn_changes hands it to the
+ * callback by pointer and the writers take it by pointer, so later versions
+ * may use reserved[] or append fields; one made by the caller (to write a
+ * change of its own) must have reserved[] NULL (memset it to zero). The rows
+ * themselves are struct lsn_listener, whose layout 0.x does not promise. */
+struct lsn_change {
+    enum lsn_change_kind kind;
+    const struct lsn_listener *before; /* NULL for LSN_CHANGE_ADDED */
+    const struct lsn_listener *after;  /* NULL for LSN_CHANGE_REMOVED */
+    const void *reserved[2];           /* NULL; not read by this version */
+};
+
+/* Gets one change; 0 to go on, anything else stops lsn_changes, which then
+ * returns that value. */
+typedef int (*lsn_change_fn)(void *ctx, const struct lsn_change *change);
+
+/* Calls fn for every socket that changed from before to after (the rows of
+ * two results, whatever their status: the caller decides whether to compare
+ * a LSN_PARTIAL result; watch does not, its missing rows would read as
+ * removed). At most one change per key, in ascending key order: inode, then
+ * protocol, family, port, netns, and bind_address byte by byte; so the
+ * same input always gives the same changes in the same order. A row in both
+ * with the same pid (or -1 in both) and the same exe and comm is no change.
+ * An empty before (count 0: a zeroed result, the first collection) gives
+ * every row of after as LSN_CHANGE_ADDED, in key order. Rows of one result
+ * with the same key (the collector keeps one row per socket; a result put
+ * together by hand may not) are paired with the other's in their row order.
+ * Cost: an array of row pointers per result (8 bytes a row on LP64), sorted
+ * (O(n log n)) and merged (O(n)), allocated before the first call and freed
+ * before the return; the results are only read. Returns 0, -1 when out of
+ * memory (then fn was not called), or the nonzero value fn returned (no
+ * call after it): a callback that stops should return a value other than
+ * -1 to be told from out of memory. */
+int lsn_changes(const struct lsn_result *before, const struct lsn_result *after, lsn_change_fn fn,
+                void *ctx);
+
+/* One change as one line of `listeners watch` (docs/contract.md):
+ *   {"event":E,"at":"YYYY-MM-DDTHH:MM:SSZ",<identity>,<owner>}\n
+ * E is "added", "removed", "owner_changed" or "exe_changed". at is seconds
+ * since the epoch, written in UTC at second precision (as the envelope's
+ * collected_at). <identity> is "protocol":S,"family":S|null,
+ * "address":S|null,"port":N|null,"inode":N (family and address null for a
+ * packet row, port null for raw and packet; the row's key but for netns).
+ * <owner> is "pid":N|null,"comm":S|null,"exe":S|null for added (after's
+ * row) and removed (before's), and "before":{"pid","comm","exe"},
+ * "after":{...} for the other two: a pid of -1 is null with comm and exe
+ * null, never -1. comm and exe are JSON-escaped as in lsn_write_json. With
+ * host (not NULL) the line gains a last key "host":{the envelope}. Same
+ * return as lsn_write_json; -1 too, with nothing written, for an unknown
+ * kind or a row the kind needs that is NULL. */
+int lsn_write_change(const struct lsn_change *change, int64_t at, const struct lsn_host *host,
+                     lsn_sink_fn sink, void *ctx);
+
+/* {"event":"heartbeat","at":"...","count":N}\n (count: what the caller
+ * counts; watch gives the rows of the last compared result), with
+ * "host":{...} last when host is not NULL. Same return as lsn_write_json. */
+int lsn_write_heartbeat(uint64_t count, int64_t at, const struct lsn_host *host, lsn_sink_fn sink,
+                        void *ctx);
+
 /* ---- table columns (-o/--columns) ---- */
 
 enum lsn_column {

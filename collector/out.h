@@ -1,5 +1,5 @@
 /* out.h - private to collector/: the writers' output buffer (write.c,
- * write_metrics.c). Text goes into an 8 KiB buffer that is handed to the
+ * write_metrics.c, change.c). Text goes into an 8 KiB buffer that is handed to the
  * caller's sink when full and at the end; the first sink error sticks in
  * rc and later text is dropped. */
 #ifndef LISTENERS_OUT_H
@@ -76,5 +76,8 @@ static inline int finish(struct out *o)
     free(o->buf);
     return o->rc;
 }
+
+/* The --host envelope as one compact object (write.c; lsn_write_host). */
+void lsn_put_host(struct out *o, const struct lsn_host *host);
 
 #endif

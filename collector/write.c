@@ -2,6 +2,7 @@
 #include "listeners.h"
 #include "decimal.h"
 #include "out.h"
+#include "rfc3339.h"
 
 #include "address_text.h"
 #include "json_string.h"
@@ -202,46 +203,6 @@ static void put_holders(struct out *o, const struct json_layout *f, const struct
     puts_(o, n ? "]}]" : "]");
 }
 
-/* "YYYY-MM-DDTHH:MM:SSZ" of t (seconds since the epoch, UTC; the
- * proleptic Gregorian calendar, days from civil by H. Hinnant's method):
- * no libc time zone code, no locale. 20 bytes and a NUL in dst. */
-static size_t rfc3339(int64_t t, char dst[32])
-{
-    int64_t days = t / 86400, sec = t % 86400;
-    if (sec < 0) {
-        sec += 86400;
-        days--;
-    }
-    days += 719468;
-    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    int64_t doe = days - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t day = doy - (153 * mp + 2) / 5 + 1;
-    int64_t month = mp < 10 ? mp + 3 : mp - 9;
-    int64_t year = yoe + era * 400 + (month <= 2);
-    if (year < 0 || year > 9999) { /* RFC 3339 has four digits: clamp */
-        memcpy(dst, year < 0 ? "0000-01-01T00:00:00Z" : "9999-12-31T23:59:59Z", 21);
-        return 20;
-    }
-    const int64_t parts[6] = {year, month, day, sec / 3600, sec / 60 % 60, sec % 60};
-    static const char seps[] = "--T::Z";
-    size_t n = 0;
-    for (int k = 0; k < 6; k++) {
-        int64_t v = parts[k];
-        if (k == 0) {
-            dst[n++] = (char)('0' + v / 1000);
-            dst[n++] = (char)('0' + v / 100 % 10);
-        }
-        dst[n++] = (char)('0' + v / 10 % 10);
-        dst[n++] = (char)('0' + v % 10);
-        dst[n++] = seps[k];
-    }
-    dst[n] = '\0';
-    return n;
-}
-
 static void put_host_field(struct out *o, const char *key, const struct lsn_host_field *f)
 {
     char t[LSN_JSON_STRING_SIZE(LSN_HOST_FIELD_MAX)];
@@ -255,8 +216,8 @@ static void put_host_field(struct out *o, const char *key, const struct lsn_host
     put(o, t, n);
 }
 
-/* The envelope object (lsn_write_host), compact. */
-static void put_host(struct out *o, const struct lsn_host *h)
+/* The envelope object (lsn_write_host), compact (out.h). */
+void lsn_put_host(struct out *o, const struct lsn_host *h)
 {
     char when[32];
     puts_(o, "{\"schema_version\":");
@@ -266,7 +227,7 @@ static void put_host(struct out *o, const struct lsn_host *h)
     put_host_field(o, ",\"machine_id\":", &h->machine_id);
     put_host_field(o, ",\"kernel_release\":", &h->kernel_release);
     puts_(o, ",\"collected_at\":\"");
-    put(o, when, rfc3339(h->collected_at, when));
+    put(o, when, lsn_rfc3339(h->collected_at, when));
     puts_(o, "\",\"listeners_version\":");
     if (h->version) {
         struct lsn_host_field v;
@@ -287,7 +248,7 @@ int lsn_write_host(const struct lsn_host *host, lsn_sink_fn sink, void *ctx)
     struct out o;
     if (start(&o, sink, ctx) != 0)
         return -1;
-    put_host(&o, host);
+    lsn_put_host(&o, host);
     return finish(&o);
 }
 
@@ -382,7 +343,7 @@ int lsn_write_json_host(const struct lsn_result *r, int pretty, const struct lsn
         return -1;
     if (host) { /* the envelope: {"host":{...},"listeners":...} */
         puts_(&o, pretty ? "{\n  \"host\": " : "{\"host\":");
-        put_host(&o, host);
+        lsn_put_host(&o, host);
         puts_(&o, pretty ? ",\n  \"listeners\": " : ",\"listeners\":");
     } else {
         puts_(&o, pretty ? "{\n  \"listeners\": " : "{\"listeners\":");
@@ -433,7 +394,7 @@ int lsn_write_ndjson(const struct lsn_result *r, const struct lsn_host *host, ls
         put_row(&o, host ? &open_layout : &compact_layout, r, &r->listeners[i], &c);
         if (host) { /* the row's last key, then its '}' */
             puts_(&o, ",\"host\":");
-            put_host(&o, host);
+            lsn_put_host(&o, host);
             put(&o, "}", 1);
         }
         put(&o, "\n", 1);
@@ -442,7 +403,7 @@ int lsn_write_ndjson(const struct lsn_result *r, const struct lsn_host *host, ls
         puts_(&o, "{\"partial\":true");
         if (host) {
             puts_(&o, ",\"host\":");
-            put_host(&o, host);
+            lsn_put_host(&o, host);
         }
         puts_(&o, "}\n");
     }

@@ -1,153 +1,132 @@
-/* agent.c - a minimal fleet agent on the installed listeners library: collect
- * every few seconds and print only what changed.
+/* agent.c - a minimal agent on the installed listeners library: collect
+ * every few seconds and print what changed, as `listeners watch` does.
  *
- *   agent [--proc DIR] [--interval SECONDS] [--count N]
+ *   agent [--proc DIR]... [--interval SECONDS] [--count N]
  *
- * Each listening socket is identified by its inode (with family, address and
- * port for the text). Printed per change:
- *   + ipv4 0.0.0.0:22 inode 1234 pid 812 comm "sshd"     appeared
- *   - ipv4 0.0.0.0:22 inode 1234                          disappeared
- *   ~ ipv4 0.0.0.0:22 inode 1234 pid 812 -> 900 comm ...  owner changed
- *   * ipv4 0.0.0.0:22 inode 1234 pid 812 comm "sshd" exe ... exe changed (an
- *     execve under the same pid that kept the socket)
- * SECONDS is a number greater than 0 (0.5, 10); anything else is a usage
- * error, exit 2. A minimal example of the library API: for a machine-readable
- * stream (NDJSON events, O(n log n) per tick, --host), run
- * `listeners watch --interval SECONDS` instead.
+ * Each tick calls lsn_collect, then lsn_changes between the last compared
+ * result and this one (sorted indexes, merged: O(n log n)), and writes each
+ * change with lsn_write_change: the NDJSON event lines of `listeners watch`
+ * (added, removed, owner_changed, exe_changed; docs/contract.md), flushed
+ * once per tick. The first tick gives every listener as added. A pid that
+ * was or is none is null, never -1; an execve that kept the socket is an
+ * exe_changed. --proc DIR reads DIR as the proc tree; given more than once,
+ * tick i reads the (i mod n)-th (snapshots replayed in turn). SECONDS
+ * (default 10) is a decimal number from 0.000001 to 86400: anything else
+ * (abc, 0, -1, nan, inf, 1e9) is a usage error, exit 2. --count N stops
+ * after N ticks (exit 0). A tick whose collection fails or is partial is
+ * said on stderr and not compared (its missing rows would read as
+ * removed); the agent goes on, and exits 1 after --count ticks. For
+ * --host, --heartbeat or other protocols, run `listeners watch`.
  * Build: cc agent.c $(pkg-config --cflags --libs listeners) */
 #define _POSIX_C_SOURCE 200809L
-#include <listeners/address_text.h>
-#include <listeners/json_string.h>
 #include <listeners/listeners.h>
 
-#include <math.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static const struct lsn_listener *find(const struct lsn_result *r, const struct lsn_listener *l)
+#define MAX_TREES 16
+
+static int to_stdout(void *ctx, const char *buf, size_t len)
 {
-    for (size_t i = 0; i < r->count; i++) {
-        const struct lsn_listener *o = &r->listeners[i];
-        if (o->inode == l->inode && o->port == l->port && o->family == l->family &&
-            memcmp(o->bind_address, l->bind_address, sizeof o->bind_address) == 0)
-            return o;
-    }
-    return NULL;
+    (void)ctx;
+    return fwrite(buf, 1, len, stdout) == len ? 0 : 1;
 }
 
-static void print_socket(char sign, const struct lsn_listener *l)
+/* lsn_changes' callback: ctx is the tick's time. */
+static int print_change(void *ctx, const struct lsn_change *change)
 {
-    char addr[LSN_IPV6_TEXT_SIZE];
-    int v6 = l->family == LSN_FAMILY_IPV6;
-    if (v6)
-        lsn_ipv6_text(l->bind_address, addr, sizeof addr, NULL);
+    return lsn_write_change(change, *(const int64_t *)ctx, NULL, to_stdout, NULL);
+}
+
+static void sleep_seconds(double seconds)
+{
+    struct timespec left = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    while (nanosleep(&left, &left) != 0 && errno == EINTR)
+        ;
+}
+
+/* Why a tick is not compared, on stderr. */
+static void say_skipped(long tick, const char *root, const struct lsn_result *r)
+{
+    const char *path = r->error_path ? r->error_path : root;
+    if (r->status == LSN_PARTIAL)
+        fprintf(stderr,
+                "agent: tick %ld: %s: partial (a table over the size cap, or out of "
+                "memory): not compared\n",
+                tick, root);
+    else if (r->error)
+        fprintf(stderr, "agent: tick %ld: %s: %s: %s\n", tick, path, r->error_message,
+                strerror(r->error));
     else
-        lsn_ipv4_text(l->bind_address, addr, sizeof addr, NULL);
-    printf("%c %s %s%s%s:%u inode %llu", sign, v6 ? "ipv6" : "ipv4", v6 ? "[" : "", addr,
-           v6 ? "]" : "", (unsigned)l->port, (unsigned long long)l->inode);
-}
-
-/* A previous owner: "pid null" when there was none, never -1. */
-static void print_pid(const struct lsn_listener *l)
-{
-    if (l->pid < 0)
-        printf(" pid null");
-    else
-        printf(" pid %d", (int)l->pid);
-}
-
-static int same_exe(const struct lsn_listener *a, const struct lsn_listener *b)
-{
-    if (!a->exe || !b->exe)
-        return a->exe == b->exe;
-    return a->exe_len == b->exe_len && memcmp(a->exe, b->exe, a->exe_len) == 0;
-}
-
-static void print_owner(const struct lsn_listener *l)
-{
-    char comm[LSN_JSON_STRING_SIZE(LSN_COMM_MAX)];
-    if (l->pid < 0) {
-        printf(" pid null");
-        return;
-    }
-    if (!l->comm || lsn_json_string(l->comm, l->comm_len, comm, sizeof comm, NULL) != 0)
-        strcpy(comm, "null");
-    printf(" pid %d comm %s", (int)l->pid, comm); /* comm escaped: it is untrusted */
+        fprintf(stderr, "agent: tick %ld: %s: %s\n", tick, path, r->error_message);
 }
 
 int main(int argc, char **argv)
 {
-    struct lsn_options opts;
-    struct lsn_result prev, cur;
+    const char *trees[MAX_TREES];
+    size_t ntrees = 0;
     double interval = 10;
     long count = -1;
-    char *end;
+    struct lsn_options opts;
+    struct lsn_result prev, cur;
+    int skipped = 0;
 
-    memset(&opts, 0, sizeof opts);
-    opts.byte_order = LSN_ORDER_HOST;
     for (int i = 1; i < argc; i++) {
-        int ok = 0;
-        if (strcmp(argv[i], "--proc") == 0 && i + 1 < argc) {
-            opts.proc_root = argv[++i];
-            ok = 1;
-        } else if (strcmp(argv[i], "--interval") == 0 && i + 1 < argc) {
-            /* "abc", "0", "-1", "1e9999": a usage error, not a busy loop */
-            interval = strtod(argv[++i], &end);
-            ok = end != argv[i] && !*end && isfinite(interval) && interval > 0 && interval <= 86400;
-        } else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
-            count = strtol(argv[++i], &end, 10);
-            ok = end != argv[i] && !*end && count > 0;
+        const char *opt = argv[i], *arg = i + 1 < argc ? argv[++i] : NULL;
+        char *end = NULL;
+        int ok = arg != NULL;
+        if (ok && strcmp(opt, "--proc") == 0) {
+            ok = ntrees < MAX_TREES;
+            if (ok)
+                trees[ntrees++] = arg;
+        } else if (ok && strcmp(opt, "--interval") == 0) {
+            /* digits and one '.': no sign, exponent, hex, nan or inf */
+            interval = strtod(arg, &end);
+            ok = strspn(arg, "0123456789.") == strlen(arg) && end != arg && *end == '\0' &&
+                 interval >= 1e-6 && interval <= 86400;
+        } else if (ok && strcmp(opt, "--count") == 0) {
+            count = strtol(arg, &end, 10);
+            ok = end != arg && *end == '\0' && count > 0;
+        } else {
+            ok = 0;
         }
         if (!ok) {
-            fprintf(stderr, "usage: agent [--proc DIR] [--interval SECONDS] [--count N]\n");
+            fprintf(stderr,
+                    "agent: bad %s %s\nusage: agent [--proc DIR]... [--interval SECONDS "
+                    "(0.000001 to 86400)] [--count N]\n",
+                    opt, arg ? arg : "(missing)");
             return 2;
         }
     }
 
-    memset(&prev, 0, sizeof prev); /* nothing seen yet: everything "appears" */
+    memset(&opts, 0, sizeof opts); /* live /proc in host order, the tcp listeners */
+    opts.byte_order = LSN_ORDER_HOST;
+    memset(&prev, 0, sizeof prev); /* nothing seen yet: the first tick adds every row */
     for (long n = 0; count < 0 || n < count; n++) {
-        if (n > 0) {
-            struct timespec ts = {(time_t)interval,
-                                  (long)((interval - (double)(time_t)interval) * 1e9)};
-            nanosleep(&ts, NULL);
-        }
+        int64_t at;
+        int rc;
+        if (n > 0)
+            sleep_seconds(interval);
+        opts.proc_root = ntrees ? trees[(size_t)n % ntrees] : NULL;
+        at = (int64_t)time(NULL);
         if (lsn_collect(&opts, &cur) != LSN_OK) {
-            fprintf(stderr, "agent: %s: %s\n", cur.error_path ? cur.error_path : "collect",
-                    cur.error_message);
+            say_skipped(n + 1, opts.proc_root ? opts.proc_root : "/proc", &cur);
             lsn_result_free(&cur);
+            skipped = 1;
+            continue;
+        }
+        rc = lsn_changes(&prev, &cur, print_change, &at);
+        lsn_result_free(&prev);
+        prev = cur;
+        if (rc != 0 || fflush(stdout) != 0) {
+            fputs(rc == -1 ? "agent: out of memory\n" : "agent: cannot write to stdout\n", stderr);
             lsn_result_free(&prev);
             return 1;
         }
-        for (size_t i = 0; i < cur.count; i++) {
-            const struct lsn_listener *l = &cur.listeners[i], *o = find(&prev, l);
-            if (!o) {
-                print_socket('+', l);
-                print_owner(l);
-                putchar('\n');
-            } else if (o->pid != l->pid) {
-                print_socket('~', l);
-                print_pid(o);
-                printf(" ->");
-                print_owner(l);
-                putchar('\n');
-            } else if (l->pid >= 0 && !same_exe(o, l)) {
-                print_socket('*', l);
-                print_owner(l);
-                printf(" exe changed\n");
-            }
-        }
-        for (size_t i = 0; i < prev.count; i++) {
-            if (!find(&cur, &prev.listeners[i])) {
-                print_socket('-', &prev.listeners[i]);
-                putchar('\n');
-            }
-        }
-        fflush(stdout);
-        lsn_result_free(&prev);
-        prev = cur;
     }
     lsn_result_free(&prev);
-    return 0;
+    return skipped;
 }
