@@ -51,9 +51,12 @@ static const char help_text[] =
     "  --pretty        indented JSON with the same content (JSON only)\n";
 
 static const char help_text_mid[] =
-    "  --stats         print to stderr what the run did: lines, read() calls and\n"
+    "  --stats[=text|json]\n"
+    "                  print to stderr what the run did: lines, read() calls and\n"
     "                  passes per table, listeners, pids visited, fd links read,\n"
-    "                  whether and where the walk stopped early, time per step\n"
+    "                  whether and where the walk stopped early, time per step;\n"
+    "                  =json: the same facts as one JSON document on one line,\n"
+    "                  after the output, with the exit status (for agents)\n"
     "  --all-netns     also read every other network namespace that has a process\n"
     "                  (containers): each row gains \"netns\":INODE,\"netns_host\":BOOL\n"
     "                  after exe (outside the trait; a NETNS column in tables, the\n"
@@ -157,9 +160,12 @@ static const char help_text_commands[] =
     "recorded in another order than this host's are not read (--source netlink\n"
     "and check use the procfs copies, said on stderr).\n"
     "\n"
-    "A process that cannot be read is reported on stderr as PATH: reason (lack of\n"
-    "permission once, with the remedy); one that exited while it was read is only\n"
-    "counted (--stats).\n"
+    "A process that cannot be read is reported on stderr as PATH: reason; one that\n"
+    "exited while it was read is only counted (--stats). Lack of permission is one\n"
+    "line after the run: how many processes, how many listeners have no owner, and\n"
+    "on a live /proc the remedy (root, or CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH);\n"
+    "on a --proc tree the first path refused instead. With --all-netns, one line\n"
+    "says how many processes' ns/net links were refused (namespaces not read).\n"
     "\n"
     "Exit status: 0 success (malformed table lines are skipped and reported on\n"
     "stderr as FILE:LINE: reason); 1 when DIR/net/tcp is missing or unreadable,\n"
@@ -192,6 +198,8 @@ static const char check_help[] =
     "                  kernel has no dump for (raw without raw_diag) is not compared\n"
     "  --max-table-size BYTES\n"
     "                  as for listeners; a view cut there is an error here\n"
+    "  --stats[=text|json]\n"
+    "                  as for listeners\n"
     "  --no-sandbox    no seccomp filter\n"
     "\n"
     "Findings: netlink_only (hidden from procfs), procfs_only (hidden from\n"
@@ -218,6 +226,8 @@ static const char ports_help[] =
     "                  the tcp and udp rows, merged\n"
     "  --source procfs|netlink\n"
     "                  as for listeners\n"
+    "  --stats[=text|json]\n"
+    "                  as for listeners\n"
     "  --no-sandbox    no seccomp filter\n"
     "\n"
     "Exit status: 0 success; 1 DIR/net/tcp missing or unreadable; 2 usage error;\n"
@@ -225,7 +235,10 @@ static const char ports_help[] =
 
 struct diag_counts {
     uint64_t malformed, table, process;
-    int told_permission; /* the EACCES/EPERM hint was printed */
+    int told_permission;     /* watch: the EACCES/EPERM hint was printed */
+    int at_once;             /* watch: say lack of permission at once (no line after the run) */
+    char first_denied[4096]; /* the first EACCES/EPERM process path ("": none) */
+    int first_denied_error;
 };
 
 static void on_diag(void *ctx, const struct lsn_diag *d)
@@ -250,7 +263,11 @@ static void on_diag(void *ctx, const struct lsn_diag *d)
         if (d->error == ENOENT || d->error == ESRCH)
             break;
         if (d->error == EACCES || d->error == EPERM) {
-            if (!n->told_permission)
+            if (!n->first_denied[0]) {
+                snprintf(n->first_denied, sizeof n->first_denied, "%s", d->path);
+                n->first_denied_error = d->error;
+            }
+            if (n->at_once && !n->told_permission)
                 fprintf(stderr,
                         "listeners: %s: %s: %s (and maybe more processes): their sockets "
                         "show pid null; run as root, or with CAP_DAC_READ_SEARCH and "
@@ -342,7 +359,7 @@ static void print_table_stats(const char *root, const char *name, const struct l
 /* --stats: whether the kernel has this process under a seccomp filter, as
  * /proc/self/status says (not as this program believes), so that a build
  * can be checked from outside (.ci/static-check does). */
-static void print_sandbox_stat(void)
+static char seccomp_mode(void)
 {
     char buf[4096];
     ssize_t n = -1;
@@ -356,17 +373,96 @@ static void print_sandbox_stat(void)
         buf[n] = '\0';
         at = strstr(buf, "\nSeccomp:\t");
     }
-    if (at == NULL) {
+    if (at == NULL)
+        return '\0';
+    return at[10];
+}
+
+static void print_sandbox_stat(void)
+{
+    char mode = seccomp_mode();
+    if (mode == '\0') {
         fputs("stats: sandbox: unknown (no Seccomp line in /proc/self/status)\n", stderr);
         return;
     }
-    switch (at[10]) {
+    switch (mode) {
     case '2':
         fputs("stats: sandbox: seccomp filter installed (/proc/self/status Seccomp: 2)\n", stderr);
         break;
     case '0': fputs("stats: sandbox: none (/proc/self/status Seccomp: 0)\n", stderr); break;
-    default: fprintf(stderr, "stats: sandbox: seccomp mode %c\n", at[10]);
+    default: fprintf(stderr, "stats: sandbox: seccomp mode %c\n", mode);
     }
+}
+
+static int to_stderr(void *ctx, const char *buf, size_t len)
+{
+    (void)ctx;
+    return fwrite(buf, 1, len, stderr) == len ? 0 : 1;
+}
+
+/* --stats=json: one line on stderr, {"collector":<lsn_write_stats_json>,
+ * then what only the CLI knows: "command", "diagnostics" (the counts of the
+ * callback), "sandbox" (/proc/self/status, as the text form) and
+ * "exit_status" (docs/contract.md, "--stats=json"). */
+static void print_stats_json(const char *command, const char *root, const struct lsn_result *r,
+                             const struct diag_counts *n, int exit_status)
+{
+    char mode = seccomp_mode();
+    fputs("{\"collector\":", stderr);
+    if (lsn_write_stats_json(r, root, to_stderr, NULL) != 0) {
+        fputs("null}\nlisteners: --stats=json: out of memory\n", stderr);
+        return;
+    }
+    fprintf(stderr,
+            ",\"command\":\"%s\",\"diagnostics\":{\"malformed_lines\":%" PRIu64
+            ",\"table_errors\":%" PRIu64 ",\"process_errors\":%" PRIu64
+            "},\"sandbox\":{\"seccomp_mode\":",
+            command, n->malformed, n->table, n->process);
+    if (mode >= '0' && mode <= '9')
+        fprintf(stderr, "%d", mode - '0');
+    else
+        fputs("null", stderr);
+    fprintf(stderr, "},\"exit_status\":%d}\n", exit_status);
+}
+
+static const char *plural(uint64_t n, const char *one, const char *more)
+{
+    return n == 1 ? one : more;
+}
+
+/* Lack of permission, once, after the run (from the stats, not from the
+ * messages): the processes refused and the listeners left without an owner;
+ * the remedy only on a live procfs (a tree's permissions are its copier's,
+ * no capability of this run changes them: the first path refused instead).
+ * And --all-netns: the pids whose ns/net link was refused, whose namespaces
+ * are unknown and were not read. */
+static void tell_denied(const struct lsn_result *r, const struct diag_counts *n)
+{
+    const struct lsn_stats *s = &r->stats;
+    uint64_t unowned = s->listeners - s->attributed;
+    if (s->pids_denied && r->procfs)
+        fprintf(stderr,
+                "listeners: %" PRIu64 " %s could not be read without privilege (fd links, comm "
+                "or exe): %" PRIu64 " %s no owner (pid null); run as root, or with "
+                "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (see SECURITY.md)\n",
+                s->pids_denied, plural(s->pids_denied, "process", "processes"), unowned,
+                plural(unowned, "listener has", "listeners have"));
+    else if (s->pids_denied)
+        fprintf(stderr,
+                "listeners: %" PRIu64 " %s could not be read for lack of permission (the "
+                "first: %s: %s): %" PRIu64 " %s no owner (pid null)\n",
+                s->pids_denied, plural(s->pids_denied, "process", "processes"),
+                n->first_denied[0] ? n->first_denied : "?",
+                strerror(n->first_denied_error ? n->first_denied_error : EACCES), unowned,
+                plural(unowned, "listener has", "listeners have"));
+    if (r->all_netns && s->netns_denied)
+        fprintf(stderr,
+                "listeners: --all-netns: the ns/net links of %" PRIu64 " %s could not be read%s: "
+                "the network namespaces they are in are unknown and were not read (a namespace "
+                "none of the readable processes is in is missing)%s\n",
+                s->netns_denied, plural(s->netns_denied, "process", "processes"),
+                r->procfs ? " without privilege" : " for lack of permission",
+                r->procfs ? "; run as root, or with CAP_SYS_PTRACE (see SECURITY.md)" : "");
 }
 
 static void print_stats(const char *root, const struct lsn_result *r, const struct diag_counts *n)
@@ -399,6 +495,10 @@ static void print_stats(const char *root, const struct lsn_result *r, const stru
             s->pids_exited);
     fprintf(stderr, "stats: walk: %" PRIu64 " fd links read, %" PRIu64 " socket links\n",
             s->fd_links_read, s->socket_links);
+    fprintf(stderr,
+            "stats: walk: %" PRIu64 " pids refused for lack of privilege (EACCES, EPERM: fd "
+            "links, comm or exe)\n",
+            s->pids_denied);
     if (r->all_netns) {
         char tns[32];
         ms(tns, sizeof tns, s->netns_nanoseconds);
@@ -408,6 +508,10 @@ static void print_stats(const char *root, const struct lsn_result *r, const stru
                 " pids without a ns/net link, %" PRIu64 " tables cut at the size cap, %s\n",
                 s->netns_found, s->netns_read, s->netns_skipped, s->netns_listening,
                 s->netns_no_link, s->netns_truncated, tns);
+        fprintf(stderr,
+                "stats: netns: %" PRIu64 " pids' ns/net links refused for lack of privilege "
+                "(their namespaces unknown)\n",
+                s->netns_denied);
     }
     if (s->task_walk) {
         char tt[32];
@@ -617,6 +721,19 @@ static int output_to_file(const char *path)
     return rc;
 }
 
+/* The end of a run that collected: --stats=json (after the output, so
+ * that it has the exit status), the result freed; returns status. */
+static int finish(const struct lsn_args *args, struct lsn_result *result,
+                  const struct diag_counts *counts, int status)
+{
+    static const char *const names[LSN_CMD_COUNT] = {"list",  "snapshot", "diff",
+                                                     "check", "ports",    "watch"};
+    if (args->stats == LSN_STATS_JSON)
+        print_stats_json(names[args->command], args->proc, result, counts, status);
+    lsn_result_free(result);
+    return status;
+}
+
 /* `listeners check`: both views, compared; exit 0 clean, 1 findings, 2
  * error. */
 static int run_check(const struct lsn_args *args, struct lsn_options *opts,
@@ -631,6 +748,11 @@ static int run_check(const struct lsn_args *args, struct lsn_options *opts,
     opts->protocols = args->protocols ? args->protocols : LSN_PROTOS_ALL;
     opts->max_table_bytes = args->max_table_bytes;
     lsn_collect(opts, &result);
+    if (args->stats == LSN_STATS_TEXT) {
+        print_stats(args->proc ? args->proc : "/proc", &result, counts);
+        print_sandbox_stat();
+    }
+    tell_denied(&result, counts);
     if (result.status != LSN_OK) {
         const char *path = result.error_path ? result.error_path : "listeners";
         if (result.status == LSN_PARTIAL)
@@ -644,18 +766,15 @@ static int run_check(const struct lsn_args *args, struct lsn_options *opts,
             fprintf(stderr, "listeners: check: %s: %s\n", path,
                     result.status == LSN_UNSUPPORTED ? "no procfs on this platform"
                                                      : result.error_message);
-        lsn_result_free(&result);
-        return 2;
+        return finish(args, &result, counts, 2);
     }
     rc = lsn_write_check(&result, args->format && args->format[0] == 'j', to_stdout, NULL);
-    size_t n = result.nfindings;
-    lsn_result_free(&result);
     if (rc != 0 || fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "listeners: check: cannot write the report%s%s\n", rc < 0 ? "" : ": ",
                 rc < 0 ? "out of memory" : strerror(errno));
-        return 2;
+        return finish(args, &result, counts, 2);
     }
-    return n ? 1 : 0;
+    return finish(args, &result, counts, result.nfindings ? 1 : 0);
 }
 
 /* The rows that pass the filters (all of them without one), in the
@@ -735,7 +854,7 @@ int main(int argc, char **argv)
         {ports_help, NULL, NULL},
         {lsn_watch_help, NULL, NULL},
     };
-    struct diag_counts counts = {0, 0, 0, 0};
+    static struct diag_counts counts; /* zero; static: 4 KiB of path */
     struct lsn_options opts;
     struct lsn_result result;
     struct lsn_args args;
@@ -786,6 +905,7 @@ int main(int argc, char **argv)
         enter_sandbox(&args, opts.netlink_fd);
         opts.diag = on_diag;
         opts.diag_ctx = &counts;
+        counts.at_once = 1; /* no end of the run to say it after */
         opts.flags = (args.netlink ? LSN_OPT_NETLINK : 0u) |
                      (opts.netlink_fd >= 0 ? LSN_OPT_NETLINK_FD : 0u);
         opts.protocols = args.protocols;
@@ -813,10 +933,11 @@ int main(int argc, char **argv)
         host.version = LISTENERS_VERSION;
     }
     lsn_collect(&opts, &result);
-    if (args.stats) {
+    if (args.stats == LSN_STATS_TEXT) {
         print_stats(proc ? proc : "/proc", &result, &counts);
         print_sandbox_stat();
     }
+    tell_denied(&result, &counts);
     if (result.status == LSN_ERR_TABLE || result.status == LSN_ERR_NOMEM) {
         const char *path = result.error_path ? result.error_path : "listeners";
         if (result.error && result.status == LSN_ERR_TABLE && result.reason == LSN_REASON_OPEN)
@@ -827,8 +948,7 @@ int main(int argc, char **argv)
         else
             fprintf(stderr, "listeners: %s: %s\n", path, result.error_message);
         lsn_filter_free(&filter);
-        lsn_result_free(&result);
-        return 1;
+        return finish(&args, &result, &counts, 1);
     }
     if (args.command == LSN_CMD_PORTS) {
         rc = lsn_write_ports(&result, to_stdout, NULL);
@@ -842,11 +962,10 @@ int main(int argc, char **argv)
     }
     partial = result.status == LSN_PARTIAL ? result.partial : 0u;
     lsn_filter_free(&filter);
-    lsn_result_free(&result);
     if (rc != 0 || fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "listeners: cannot write the output%s%s\n", rc < 0 ? "" : ": ",
                 rc < 0 ? "out of memory" : strerror(errno));
-        return 1;
+        return finish(&args, &result, &counts, 1);
     }
     if (partial) { /* never silent: the rows above are not all of them */
         int cap = (partial & LSN_PARTIAL_SIZE_CAP) != 0, mem = (partial & LSN_PARTIAL_NOMEM) != 0;
@@ -856,7 +975,7 @@ int main(int argc, char **argv)
                     : "",
                 cap && mem ? "; " : "",
                 mem ? "out of memory, the rest of the tables or of the owners is missing" : "");
-        return 3;
+        return finish(&args, &result, &counts, 3);
     }
-    return 0;
+    return finish(&args, &result, &counts, 0);
 }

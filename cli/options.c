@@ -77,7 +77,10 @@ static const struct option_spec {
     {"output", OPT_OUTPUT, LIST, {"FILE", NULL, NULL, NULL, NULL, NULL}},
     {"ignore", OPT_IGNORE, DIFF, {NULL, NULL, "KEY", NULL, NULL, NULL}},
     {"pretty", OPT_PRETTY, LIST, {NULL, NULL, NULL, NULL, NULL, NULL}},
-    {"stats", OPT_STATS, LIST, {NULL, NULL, NULL, NULL, NULL, NULL}},
+    {"stats",
+     OPT_STATS,
+     LIST | CHECK | PORTS,
+     {"text|json", NULL, NULL, "text|json", "text|json", NULL}}, /* optional: --stats[=...] */
     {"archive", OPT_ARCHIVE, SNAP, {NULL, "FILE", NULL, NULL, NULL, NULL}},
     {"mode", OPT_MODE, SNAP, {NULL, "MODE", NULL, NULL, NULL, NULL}},
     {"all-netns", OPT_ALL_NETNS, LIST | SNAP, {NULL, NULL, NULL, NULL, NULL, NULL}},
@@ -114,12 +117,16 @@ static const char *const command_name[] = {NULL, "snapshot", "diff", "check", "p
 static const char *const operands[] = {"", " [DIR]", " OURS.json THEIRS.json",
                                        "", "",       " --interval SECONDS"};
 
-static int takes_argument(const struct option_spec *o)
+/* getopt_long's has_arg: --stats alone is the text form, so its argument
+ * is optional (--stats=json; "--stats json" is --stats and an operand). */
+static int has_arg(const struct option_spec *o)
 {
+    if (o->id == OPT_STATS)
+        return optional_argument;
     for (size_t c = 0; c < LSN_CMD_COUNT; c++)
         if (o->meta[c])
-            return 1;
-    return 0;
+            return required_argument;
+    return no_argument;
 }
 
 void lsn_usage(enum lsn_command c, int prefix, FILE *out)
@@ -129,7 +136,9 @@ void lsn_usage(enum lsn_command c, int prefix, FILE *out)
     for (size_t i = 0; i < NOPTS; i++) {
         if (!(table[i].commands & CMD(c)) || table[i].id == OPT_INTERVAL) /* an operand's place */
             continue;
-        if (table[i].meta[c])
+        if (table[i].meta[c] && has_arg(&table[i]) == optional_argument)
+            fprintf(out, " [--%s[=%s]]", table[i].name, table[i].meta[c]);
+        else if (table[i].meta[c])
             fprintf(out, " [--%s %s]", table[i].name, table[i].meta[c]);
         else
             fprintf(out, " [--%s]", table[i].name);
@@ -387,7 +396,7 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
         if (!(table[i].commands & CMD(c)))
             continue;
         longs[n].name = table[i].name;
-        longs[n].has_arg = takes_argument(&table[i]) ? required_argument : no_argument;
+        longs[n].has_arg = has_arg(&table[i]);
         longs[n].flag = NULL;
         longs[n].val = table[i].id;
         n++;
@@ -450,7 +459,14 @@ enum lsn_parse lsn_parse_args(int argc, char **argv, const char *const help_text
         case OPT_OUTPUT: a->output = optarg; break;
         case OPT_MODE: a->mode = optarg; break;
         case OPT_PRETTY: a->pretty = 1; break;
-        case OPT_STATS: a->stats = 1; break;
+        case OPT_STATS:
+            if (optarg && strcmp(optarg, "json") == 0)
+                a->stats = LSN_STATS_JSON;
+            else if (!optarg || strcmp(optarg, "text") == 0)
+                a->stats = LSN_STATS_TEXT;
+            else
+                return lsn_usage_error(c, "--stats takes text or json, not", optarg);
+            break;
         case OPT_ALL_NETNS: a->all_netns = 1; break;
         case OPT_MAX_TABLE_SIZE:
             if (parse_size(optarg, &a->max_table_bytes) != 0)

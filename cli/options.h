@@ -31,6 +31,9 @@ enum lsn_command {
 #include <time.h>
 #define LSN_WATCH_MAX_TREES 16 /* --proc given this many times at most (watch) */
 
+#define LSN_STATS_TEXT 1 /* --stats, --stats=text: "stats: ..." lines on stderr */
+#define LSN_STATS_JSON 2 /* --stats=json: one JSON document on one line on stderr */
+
 #define LSN_MAX_COLUMNS 32 /* names in one --columns list at most */
 
 struct lsn_args {
@@ -40,7 +43,9 @@ struct lsn_args {
     const char *archive; /* --archive (snapshot) */
     const char *mode;    /* --mode (snapshot): octal file mode, NULL: 0600 */
     const char *output;  /* --output FILE (list): written atomically, NULL: stdout */
-    int pretty, stats, all_netns, verify_exe, no_sandbox, holders, uid;
+    int pretty, all_netns, verify_exe, no_sandbox, holders, uid;
+    int stats;          /* --stats: 0 not given, LSN_STATS_TEXT, LSN_STATS_JSON (list, check,
+                           ports) */
     int netlink;        /* --source netlink */
     int byte_order;     /* --byte-order: 0 not given, else enum lsn_byte_order + 1 (1 host,
                            2 little, 3 big) */

@@ -216,6 +216,7 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
         fail(result, LSN_ERR_TABLE, LSN_REASON_OPEN_ROOT, err, run.root);
         goto done;
     }
+    result->procfs = proc.procfs;
     if (run.opts->flags & LSN_OPT_VERIFY_EXE) {
         /* Paths are only looked up against a live procfs: a tree's exe
          * texts are of another host or time (all unknown, nothing stat'ed). */

@@ -398,6 +398,10 @@ struct lsn_stats {
     int streamed;             /* 1: one ascending pass (procfs); 0: batched passes */
     uint64_t pids_visited;    /* pids whose fd/ the walk tried to read */
     uint64_t pids_unreadable; /* pid dir or fd/ could not be opened */
+    uint64_t pids_denied;     /* pids whose directory, fd/ (its listing or its links), comm or
+                                 exe was refused for lack of privilege (EACCES, EPERM), each
+                                 pid once: without root, other users' processes (a
+                                 LSN_DIAG_PROCESS diagnostic each) */
     uint64_t pids_exited;     /* holders that were gone when comm/exe were read */
     uint64_t fd_links_read;   /* readlinkat calls on <pid>/fd entries (the first walk) */
     uint64_t socket_links;    /* of which socket:[inode] targets (the first walk) */
@@ -413,6 +417,9 @@ struct lsn_stats {
     uint64_t netns_skipped;     /* other namespaces skipped (tables unreadable) */
     uint64_t netns_listening;   /* rows from other namespaces' tables */
     uint64_t netns_no_link;     /* pids whose ns/net link was missing or malformed */
+    uint64_t netns_denied;      /* of which refused for lack of privilege (EACCES, EPERM: the
+                                   ptrace access check): the namespaces of those pids are
+                                   unknown, and not read unless another pid shows them */
     uint64_t netns_truncated;   /* other namespaces' tables cut at the size cap */
     uint64_t inodes_shared;     /* table lines whose inode was another socket's (LSN_DIAG_INODE) */
     uint64_t netns_nanoseconds; /* the namespace pass and the other namespaces' tables */
@@ -494,6 +501,8 @@ struct lsn_result {
     int verify_exe;      /* collected with LSN_OPT_VERIFY_EXE: the writers add exe_verified */
     unsigned flags;      /* the options' LSN_OPT_* (LSN_OPT_UID, LSN_OPT_HOLDERS: the writers) */
     unsigned protocols;  /* the protocols read (never 0) */
+    int procfs;          /* 1: the proc root is a live procfs mount (fstatfs), 0: a tree (or
+                            it could not be opened) */
     struct lsn_holder *holders; /* LSN_OPT_HOLDERS: nholders, sorted by inode, pid, fd; owned */
     size_t nholders;
     struct lsn_ifname *ifnames; /* packet rows of the host's tables: interface names, owned */
@@ -771,6 +780,21 @@ int lsn_write_openmetrics(const struct lsn_result *result, uint64_t unix_nanosec
  * the ports of its rows (the caller says that it is partial). Same return
  * as lsn_write_json. */
 int lsn_write_ports(const struct lsn_result *result, lsn_sink_fn sink, void *ctx);
+
+/* What the collection did (struct lsn_stats and the result's status), as
+ * one compact JSON object without a newline, for agents:
+ * {"stats_version":1,"proc_root":S,"procfs":B,"status":"ok"|"partial"|
+ * "unsupported"|"error_table"|"error_nomem","partial":{"size_cap":B,
+ * "out_of_memory":B},"error":null|{"message":S,"path":S|null,"errno":N},
+ * "protocols":[...],"tables":{"net/tcp":{...},... all seven},
+ * "listeners":N,"matchable":N,"attributed":N,"unattributed":N,
+ * "inodes_shared":N,"holder_fds":N|null,"walk":{...},"netns":null|{...},
+ * "tasks":{...},"nanoseconds":{"walk","names","sort","total"}}: every key,
+ * always present, is in docs/contract.md ("--stats=json"); counts and
+ * nanoseconds are JSON integers. proc_root is the root as given (NULL:
+ * "/proc"). Any status. Same return as lsn_write_json. */
+int lsn_write_stats_json(const struct lsn_result *result, const char *proc_root, lsn_sink_fn sink,
+                         void *ctx);
 
 /* "ipv4" or "ipv6". */
 const char *lsn_family_name(enum lsn_family family);

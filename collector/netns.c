@@ -65,6 +65,7 @@ static enum lsn_status ns_scan(const struct lsn_run *run, uint64_t host_netns,
         inode = lsn_proc_netns(run->proc, run->proc->fd, rel, &err, NULL);
         if (inode == 0) {
             run->stats->netns_no_link++;
+            run->stats->netns_denied += (uint64_t)(err == EACCES || err == EPERM);
             lsn_emit(run, LSN_DIAG_NETNS_LINK, lsn_proc_path(path, sizeof path, run->root, 0, rel),
                      0, err, pid, host_netns,
                      err ? "cannot read the ns/net link" : "ns/net link is not net:[inode]");

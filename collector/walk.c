@@ -116,6 +116,7 @@ static void visit(struct walk *w, int32_t pid)
     if (pidfd < 0) { /* ELOOP: a link in a tree, named as such, not by libc's text */
         err = errno;
         st->pids_unreadable++;
+        st->pids_denied += (uint64_t)(err == EACCES || err == EPERM);
         lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, NULL), 0,
                  err == ELOOP ? 0 : err, pid, 0,
                  err == ELOOP ? "process directory is a symbolic link, not followed"
@@ -133,6 +134,7 @@ static void visit(struct walk *w, int32_t pid)
     }
     if (err) {
         st->pids_unreadable++;
+        st->pids_denied += (uint64_t)(err == EACCES || err == EPERM);
         lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "fd"), 0,
                  err == ELOOP ? 0 : err, pid, 0,
                  err == ELOOP ? "fd directory is a symbolic link, not followed"

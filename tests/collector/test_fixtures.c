@@ -800,7 +800,8 @@ static void usage(void **state)
     struct run r;
     static const char usage_line[] =
         "usage: listeners [--proc DIR] [--byte-order host|little|big] [--format "
-        "json|ndjson|table|openmetrics] [--output FILE] [--pretty] [--stats] [--all-netns] "
+        "json|ndjson|table|openmetrics] [--output FILE] [--pretty] [--stats[=text|json]] "
+        "[--all-netns] "
         "[--max-table-size BYTES] "
         "[--verify-exe] [--protocols LIST] [--source procfs|netlink] [--holders] [--uid] [--host]"
         " [--port N[,N...]] [--pid N[,N...]] [--comm PATTERN] [--exe PATTERN] [--address "
@@ -823,7 +824,8 @@ static void usage(void **state)
         r.err,
         "listeners: unknown option '--bogus'\n"
         "usage: listeners [--proc DIR] [--byte-order host|little|big] [--format "
-        "json|ndjson|table|openmetrics] [--output FILE] [--pretty] [--stats] [--all-netns] "
+        "json|ndjson|table|openmetrics] [--output FILE] [--pretty] [--stats[=text|json]] "
+        "[--all-netns] "
         "[--max-table-size BYTES] "
         "[--verify-exe] [--protocols LIST] [--source procfs|netlink] [--holders] [--uid] [--host]"
         " [--port N[,N...]] [--pid N[,N...]] [--comm PATTERN] [--exe PATTERN] [--address "
@@ -860,7 +862,8 @@ static void usage(void **state)
         r.err,
         "listeners: unexpected argument '--pretty'\n"
         "usage: listeners [--proc DIR] [--byte-order host|little|big] [--format "
-        "json|ndjson|table|openmetrics] [--output FILE] [--pretty] [--stats] [--all-netns] "
+        "json|ndjson|table|openmetrics] [--output FILE] [--pretty] [--stats[=text|json]] "
+        "[--all-netns] "
         "[--max-table-size BYTES] "
         "[--verify-exe] [--protocols LIST] [--source procfs|netlink] [--holders] [--uid] [--host]"
         " [--port N[,N...]] [--pid N[,N...]] [--comm PATTERN] [--exe PATTERN] [--address "

@@ -63,9 +63,11 @@ static void fixture(void **state)
     vg("--proc", t.root, NULL, NULL, 0);
     vg("--proc", t.root, "--pretty", "--stats", 0);
     vg("--proc", t.root, "--format", "table", 0);
+    vg("--proc", t.root, "--stats=json", NULL, 0);
     tb_destroy(&t);
     tb_init(&t);
-    vg("--proc", t.root, NULL, NULL, 1); /* no net/tcp */
+    vg("--proc", t.root, NULL, NULL, 1);           /* no net/tcp */
+    vg("--proc", t.root, "--stats=json", NULL, 1); /* the error object */
     tb_destroy(&t);
     vg("--bogus", NULL, NULL, NULL, 2);
 }
@@ -74,6 +76,7 @@ static void live(void **state)
 {
     (void)state;
     vg("--stats", NULL, NULL, NULL, 0);
+    vg("--stats=json", "--all-netns", NULL, NULL, 0);
     vg("--format", "table", NULL, NULL, 0);
 }
 
