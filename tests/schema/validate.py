@@ -347,6 +347,24 @@ try:
     doc("watch", "A, B tcp only",
         run("watch", "--interval", "0.001", "--count", "2", "--proc", A, "--proc", B))
 
+    # check on trees: without stored dumps (nothing compared), and on the
+    # captures of tests/data/real (tables and dumps of one host, not of one
+    # moment: thousands of findings)
+    doc("check", "a tree without dumps", run("check", "--proc", A, "--format", "json", "--protocols", "all"))
+    real = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "real")
+    R = os.path.join(tmp, "real")
+    write(os.path.join(R, "MANIFEST"), b"format=listeners-snapshot 1\nbyte_order=little-endian\n"
+          b"netlink_byte_order=little-endian\n")
+    os.makedirs(os.path.join(R, "net"))
+    os.makedirs(os.path.join(R, "netlink"))
+    for k in ("tcp", "tcp6", "udp", "udp6", "raw", "raw6", "packet"):
+        shutil.copy(os.path.join(real, "%s-thismachine-6.18.44-x86_64-full.txt" % k), os.path.join(R, "net", k))
+        dump = k if k.endswith("6") or k == "packet" else k + "4"
+        shutil.copy(os.path.join(real, "sockdiag-%s-thismachine-6.18.44-x86_64.bin" % dump),
+                    os.path.join(R, "netlink", k))
+    doc("check", "tests/data/real's tables and dumps", run("check", "--proc", R, "--format", "json",
+                                                           "--protocols", "all", ok=(0, 1)))
+
     # ---- live: real sockets in a network namespace of the test's own ----
     def live():
         maker = r'''
@@ -500,8 +518,8 @@ time.sleep(300)
          "pid null with a comm"),
         ("trait", lambda d: rows(d), lambda d: d["listeners"].update(partial=True), "partial"),
         ("list", lambda d: rows(d), lambda d: rows(d)[0].update(protocol="sctp"), "protocol sctp"),
-        ("list", lambda d: rows(d) and rows(d)[0]["family"] == "ipv6",
-         lambda d: rows(d)[0].update(bind_address="::FFFF:10.0.0.5"), "an upper-case IPv6 address"),
+        ("list-ndjson", lambda d: d.get("family") == "ipv6" and d["protocol"] == "tcp",
+         lambda d: d.update(bind_address="::FFFF:10.0.0.5"), "an upper-case IPv6 address"),
         ("list", lambda d: rows(d), lambda d: rows(d)[0].update(ip_protocol=1), "ip_protocol in a tcp row"),
         ("list", lambda d: "partial" in (d["listeners"] or {}), lambda d: d["listeners"].update(partial=False),
          "partial false"),
