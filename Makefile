@@ -6,7 +6,9 @@
 #   make test        the fast loop: one ASan+UBSan build (clang) and its whole ctest suite
 #   make static      build-static/listeners: a static-pie musl binary (no loader needed)
 #   make fresh-root  the README's two commands in a brand-new Debian 12 root (mmdebstrap)
-.PHONY: run build deps-build check test static fresh-root clean
+#   make deb         build-deb/*.deb: listeners, liblisteners0, liblisteners-dev (CPack),
+#                    checked by lintian (no error)
+.PHONY: run build deps-build check test static deb fresh-root clean
 
 # .ci/deps installs as root, or prints the apt-get line and exits 2.
 deps-build:
@@ -36,8 +38,20 @@ static:
 	cmake --build build-static -j
 	.ci/static-check build-static/listeners
 
+# Installed under /usr, units in /lib/systemd/system as Debian 12 puts them.
+deb:
+	@.ci/deps deb
+	cmake -S . -B build-deb -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
+	  -DLISTENERS_SYSTEMD_UNIT_DIR=/lib/systemd/system -DLISTENERS_BUILD_TESTS=OFF \
+	  -DLISTENERS_BUILD_FUZZERS=OFF >/dev/null
+	cmake --build build-deb -j
+	rm -f build-deb/*.deb
+	cd build-deb && cpack -G DEB >/dev/null
+	lintian --fail-on error build-deb/*.deb
+	@ls -1 build-deb/*.deb
+
 fresh-root:
 	.ci/fresh-root
 
 clean:
-	rm -rf build build-dev build-test build-ci build-static build-fuzz
+	rm -rf build build-dev build-test build-ci build-static build-fuzz build-deb

@@ -57,3 +57,7 @@ crtendS.o%s ${_lsn_musl_lib}/crtn.o
 ")
 # CMake passes the C flags to the link step too, so the specs apply to both.
 set(CMAKE_C_FLAGS_INIT "-specs=${_lsn_specs}")
+# Every link here is -static -pie: no shared library (liblisteners.so) can
+# be made with these specs; the static archives and the CLI are what this
+# toolchain is for.
+set(LISTENERS_BUILD_SHARED OFF)

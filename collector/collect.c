@@ -175,7 +175,7 @@ static enum lsn_status read_tables(const struct lsn_run *run, struct lsn_rows *r
 
 enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *result)
 {
-    static const struct lsn_options defaults = {NULL, LSN_ORDER_HOST, NULL, NULL, 0, 0, 0, -1};
+    static const struct lsn_options defaults = {.byte_order = LSN_ORDER_HOST, .netlink_fd = -1};
     struct lsn_rows rows;
     struct lsn_run run;
     struct lsn_proc_root proc;

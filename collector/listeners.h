@@ -183,6 +183,24 @@
 extern "C" {
 #endif
 
+/* The version of this header (CMakeLists.txt's project version; CMake
+ * refuses to configure when they differ). lsn_version() is the library's,
+ * which differs from the header's when a program runs against another
+ * build of liblisteners.so.0 than it was compiled with. What stays stable
+ * within one SOVERSION, and what bumps it: docs/abi.md. */
+#define LISTENERS_VERSION_MAJOR 0
+#define LISTENERS_VERSION_MINOR 1
+#define LISTENERS_VERSION_PATCH 0
+#define LISTENERS_VERSION_STRING "0.1.0"
+/* MAJOR * 10000 + MINOR * 100 + PATCH, for #if comparisons */
+#define LISTENERS_VERSION_NUMBER                                                                   \
+    (LISTENERS_VERSION_MAJOR * 10000 + LISTENERS_VERSION_MINOR * 100 + LISTENERS_VERSION_PATCH)
+
+/* The library's version: "0.1.0" (static text), and its number as
+ * LISTENERS_VERSION_NUMBER. */
+const char *lsn_version(void);
+int lsn_version_number(void);
+
 #define LSN_COMM_MAX 64                          /* bytes of comm read at most */
 #define LSN_EXE_MAX 4095                         /* longest exe kept (PATH_MAX - 1) */
 #define LSN_DEFAULT_MAX_TABLE_BYTES (256u << 20) /* a table is read up to this (LSN_PARTIAL) */
@@ -219,6 +237,7 @@ struct lsn_listener {
     uint8_t netns_host;  /* LSN_OPT_ALL_NETNS: 1 for a row of the host's tables */
     int8_t exe_verified; /* LSN_OPT_VERIFY_EXE: LSN_EXE_*, as the owner's exe */
     uint8_t bind_address[16]; /* network order; IPv4 uses the first 4 bytes; packet: zero */
+    uint8_t reserved[2];      /* zero; the rest of the 72 bytes (docs/abi.md) */
 };
 
 /* One holder of a row's socket (LSN_OPT_HOLDERS): a process and one of its
@@ -271,6 +290,8 @@ struct lsn_options {
     unsigned flags;           /* LSN_OPT_* */
     unsigned protocols;       /* bits 1 << LSN_PROTO_*; 0: LSN_PROTOS_TCP (the trait) */
     int netlink_fd;           /* LSN_OPT_NETLINK_FD: the sock_diag socket to use */
+    uint64_t reserved[8];     /* must be zero (zero the whole struct): room for new options,
+                                 whose zero is the old behaviour (docs/abi.md) */
 };
 
 /* Read every network namespace that has a process (see "Network namespaces"). */
@@ -385,6 +406,8 @@ struct lsn_table_stats {
     int netlink; /* LSN_OPT_NETLINK: the rows came from a sock_diag dump (lines: its
                     records), 1 live (reads: its datagrams), 2 stored in a tree (reads: the
                     file's read() calls); 0 from the table (fallback) */
+    /* zero: room for new counters (docs/abi.md) */
+    uint64_t reserved[4];
 };
 
 struct lsn_stats {
@@ -440,6 +463,7 @@ struct lsn_stats {
                                        rows still without an owner stay null */
     uint64_t task_attributed;       /* rows it gave an owner */
     uint64_t task_walk_nanoseconds; /* part of walk_nanoseconds */
+    uint64_t reserved[16];          /* zero: room for new counters (docs/abi.md) */
 };
 
 enum lsn_status {
@@ -447,8 +471,7 @@ enum lsn_status {
     LSN_UNSUPPORTED, /* not Linux and no proc_root: no procfs to read (JSON null) */
     LSN_ERR_TABLE,   /* net/tcp (or the proc root) missing or unreadable */
     LSN_ERR_NOMEM,   /* not returned by lsn_collect (out of memory gives LSN_PARTIAL with
-                        LSN_PARTIAL_NOMEM); the value stays so the others keep theirs, but
-                        0.x makes no ABI promise: struct lsn_listener and lsn_stats change */
+                        LSN_PARTIAL_NOMEM); the value stays so the others keep theirs */
     LSN_PARTIAL      /* rows, but not all of them: see result->partial */
 };
 
@@ -515,6 +538,7 @@ struct lsn_result {
     uint64_t check_differences; /* differences of the first round */
     uint64_t check_churn;       /* of which churn (no finding) */
     uint64_t check_reads;       /* reads of a view in all (2 per kind and round) */
+    uint64_t reserved[16];      /* zero: room for new fields (docs/abi.md) */
 };
 
 /* An interface of the host's network namespace (sysfs /sys/class/net). */

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Installs this build into a staging prefix, builds examples/agent.c against
 # the installed library through find_package and through pkg-config (as an
-# agent would), and runs both over three proc trees replayed in turn: each
-# must print the same event lines as `listeners watch` over the same trees
-# (the "at" times removed), a sequence with added, removed, owner_changed
-# (one of a socket that had no owner: "pid":null, never -1), exe_changed
-# (another exe, and another comm, under the same pid) and a socket reopened
-# on the same port and address (another inode). A tick whose tree cannot be
-# read is said on stderr and not compared. A bad --interval exits 2 at once.
-# Usage: check_agent.sh BUILD_DIR SOURCE_DIR C_COMPILER LISTENERS
+# agent would), each linked with the static archives and with
+# liblisteners.so.N (the static agents must not need liblisteners.so, the
+# shared ones must load it from the staging prefix: readelf, ldd), and runs
+# each over three proc trees replayed in turn: each must print the same event
+# lines as `listeners watch` over the same trees (the "at" times removed), a
+# sequence with added, removed, owner_changed (one of a socket that had no
+# owner: "pid":null, never -1), exe_changed (another exe, and another comm,
+# under the same pid) and a socket reopened on the same port and address
+# (another inode). A tick whose tree cannot be read is said on stderr and not
+# compared. A bad --interval exits 2 at once.
+# Usage: check_agent.sh BUILD_DIR SOURCE_DIR C_COMPILER LISTENERS SHARED(ON|OFF) SOVERSION
 set -euo pipefail
-build=$1 src=$2 cc=$3 listeners=$4
+build=$1 src=$2 cc=$3 listeners=$4 shared=$5 soversion=$6
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cmake --install "$build" --prefix "$work/stage" >/dev/null
@@ -21,12 +24,35 @@ if pkg-config --cflags listeners | grep -q 'include/listeners'; then
   echo "pkg-config --cflags listeners adds include/listeners: $(pkg-config --cflags listeners)" >&2
   exit 1
 fi
-# Once through the CMake package (find_package), once through pkg-config.
-cmake -S "$src/examples" -B "$work/agent" -DCMAKE_C_COMPILER="$cc" \
-  -DCMAKE_PREFIX_PATH="$work/stage" >/dev/null
-cmake --build "$work/agent" >/dev/null
-cmake -S "$src/examples" -B "$work/agent-pc" -DCMAKE_C_COMPILER="$cc" -DAGENT_FIND=pkg-config >/dev/null
-cmake --build "$work/agent-pc" >/dev/null
+# Through the CMake package (find_package) and through pkg-config, static
+# and (when this build makes it) shared.
+builds=(agent:cmake:static agent-pc:pkg-config:static)
+if [ "$shared" = ON ]; then
+  builds+=(agent-so:cmake:shared agent-pc-so:pkg-config:shared)
+else
+  echo "note: this build has no liblisteners.so (LISTENERS_BUILD_SHARED=$shared): static agents only"
+fi
+libdir=$(dirname "$(find "$work/stage" -name 'liblisteners.a' | head -1)")
+for b in "${builds[@]}"; do
+  IFS=: read -r how find link <<<"$b"
+  cmake -S "$src/examples" -B "$work/$how" -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$work/stage" \
+    -DAGENT_FIND="$find" -DAGENT_LINK="$link" >/dev/null
+  cmake --build "$work/$how" >/dev/null
+  needed=$(readelf -d "$work/$how/agent" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+  if [ "$link" = static ]; then
+    case " $needed" in *" liblisteners"*)
+      echo "$how: linked statically, yet needs: $needed" >&2; exit 1 ;;
+    esac
+  else
+    # pkg-config's -L adds no run path: the loader is told where the stage is
+    so=$(LD_LIBRARY_PATH=$libdir ldd "$work/$how/agent" | awk '$1 == "liblisteners.so.'"$soversion"'" {print $3}')
+    if [ "$so" != "$libdir/liblisteners.so.$soversion" ]; then
+      echo "$how: ldd does not load $libdir/liblisteners.so.$soversion (needs: $needed):" >&2
+      LD_LIBRARY_PATH=$libdir ldd "$work/$how/agent" >&2
+      exit 1
+    fi
+  fi
+done
 
 # shellcheck source=tests/proc_tree.sh
 . "$src/tests/proc_tree.sh"
@@ -94,8 +120,9 @@ for want in '"event":"added"' '"event":"removed"' '"event":"owner_changed"' '"ev
   '"event":"added","at":T,"protocol":"tcp","family":"ipv4","address":"0.0.0.0","port":80,"inode":1005'; do
   grep -qF "$want" "$work/watch" || fail "the sequence lacks $want:" "$(cat "$work/watch")"
 done
-for how in agent agent-pc; do
-  "$work/$how/agent" --interval 0.01 --count 4 --proc "$A" --proc "$B" --proc "$C" >"$work/$how.raw"
+for b in "${builds[@]}"; do
+  how=${b%%:*}
+  LD_LIBRARY_PATH=$libdir "$work/$how/agent" --interval 0.01 --count 4 --proc "$A" --proc "$B" --proc "$C" >"$work/$how.raw"
   if ! no_at <"$work/$how.raw" | diff -u "$work/watch" - >&2; then
     fail "$how printed other lines than listeners watch (diff above: - watch, + $how)"
   fi
@@ -123,4 +150,4 @@ for bad in abc 0 -1 nan inf 1e9 1e9999 0x1 '' 0.0000001 86401; do
   [ ! -s "$work/out" ] || fail "agent --interval '$bad' printed: $(cat "$work/out")"
   grep -q 'usage: agent' "$work/err" || fail "agent --interval '$bad' said: $(cat "$work/err")"
 done
-echo "ok: agent built against the installed library (find_package and pkg-config) printed the 16 event lines of listeners watch over 3 trees; an unreadable tick was said and skipped; 11 bad intervals exit 2"
+echo "ok: agent built against the installed library (${builds[*]}) printed the 16 event lines of listeners watch over 3 trees; an unreadable tick was said and skipped; 11 bad intervals exit 2"

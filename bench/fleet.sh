@@ -1,0 +1,66 @@
+#!/bin/bash
+# bench/fleet.sh -- issue 19's speed claims, as paired ratios in one run per
+# scale (bench/README.md scales; default a b c d e f):
+#   each format and filter / the plain run      (every scale: under 1.05x)
+#   a watch tick / a plain run                  (wall time per tick)
+# The formats and filters: --format ndjson, --host, --format table,
+# --format openmetrics, --format openmetrics --output FILE (the forked
+# writer and the rename), --port, --pid, --comm GLOB, --exe GLOB,
+# --address. The ratio printed is X/plain (abtime.py gives plain/X; the
+# median of the inverses is the inverse of the median). A watch tick is
+# `watch --interval 0.000001 --count TICKS` over TICKS, against one plain run
+# (which also pays exec and startup); its CPU per tick is the user+system
+# time of `watch --interval 0.2 --count TICKS` (getrusage of the child) over
+# TICKS. Needs root and the Release build in $BUILD (default /tmp/bb). RUNS
+# rounds (default 11), TICKS (default 20).
+. "$(dirname "$0")/common.sh"
+RUNS=${RUNS:-11}
+TICKS=${TICKS:-20}
+OUT=$(mktemp -d)
+trap 'cleanup; rm -rf "$OUT"' EXIT
+variants=(
+  "--format ndjson" "--host" "--format table" "--format openmetrics"
+  "--format openmetrics --output $OUT/l.prom" "--port 22,443,10000" "--pid 1,2,3"
+  "--comm ng*" "--exe /usr/*" "--address 127.0.0.1,::1"
+)
+cpu_per_tick() { # wall-clock independent: user+sys of the child, per tick, in ms
+  python3 - "$L" "$TICKS" <<'EOF'
+import os, resource, subprocess, sys
+L, n = sys.argv[1], int(sys.argv[2])
+subprocess.run([L, "watch", "--interval", "0.2", "--count", str(n)],
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.2f" % ((ru.ru_utime + ru.ru_stime) * 1000 / n))
+EOF
+}
+echo "# $(date -u +%F) kernel $(uname -r), $(nproc) CPUs, RUNS=$RUNS TICKS=$TICKS ${NOTE:-}"
+head="| scale | ms plain |"
+sep="|---|---|"
+for v in "${variants[@]}"; do head="$head ${v/$OUT\//} |"; sep="$sep---|"; done
+echo "$head max | ms tick | tick/plain | CPU ms/tick |"
+echo "$sep---|---|---|---|"
+for s in ${*:-a b c d e f}; do
+  case $s in
+  a) args= ;;
+  b) args="-P 200 -L 5 -F 50" ;;
+  c) args="-P 2000 -L 2 -F 100" ;;
+  d) args="-P 200 -L 5 -F 50 -E 50000" ;;
+  e) args="-P 1 -L 10000 -F 0 -S 0" ;;
+  f) args="-P 200 -L 5 -F 50 -N 1800" ;;
+  *) echo "unknown scale $s" >&2; continue ;;
+  esac
+  [ -n "$args" ] && { start_loadgen $args || continue; }
+  cmds=()
+  for v in "${variants[@]}"; do cmds+=("$L $v"); done
+  r=$(python3 "$HERE/abtime.py" "$RUNS" "$L" "${cmds[@]}")
+  ratios=$(echo "$r" | awk '{printf "%.3f\n", 1 / $4}')
+  max=$(echo "$ratios" | sort -n | tail -1)
+  w=$(python3 "$HERE/abtime.py" "$RUNS" "$L watch --interval 0.000001 --count $TICKS" "$L")
+  tick=$(echo "$w" | awk -v n="$TICKS" '{printf "%.2f", $2 / n}')
+  tick_ratio=$(echo "$w" | awk -v n="$TICKS" '{printf "%.3f", $4 / n}')
+  row="| ($s) ${args:-host as is} | $(echo "$r" | awk 'NR==1 {print $2}') |"
+  for x in $ratios; do row="$row $x |"; done
+  echo "$row **$max** | $tick | $tick_ratio | $(cpu_per_tick) |"
+  { echo "$r"; echo "$w"; } | sed "s/^/    raw ($s): /" >&2
+  cleanup
+done
