@@ -478,7 +478,9 @@ time.sleep(300)
     for n in COUNTS:
         shapes = set()
         extra = missing = 0
-        for label, d in SAMPLES[n]:
+        # smallest documents first: each shape is mutated in the smallest
+        # document that has it (the whole document is validated each time)
+        for label, d in sorted(SAMPLES[n], key=lambda ld: len(json.dumps(ld[1]))):
             for path, o in objects(d):
                 shape = (path, tuple(o))
                 if shape in shapes:
@@ -489,14 +491,14 @@ time.sleep(300)
                 at(m, path, i)["surprise"] = 1
                 extra += 1
                 check("%s: a new key in %s of %s fails" % (n, "/".join(path) or "the top", label),
-                      errors(n, m) != [])
+                      not V[n].is_valid(m))
                 for k in o:
                     if k in OPTIONAL.get(n, ()):
                         continue
                     m = copy.deepcopy(d)
                     del at(m, path, i)[k]
                     missing += 1
-                    if errors(n, m) == []:
+                    if V[n].is_valid(m):
                         check("%s: %s without %r fails" % (n, "/".join(path) or "the top", k), False, label)
         check("%s: %d documents with a key added and %d with one taken out fail" % (n, extra, missing),
               extra > 0 and missing > 0)
