@@ -77,7 +77,7 @@ for fn in sorted(os.listdir(SCHEMA_DIR)):
         with open(os.path.join(SCHEMA_DIR, fn)) as f:
             SCHEMAS[fn[:-len(".schema.json")]] = json.load(f)
 check("docs/schema has the schemas", {"common", "trait", "list", "list-ndjson", "host", "ports",
-                                      "diff", "check", "watch"} <= set(SCHEMAS), sorted(SCHEMAS))
+                                      "diff", "check", "watch", "stats"} <= set(SCHEMAS), sorted(SCHEMAS))
 FORMATS = getattr(Draft202012Validator, "FORMAT_CHECKER", None) or jsonschema.draft202012_format_checker
 print("format checker: %s%s" % (", ".join(sorted(FORMATS.checkers)), "" if "date-time" in FORMATS.checkers
                                 else " (not date-time: its pattern checks it)"))
@@ -147,6 +147,16 @@ def run(*args, ok=(0,)):
         check("listeners %s: exit %s" % (" ".join(map(str, args)), ok), False,
               "exit %d: %s" % (p.returncode, p.stderr.decode(errors="replace")[:500]))
     return p.stdout
+
+
+def stats(label, *args, ok=(0,)):
+    """--stats=json's line (the last of stderr) of a run, validated."""
+    p = subprocess.run([L] + [str(a) for a in args] + ["--stats=json"], capture_output=True, timeout=120)
+    if p.returncode not in ok:
+        check("listeners %s --stats=json: exit %s" % (" ".join(map(str, args)), ok), False,
+              "exit %d: %s" % (p.returncode, p.stderr.decode(errors="replace")[-500:]))
+    lines = p.stderr.decode(errors="replace").rstrip("\n").split("\n")
+    doc("stats", label, lines[-1])
 
 
 # ---- fixture trees ----
@@ -298,6 +308,15 @@ try:
     check("a partial document is outside the trait",
           errors("trait", json.loads(run(*small, ok=(3,)))) != [])
 
+    # --stats=json: the list, ports and check, a partial run, an error
+    stats("a fixture tree", "--proc", A)
+    stats("every protocol and extension", "--proc", B, "--protocols", "all", "--holders", "--uid",
+          "--verify-exe", "--all-netns")
+    stats("ports", "ports", "--proc", A, "--protocols", "all")
+    stats("check on a tree", "check", "--proc", A, "--protocols", "all")
+    stats("partial (exit 3)", *small, ok=(3,))
+    stats("no net/tcp (exit 1)", "--proc", tmp, ok=(1,))
+
     # diff --format json: two trees' outputs; then edited documents for the
     # categories one tree cannot give (the texts of one address, exe_verified)
     docs = {}
@@ -409,6 +428,9 @@ time.sleep(300)
                 doc("list", "live --source netlink --protocols " + protos,
                     run("--source", "netlink", "--protocols", protos, "--holders", "--uid", "--verify-exe"))
                 doc("ports", "live --protocols " + protos, run("ports", "--protocols", protos))
+            stats("live", "--protocols", "all", "--holders", "--all-netns")
+            stats("live --source netlink", "--source", "netlink", "--protocols", "all")
+            stats("live check", "check", ok=(0, 1))
             doc("list", "live --host", run("--host", "--protocols", "all"))
             doc("list-ndjson", "live --host", run("--host", "--protocols", "all", "--format", "ndjson"))
             doc("host", "live --host's envelope", json.dumps(json.loads(run("--host"))["host"]))
@@ -540,6 +562,10 @@ time.sleep(300)
         ("watch", lambda d: d["event"] == "owner_changed", lambda d: d["before"].update(uid=0), "a key in before"),
         ("check", lambda d: d["check"]["findings"], lambda d: d["check"]["findings"][0].update(category="hidden"),
          "category hidden"),
+        ("stats", lambda d: True, lambda d: d.update(exit_status=4), "exit_status 4"),
+        ("stats", lambda d: d["collector"]["tables"]["net/tcp"]["read"],
+         lambda d: d["collector"]["tables"]["net/tcp"].update(source="sysfs"), "a table's source sysfs"),
+        ("stats", lambda d: True, lambda d: d["collector"]["walk"].update(pids_denied=-1), "pids_denied -1"),
         ("diff", lambda d: d["differences"], lambda d: d["differences"][0].update(category="renamed"),
          "category renamed"),
     ]
