@@ -685,11 +685,12 @@ enum lsn_change_kind {
 };
 
 /* One change. before and after point into the two results given to
- * lsn_changes (valid while those are). ABI: lsn_changes hands it to the
- * callback by pointer and the writers take it by pointer, so later versions
- * may use reserved[] or append fields; one made by the caller (to write a
- * change of its own) must have reserved[] NULL (memset it to zero). The rows
- * themselves are struct lsn_listener, whose layout 0.x does not promise. */
+ * lsn_changes (valid while those are). ABI (docs/abi.md): a caller may make
+ * one (to write a change of its own with lsn_write_change), so its size and
+ * members are fixed within a SOVERSION; a later version may give meaning
+ * only to reserved[], which must be NULL (memset the struct to zero). A
+ * callback must treat a kind it does not know as possible (new kinds are
+ * appended). The rows are struct lsn_listener, whose size is ABI too. */
 struct lsn_change {
     enum lsn_change_kind kind;
     const struct lsn_listener *before; /* NULL for LSN_CHANGE_ADDED */
@@ -704,7 +705,8 @@ typedef int (*lsn_change_fn)(void *ctx, const struct lsn_change *change);
 /* Calls fn for every socket that changed from before to after (the rows of
  * two results, whatever their status: the caller decides whether to compare
  * a LSN_PARTIAL result; watch does not, its missing rows would read as
- * removed). At most one change per key, in ascending key order: inode, then
+ * removed). At most one change per key (of results from lsn_collect, which
+ * keeps one row per socket), in ascending key order: inode, then
  * protocol, family, port, netns, and bind_address byte by byte; so the
  * same input always gives the same changes in the same order. A row in both
  * with the same pid (or -1 in both) and the same exe and comm is no change.
