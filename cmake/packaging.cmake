@@ -67,6 +67,20 @@ The systemd units listeners.service and listeners.timer write the
 OpenMetrics file for prometheus-node-exporter's textfile collector every
 5 minutes (systemctl enable --now listeners.timer).")
 set(CPACK_DEBIAN_CLI_PACKAGE_SUGGESTS prometheus-node-exporter)
+# The units' maintainer scripts (contrib/debian/listeners.*): what
+# dh_installsystemd --no-enable --no-start writes, and a stop on remove:
+# systemd reloads them on install and upgrade, the timer is stopped on remove,
+# and its enablement (the admin's) is removed on purge. dpkg wants them named
+# postinst, prerm, postrm: copies under those names. STRICT_PERMISSION: 0755
+# for the scripts, 0644 for the rest of the control files, whatever the
+# checkout's modes.
+foreach(s postinst prerm postrm)
+  configure_file(${PROJECT_SOURCE_DIR}/contrib/debian/listeners.${s}
+    ${CMAKE_CURRENT_BINARY_DIR}/deb-cli/${s} COPYONLY)
+  list(APPEND lsn_cli_scripts ${CMAKE_CURRENT_BINARY_DIR}/deb-cli/${s})
+endforeach()
+set(CPACK_DEBIAN_CLI_PACKAGE_CONTROL_EXTRA "${lsn_cli_scripts}")
+set(CPACK_DEBIAN_CLI_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
 set(CPACK_DEBIAN_LIB_PACKAGE_NAME ${lsn_lib_package})
 set(CPACK_DEBIAN_LIB_PACKAGE_SECTION libs)
