@@ -434,8 +434,10 @@ static const char *plural(uint64_t n, const char *one, const char *more)
  * messages): the processes refused and the listeners left without an owner;
  * the remedy only on a live procfs (a tree's permissions are its copier's,
  * no capability of this run changes them: the first path refused instead).
- * And --all-netns: the pids whose ns/net link was refused, whose namespaces
- * are unknown and were not read. */
+ * A refused process diagnostic with no pid counted (the collector counts
+ * every one it gives with a pid: a safety net) still gets the line, with
+ * its path. And --all-netns: the pids whose ns/net link was refused, whose
+ * namespaces are unknown and were not read. */
 static void tell_denied(const struct lsn_result *r, const struct diag_counts *n)
 {
     const struct lsn_stats *s = &r->stats;
@@ -454,6 +456,12 @@ static void tell_denied(const struct lsn_result *r, const struct diag_counts *n)
                 s->pids_denied, plural(s->pids_denied, "process", "processes"),
                 n->first_denied[0] ? n->first_denied : "?",
                 strerror(n->first_denied_error ? n->first_denied_error : EACCES), unowned,
+                plural(unowned, "listener has", "listeners have"));
+    else if (n->first_denied[0])
+        fprintf(stderr,
+                "listeners: a read was refused for lack of permission (the first: %s: %s): "
+                "%" PRIu64 " %s no owner (pid null)\n",
+                n->first_denied, strerror(n->first_denied_error), unowned,
                 plural(unowned, "listener has", "listeners have"));
     if (r->all_netns && s->netns_denied)
         fprintf(stderr,
