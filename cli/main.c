@@ -400,22 +400,36 @@ static int to_stderr(void *ctx, const char *buf, size_t len)
     return fwrite(buf, 1, len, stderr) == len ? 0 : 1;
 }
 
+/* The collector's object on stderr after the line's opening, which is
+ * written with its first bytes: nothing at all when the writer fails
+ * before it gives any (out of memory). */
+static int to_stderr_opened(void *ctx, const char *buf, size_t len)
+{
+    int *opened = ctx;
+    if (!*opened && fputs("{\"collector\":", stderr) == EOF)
+        return 1;
+    *opened = 1;
+    return to_stderr(NULL, buf, len);
+}
+
 /* --stats=json: one line on stderr, {"collector":<lsn_write_stats_json>,
- * null when the run stopped before collecting (r NULL), then what only the
- * CLI knows: "command", "diagnostics" (the counts of the callback),
- * "sandbox" (/proc/self/status, as the text form) and "exit_status"
+ * null when the run stopped before collecting (r NULL) or the writer ran
+ * out of memory (said on the line before), then what only the CLI knows:
+ * "command", "diagnostics" (the counts of the callback), "sandbox"
+ * (/proc/self/status, as the text form) and "exit_status"
  * (docs/contract.md, "--stats=json"). */
 static void print_stats_json(const char *command, const char *root, const struct lsn_result *r,
                              const struct diag_counts *n, int exit_status)
 {
     char mode = seccomp_mode();
-    fputs("{\"collector\":", stderr);
-    if (!r)
-        fputs("null", stderr);
-    else if (lsn_write_stats_json(r, root, to_stderr, NULL) != 0) {
-        fputs("null}\nlisteners: --stats=json: out of memory\n", stderr);
-        return;
+    int opened = 0;
+    if (r && lsn_write_stats_json(r, root, to_stderr_opened, &opened) != 0) {
+        if (opened) /* stderr failed part way: no line can be finished */
+            return;
+        fputs("listeners: --stats=json: out of memory: the collector's stats are null\n", stderr);
     }
+    if (!opened)
+        fputs("{\"collector\":null", stderr);
     fprintf(stderr,
             ",\"command\":\"%s\",\"diagnostics\":{\"malformed_lines\":%" PRIu64
             ",\"table_errors\":%" PRIu64 ",\"process_errors\":%" PRIu64

@@ -818,7 +818,9 @@ int lsn_write_ports(const struct lsn_result *result, lsn_sink_fn sink, void *ctx
  * "tasks":{...},"nanoseconds":{"walk","names","sort","total"}}: every key,
  * always present, is in docs/contract.md ("--stats=json"); counts and
  * nanoseconds are JSON integers. proc_root is the root as given (NULL:
- * "/proc"). Any status. Same return as lsn_write_json. */
+ * "/proc"). Any status. The object is made whole in memory first and
+ * given to the sink in one call: out of memory (-1) the sink has had
+ * nothing. Same return as lsn_write_json. */
 int lsn_write_stats_json(const struct lsn_result *result, const char *proc_root, lsn_sink_fn sink,
                          void *ctx);
 

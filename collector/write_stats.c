@@ -177,8 +177,33 @@ static void put_tasks(struct out *o, const struct lsn_stats *s)
     put(o, "}", 1);
 }
 
-int lsn_write_stats_json(const struct lsn_result *r, const char *proc_root, lsn_sink_fn sink,
-                         void *ctx)
+/* The whole object, gathered before the caller's sink sees a byte (see
+ * lsn_write_stats_json). */
+struct whole {
+    char *buf;
+    size_t len, cap;
+};
+
+static int to_whole(void *ctx, const char *buf, size_t len)
+{
+    struct whole *w = ctx;
+    if (len > w->cap - w->len) {
+        size_t ncap = w->cap * 2 > w->len + len ? w->cap * 2 : w->len + len;
+        char *nb = realloc(w->buf, ncap);
+        if (!nb)
+            return -1;
+        w->buf = nb;
+        w->cap = ncap;
+    }
+    memcpy(w->buf + w->len, buf, len);
+    w->len += len;
+    return 0;
+}
+
+/* The object into sink, flushed as it grows; -1 out of memory (a part may
+ * have been flushed). */
+static int write_stats(const struct lsn_result *r, const char *proc_root, lsn_sink_fn sink,
+                       void *ctx)
 {
     const struct lsn_stats *s = &r->stats;
     struct out o;
@@ -248,4 +273,19 @@ int lsn_write_stats_json(const struct lsn_result *r, const char *proc_root, lsn_
         return -1;
     }
     return finish(&o);
+}
+
+/* One object or nothing: it is written whole into memory first (a few KiB;
+ * more only for long paths), then handed to the sink in one call, so that
+ * out of memory part way (an escaped path) leaves the sink without half a
+ * document for a caller to append to. */
+int lsn_write_stats_json(const struct lsn_result *r, const char *proc_root, lsn_sink_fn sink,
+                         void *ctx)
+{
+    struct whole w = {NULL, 0, 0};
+    int rc = write_stats(r, proc_root, to_whole, &w);
+    if (rc == 0)
+        rc = sink(ctx, w.buf, w.len);
+    free(w.buf);
+    return rc;
 }
