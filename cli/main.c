@@ -558,7 +558,9 @@ static void print_stats(const char *root, const struct lsn_result *r, const stru
                     "stats: tasks: budget spent: the task walk stopped, listeners still without "
                     "an owner stay null\n");
     }
-    if (s->stopped_early)
+    if (r->status != LSN_OK && r->status != LSN_PARTIAL)
+        fputs("stats: walk: not run: the collection stopped before it\n", stderr);
+    else if (s->stopped_early)
         fprintf(stderr,
                 "stats: walk: stopped early after pid %" PRId32 ": every listener has an owner\n",
                 s->last_pid);

@@ -88,9 +88,14 @@ static void put_table(struct out *o, const struct lsn_result *r, size_t k)
     put(o, "}", 1);
 }
 
-/* How the walk ended, in the words of the text --stats. */
-static const char *walk_end(const struct lsn_stats *s)
+/* How the walk ended, in the words of the text --stats: "not_run" when
+ * the collection stopped before it (the tables failed: every status but
+ * ok and partial). */
+static const char *walk_end(const struct lsn_result *r)
 {
+    const struct lsn_stats *s = &r->stats;
+    if (r->status != LSN_OK && r->status != LSN_PARTIAL)
+        return "not_run";
     if (s->stopped_early)
         return "stopped_early";
     if (s->matchable == 0 && s->inodes_shared == 0)
@@ -112,8 +117,9 @@ static const char *status_word(enum lsn_status st)
     return "error_table";
 }
 
-static void put_walk(struct out *o, const struct lsn_stats *s)
+static void put_walk(struct out *o, const struct lsn_result *r)
 {
+    const struct lsn_stats *s = &r->stats;
     puts_(o, ",\"walk\":{\"streamed\":");
     puts_(o, s->streamed ? "true" : "false");
     key_u64(o, "proc_scans", s->proc_scans);
@@ -130,7 +136,7 @@ static void put_walk(struct out *o, const struct lsn_stats *s)
     else
         puts_(o, "null");
     puts_(o, ",\"end\":\"");
-    puts_(o, walk_end(s));
+    puts_(o, walk_end(r));
     puts_(o, "\"}");
 }
 
@@ -259,7 +265,7 @@ static int write_stats(const struct lsn_result *r, const char *proc_root, lsn_si
         put_u64(&o, r->nholders);
     else
         puts_(&o, "null");
-    put_walk(&o, s);
+    put_walk(&o, r);
     put_netns(&o, r);
     put_tasks(&o, s);
     puts_(&o, ",\"nanoseconds\":{\"walk\":");

@@ -288,6 +288,8 @@ with tempfile.TemporaryDirectory() as tmp:
               rc == 1 and d["exit_status"] == 1 and c["status"] == "error_table" and
               c["error"]["path"] == os.path.join(empty, "net/tcp") and
               c["error"]["errno"] == 2 and shape_ok(d) is None, (rc, d))
+        check("net/tcp missing: the walk never ran: end not_run",
+              c["walk"]["end"] == "not_run" and c["walk"]["pids_visited"] == 0, c["walk"])
     except ValueError as e:
         check("net/tcp missing: strict JSON", False, e)
 
