@@ -400,19 +400,36 @@ static int to_stderr(void *ctx, const char *buf, size_t len)
     return fwrite(buf, 1, len, stderr) == len ? 0 : 1;
 }
 
+/* The collector's object on stderr after the line's opening, which is
+ * written with its first bytes: nothing at all when the writer fails
+ * before it gives any (out of memory). */
+static int to_stderr_opened(void *ctx, const char *buf, size_t len)
+{
+    int *opened = ctx;
+    if (!*opened && fputs("{\"collector\":", stderr) == EOF)
+        return 1;
+    *opened = 1;
+    return to_stderr(NULL, buf, len);
+}
+
 /* --stats=json: one line on stderr, {"collector":<lsn_write_stats_json>,
- * then what only the CLI knows: "command", "diagnostics" (the counts of the
- * callback), "sandbox" (/proc/self/status, as the text form) and
- * "exit_status" (docs/contract.md, "--stats=json"). */
+ * null when the run stopped before collecting (r NULL) or the writer ran
+ * out of memory (said on the line before), then what only the CLI knows:
+ * "command", "diagnostics" (the counts of the callback), "sandbox"
+ * (/proc/self/status, as the text form) and "exit_status"
+ * (docs/contract.md, "--stats=json"). */
 static void print_stats_json(const char *command, const char *root, const struct lsn_result *r,
                              const struct diag_counts *n, int exit_status)
 {
     char mode = seccomp_mode();
-    fputs("{\"collector\":", stderr);
-    if (lsn_write_stats_json(r, root, to_stderr, NULL) != 0) {
-        fputs("null}\nlisteners: --stats=json: out of memory\n", stderr);
-        return;
+    int opened = 0;
+    if (r && lsn_write_stats_json(r, root, to_stderr_opened, &opened) != 0) {
+        if (opened) /* stderr failed part way: no line can be finished */
+            return;
+        fputs("listeners: --stats=json: out of memory: the collector's stats are null\n", stderr);
     }
+    if (!opened)
+        fputs("{\"collector\":null", stderr);
     fprintf(stderr,
             ",\"command\":\"%s\",\"diagnostics\":{\"malformed_lines\":%" PRIu64
             ",\"table_errors\":%" PRIu64 ",\"process_errors\":%" PRIu64
@@ -434,8 +451,10 @@ static const char *plural(uint64_t n, const char *one, const char *more)
  * messages): the processes refused and the listeners left without an owner;
  * the remedy only on a live procfs (a tree's permissions are its copier's,
  * no capability of this run changes them: the first path refused instead).
- * And --all-netns: the pids whose ns/net link was refused, whose namespaces
- * are unknown and were not read. */
+ * A refused process diagnostic with no pid counted (the collector counts
+ * every one it gives with a pid: a safety net) still gets the line, with
+ * its path. And --all-netns: the pids whose ns/net link was refused, whose
+ * namespaces are unknown and were not read. */
 static void tell_denied(const struct lsn_result *r, const struct diag_counts *n)
 {
     const struct lsn_stats *s = &r->stats;
@@ -454,6 +473,12 @@ static void tell_denied(const struct lsn_result *r, const struct diag_counts *n)
                 s->pids_denied, plural(s->pids_denied, "process", "processes"),
                 n->first_denied[0] ? n->first_denied : "?",
                 strerror(n->first_denied_error ? n->first_denied_error : EACCES), unowned,
+                plural(unowned, "listener has", "listeners have"));
+    else if (n->first_denied[0])
+        fprintf(stderr,
+                "listeners: a read was refused for lack of permission (the first: %s: %s): "
+                "%" PRIu64 " %s no owner (pid null)\n",
+                n->first_denied, strerror(n->first_denied_error), unowned,
                 plural(unowned, "listener has", "listeners have"));
     if (r->all_netns && s->netns_denied)
         fprintf(stderr,
@@ -533,7 +558,9 @@ static void print_stats(const char *root, const struct lsn_result *r, const stru
                     "stats: tasks: budget spent: the task walk stopped, listeners still without "
                     "an owner stay null\n");
     }
-    if (s->stopped_early)
+    if (r->status != LSN_OK && r->status != LSN_PARTIAL)
+        fputs("stats: walk: not run: the collection stopped before it\n", stderr);
+    else if (s->stopped_early)
         fprintf(stderr,
                 "stats: walk: stopped early after pid %" PRId32 ": every listener has an owner\n",
                 s->last_pid);
@@ -635,10 +662,13 @@ static void enter_sandbox(const struct lsn_args *args, int netlink_fd)
  * parent, which never reads procfs, waits for it and renames the file over
  * FILE when the child exited 0 or 3 (partial), or removes it otherwise, and
  * exits with the child's status (1 when it could not finish the file).
- * Returns -1 in the child (go on), else the parent's exit status. SIGINT,
+ * Returns -1 in the child (go on), -2 in a child that could not make the
+ * file its stdout (said; exit 1), else the parent's exit status, with
+ * *told 1 when that is the status a child exited with (it gave its own
+ * --stats line). SIGINT,
  * SIGTERM, SIGHUP and SIGPIPE wait in the parent until the temporary file
  * is renamed or removed. */
-static int output_to_file(const char *path)
+static int output_to_file(const char *path, int *told)
 {
     const char *slash = strrchr(path, '/');
     const char *name = slash ? slash + 1 : path;
@@ -647,6 +677,7 @@ static int output_to_file(const char *path)
     int dirfd, fd, status, rc = 1;
     pid_t child;
 
+    *told = 0;
     if (slash && (size_t)(slash - path) >= sizeof dir) {
         fprintf(stderr, "listeners: --output %s: %s\n", path, strerror(ENAMETOOLONG));
         return 1;
@@ -686,7 +717,8 @@ static int output_to_file(const char *path)
         close(dirfd);
         if (dup2(fd, STDOUT_FILENO) < 0) {
             fprintf(stderr, "listeners: --output %s: %s\n", path, strerror(errno));
-            _exit(1);
+            close(fd);
+            return -2;
         }
         close(fd);
         return -1;
@@ -713,6 +745,7 @@ static int output_to_file(const char *path)
             fprintf(stderr, "listeners: --output %s: killed by signal %d, not written\n", path,
                     WIFSIGNALED(status) ? WTERMSIG(status) : 0);
     }
+    *told = child > 0 && WIFEXITED(status) && rc == WEXITSTATUS(status);
     if (rc != 0 && rc != 3)
         unlinkat(dirfd, tmp, 0);
     close(fd);
@@ -721,16 +754,31 @@ static int output_to_file(const char *path)
     return rc;
 }
 
+static const char *const command_names[LSN_CMD_COUNT] = {"list",  "snapshot", "diff",
+                                                         "check", "ports",    "watch"};
+
 /* The end of a run that collected: --stats=json (after the output, so
  * that it has the exit status), the result freed; returns status. */
 static int finish(const struct lsn_args *args, struct lsn_result *result,
                   const struct diag_counts *counts, int status)
 {
-    static const char *const names[LSN_CMD_COUNT] = {"list",  "snapshot", "diff",
-                                                     "check", "ports",    "watch"};
     if (args->stats == LSN_STATS_JSON)
-        print_stats_json(names[args->command], args->proc, result, counts, status);
+        print_stats_json(command_names[args->command], args->proc, result, counts, status);
     lsn_result_free(result);
+    return status;
+}
+
+/* The end of a run that stopped before collecting (--output, the
+ * MANIFEST, netlink, memory; the cause is said above): --stats=json's line
+ * with "collector":null, --stats's one line; returns status. */
+static int stop(const struct lsn_args *args, int status)
+{
+    static const struct diag_counts none;
+    if (args->stats == LSN_STATS_JSON)
+        print_stats_json(command_names[args->command], args->proc, NULL, &none, status);
+    else if (args->stats == LSN_STATS_TEXT)
+        fprintf(stderr, "stats: no collection: the run stopped before it (exit status %d)\n",
+                status);
     return status;
 }
 
@@ -862,7 +910,7 @@ int main(int argc, char **argv)
     struct lsn_host host;
     const char *proc, *format;
     unsigned partial;
-    int rc;
+    int rc, told;
 
     memcpy(list_help, help_text_mid, sizeof help_text_mid - 1);
     memcpy(list_help + sizeof help_text_mid - 1, help_text_more, sizeof help_text_more);
@@ -880,8 +928,11 @@ int main(int argc, char **argv)
         return lsn_diff_run(&args);
     proc = args.proc;
     format = args.format ? args.format : "json";
-    if (args.output && (rc = output_to_file(args.output)) >= 0)
-        return rc; /* the parent, after the child wrote the file */
+    if (args.output && (rc = output_to_file(args.output, &told)) != -1) {
+        if (rc == -2)
+            return stop(&args, 1);          /* a child without its file */
+        return told ? rc : stop(&args, rc); /* the parent, after the child wrote the file */
+    }
 
     memset(&opts, 0, sizeof opts);
     opts.netlink_fd = -1;
@@ -889,9 +940,9 @@ int main(int argc, char **argv)
     if (args.command != LSN_CMD_WATCH && /* watch: per tree, below */
         tree_byte_order(&args, args.command == LSN_CMD_CHECK ? "listeners: check" : "listeners",
                         &opts.byte_order, &opts.flags) != 0)
-        return args.command == LSN_CMD_CHECK ? 2 : 1;
+        return stop(&args, args.command == LSN_CMD_CHECK ? 2 : 1);
     if ((args.netlink || args.command == LSN_CMD_CHECK) && open_netlink(proc, &opts) != 0)
-        return args.command == LSN_CMD_CHECK ? 2 : 1;
+        return stop(&args, args.command == LSN_CMD_CHECK ? 2 : 1);
     if (args.command == LSN_CMD_WATCH) { /* every tree's byte order, before the sandbox */
         struct lsn_watch_tree trees[LSN_WATCH_MAX_TREES];
         size_t ntrees = args.nprocs ? args.nprocs : 1;
@@ -926,7 +977,7 @@ int main(int argc, char **argv)
     opts.max_table_bytes = args.max_table_bytes;
     if (lsn_filter_init(&filter, args.ports, args.pids, args.addresses, args.comm, args.exe) != 0) {
         fputs("listeners: out of memory\n", stderr);
-        return 1;
+        return stop(&args, 1);
     }
     if (args.host) { /* collected_at: when the collection starts */
         lsn_host_read(proc, &host);

@@ -20,10 +20,42 @@ uint64_t lsn_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Counts pid in pids_denied unless it is in run->denied already. Out of
+ * memory for the set, it is counted anyway: at worst a pid twice, never a
+ * refusal left out. */
+static void count_denied(const struct lsn_run *run, int32_t pid)
+{
+    struct lsn_pid_set *set = run->denied;
+    size_t lo = 0, hi = set->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (set->v[mid] == pid)
+            return;
+        if (set->v[mid] < pid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    run->stats->pids_denied++;
+    if (set->n == set->cap) {
+        size_t ncap = set->cap ? set->cap * 2 : 64;
+        int32_t *nv = realloc(set->v, ncap * sizeof *nv);
+        if (!nv)
+            return;
+        set->v = nv;
+        set->cap = ncap;
+    }
+    memmove(set->v + lo + 1, set->v + lo, (set->n - lo) * sizeof *set->v);
+    set->v[lo] = pid;
+    set->n++;
+}
+
 void lsn_emit(const struct lsn_run *run, enum lsn_diag_kind kind, const char *path, uint64_t line,
               int error, int32_t pid, uint64_t netns, const char *message)
 {
     struct lsn_diag d;
+    if (kind == LSN_DIAG_PROCESS && (error == EACCES || error == EPERM) && pid > 0)
+        count_denied(run, pid);
     if (!run->opts->diag)
         return;
     d.kind = kind;
@@ -179,6 +211,7 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
     struct lsn_rows rows;
     struct lsn_run run;
     struct lsn_proc_root proc;
+    struct lsn_pid_set denied = {NULL, 0, 0};
     int err;
     uint64_t t0 = lsn_now_ns(), t1;
 
@@ -191,6 +224,7 @@ enum lsn_status lsn_collect(const struct lsn_options *opts, struct lsn_result *r
     run.proc = &proc;
     proc.fd = -1;
     run.stats = &result->stats;
+    run.denied = &denied;
     run.verify_exe = 0;
     run.self_mntns = 0;
     run.result = result;
@@ -263,6 +297,7 @@ done:
         result->stats.attributed = 0;
     lsn_proc_root_close(&proc);
     lsn_rows_free(&rows);
+    free(denied.v);
     result->stats.total_nanoseconds = lsn_now_ns() - t0;
     return result->status;
 }

@@ -15,23 +15,33 @@
 #ifndef LISTENERS_INTERNAL_H
 #define LISTENERS_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "listeners.h"
 #include "procfs.h"
 #include "rows.h"
 
+/* The pids counted in pids_denied so far, ascending: each pid once, over
+ * the walk and the task walk (lsn_emit adds them). */
+struct lsn_pid_set {
+    int32_t *v;
+    size_t n, cap;
+};
+
 /* What every stage is given: the caller's options, the open proc root,
- * and where the counts go. Stages change nothing here but *stats. */
+ * and where the counts go. Stages change nothing here but *stats and
+ * *denied. */
 struct lsn_run {
     const struct lsn_options *opts;
     const char *root;                 /* as given, for paths in messages */
     const struct lsn_proc_root *proc; /* the open root (procfs.h) */
     struct lsn_stats *stats;
-    unsigned protocols;        /* bits 1 << LSN_PROTO_*, never 0 */
-    int verify_exe;            /* LSN_OPT_VERIFY_EXE on a procfs root: owners' exe are checked */
-    uint64_t self_mntns;       /* then the reader's mount namespace inode (0: unknown) */
-    struct lsn_result *result; /* LSN_OPT_CHECK: where the findings go */
+    struct lsn_pid_set *denied; /* see lsn_emit */
+    unsigned protocols;         /* bits 1 << LSN_PROTO_*, never 0 */
+    int verify_exe;             /* LSN_OPT_VERIFY_EXE on a procfs root: owners' exe are checked */
+    uint64_t self_mntns;        /* then the reader's mount namespace inode (0: unknown) */
+    struct lsn_result *result;  /* LSN_OPT_CHECK: where the findings go */
 };
 
 /* Which tables rows and diagnostics come from (--all-netns). */
@@ -43,7 +53,10 @@ struct lsn_origin {
 
 uint64_t lsn_now_ns(void);
 
-/* Gives one diagnostic to the caller's callback, if any. */
+/* Gives one diagnostic to the caller's callback, if any. A
+ * LSN_DIAG_PROCESS diagnostic whose error is EACCES or EPERM counts its pid
+ * in pids_denied, once per run, callback or not: no refusal goes uncounted,
+ * wherever it is met (the walk, the task walk, comm, exe, --verify-exe). */
 void lsn_emit(const struct lsn_run *run, enum lsn_diag_kind kind, const char *path, uint64_t line,
               int error, int32_t pid, uint64_t netns, const char *message);
 

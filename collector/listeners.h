@@ -421,10 +421,12 @@ struct lsn_stats {
     int streamed;             /* 1: one ascending pass (procfs); 0: batched passes */
     uint64_t pids_visited;    /* pids whose fd/ the walk tried to read */
     uint64_t pids_unreadable; /* pid dir or fd/ could not be opened */
-    uint64_t pids_denied;     /* pids whose directory, fd/ (its listing or its links), comm or
-                                 exe was refused for lack of privilege (EACCES, EPERM), each
-                                 pid once: without root, other users' processes (a
-                                 LSN_DIAG_PROCESS diagnostic each) */
+    uint64_t pids_denied;     /* pids whose directory, fd/ (its listing or its links), comm,
+                                 exe, a thread's task/ or fd/ (the task walk) or the exe
+                                 checks of LSN_OPT_VERIFY_EXE were refused for lack of
+                                 privilege (EACCES, EPERM), each pid once over both walks:
+                                 without root, other users' processes (the pid of every
+                                 LSN_DIAG_PROCESS diagnostic with that error) */
     uint64_t pids_exited;     /* holders that were gone when comm/exe were read */
     uint64_t fd_links_read;   /* readlinkat calls on <pid>/fd entries (the first walk) */
     uint64_t socket_links;    /* of which socket:[inode] targets (the first walk) */
@@ -818,7 +820,9 @@ int lsn_write_ports(const struct lsn_result *result, lsn_sink_fn sink, void *ctx
  * "tasks":{...},"nanoseconds":{"walk","names","sort","total"}}: every key,
  * always present, is in docs/contract.md ("--stats=json"); counts and
  * nanoseconds are JSON integers. proc_root is the root as given (NULL:
- * "/proc"). Any status. Same return as lsn_write_json. */
+ * "/proc"). Any status. The object is made whole in memory first and
+ * given to the sink in one call: out of memory (-1) the sink has had
+ * nothing. Same return as lsn_write_json. */
 int lsn_write_stats_json(const struct lsn_result *result, const char *proc_root, lsn_sink_fn sink,
                          void *ctx);
 

@@ -124,10 +124,9 @@ static int read_names(const struct lsn_run *run, int pidfd, int taskfd, int32_t 
     char path[LSN_PROC_PATH_CAP];
     const char *why = NULL;
     ssize_t got;
-    int denied, err = lsn_proc_read_comm(run->proc, pidfd, nm->comm, &nm->comm_len, &why);
+    int err = lsn_proc_read_comm(run->proc, pidfd, nm->comm, &nm->comm_len, &why);
     if (err == ENOENT || err == ESRCH)
         return err;
-    denied = err == EACCES || err == EPERM;
     if (err) /* ELOOP and EINVAL (not a regular file): the message says it all */
         lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "comm"), 0,
                  err == ELOOP || err == EINVAL ? 0 : err, pid, 0, why);
@@ -143,7 +142,6 @@ static int read_names(const struct lsn_run *run, int pidfd, int taskfd, int32_t 
         err = errno;
         if (err == ENOENT || err == ESRCH)
             return err;
-        denied |= err == EACCES || err == EPERM;
         lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "exe"), 0,
                  err == EINVAL || err == ENAMETOOLONG ? 0 : err, pid, 0, exe_error(pidfd, err));
     } else if (got == 0 || got > LSN_EXE_MAX) {
@@ -155,7 +153,6 @@ static int read_names(const struct lsn_run *run, int pidfd, int taskfd, int32_t 
         if (run->verify_exe)
             nm->exe_verified = verify_exe(run, pidfd, pid, exe_buf, nm->exe_len);
     }
-    run->stats->pids_denied += (uint64_t)denied; /* its fd/ was read: not counted yet */
     return 0;
 }
 

@@ -115,8 +115,7 @@ static void visit(struct walk *w, int32_t pid)
     pidfd = lsn_proc_open_pid(run->proc, pid);
     if (pidfd < 0) { /* ELOOP: a link in a tree, named as such, not by libc's text */
         err = errno;
-        st->pids_unreadable++;
-        st->pids_denied += (uint64_t)(err == EACCES || err == EPERM);
+        st->pids_unreadable++; /* EACCES, EPERM: lsn_emit counts pids_denied */
         lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, NULL), 0,
                  err == ELOOP ? 0 : err, pid, 0,
                  err == ELOOP ? "process directory is a symbolic link, not followed"
@@ -133,8 +132,7 @@ static void visit(struct walk *w, int32_t pid)
         return;
     }
     if (err) {
-        st->pids_unreadable++;
-        st->pids_denied += (uint64_t)(err == EACCES || err == EPERM);
+        st->pids_unreadable++; /* EACCES, EPERM: lsn_emit counts pids_denied */
         lsn_emit(run, LSN_DIAG_PROCESS, lsn_proc_path(path, sizeof path, run->root, pid, "fd"), 0,
                  err == ELOOP ? 0 : err, pid, 0,
                  err == ELOOP ? "fd directory is a symbolic link, not followed"

@@ -88,9 +88,14 @@ static void put_table(struct out *o, const struct lsn_result *r, size_t k)
     put(o, "}", 1);
 }
 
-/* How the walk ended, in the words of the text --stats. */
-static const char *walk_end(const struct lsn_stats *s)
+/* How the walk ended, in the words of the text --stats: "not_run" when
+ * the collection stopped before it (the tables failed: every status but
+ * ok and partial). */
+static const char *walk_end(const struct lsn_result *r)
 {
+    const struct lsn_stats *s = &r->stats;
+    if (r->status != LSN_OK && r->status != LSN_PARTIAL)
+        return "not_run";
     if (s->stopped_early)
         return "stopped_early";
     if (s->matchable == 0 && s->inodes_shared == 0)
@@ -112,8 +117,9 @@ static const char *status_word(enum lsn_status st)
     return "error_table";
 }
 
-static void put_walk(struct out *o, const struct lsn_stats *s)
+static void put_walk(struct out *o, const struct lsn_result *r)
 {
+    const struct lsn_stats *s = &r->stats;
     puts_(o, ",\"walk\":{\"streamed\":");
     puts_(o, s->streamed ? "true" : "false");
     key_u64(o, "proc_scans", s->proc_scans);
@@ -130,7 +136,7 @@ static void put_walk(struct out *o, const struct lsn_stats *s)
     else
         puts_(o, "null");
     puts_(o, ",\"end\":\"");
-    puts_(o, walk_end(s));
+    puts_(o, walk_end(r));
     puts_(o, "\"}");
 }
 
@@ -177,8 +183,33 @@ static void put_tasks(struct out *o, const struct lsn_stats *s)
     put(o, "}", 1);
 }
 
-int lsn_write_stats_json(const struct lsn_result *r, const char *proc_root, lsn_sink_fn sink,
-                         void *ctx)
+/* The whole object, gathered before the caller's sink sees a byte (see
+ * lsn_write_stats_json). */
+struct whole {
+    char *buf;
+    size_t len, cap;
+};
+
+static int to_whole(void *ctx, const char *buf, size_t len)
+{
+    struct whole *w = ctx;
+    if (len > w->cap - w->len) {
+        size_t ncap = w->cap * 2 > w->len + len ? w->cap * 2 : w->len + len;
+        char *nb = realloc(w->buf, ncap);
+        if (!nb)
+            return -1;
+        w->buf = nb;
+        w->cap = ncap;
+    }
+    memcpy(w->buf + w->len, buf, len);
+    w->len += len;
+    return 0;
+}
+
+/* The object into sink, flushed as it grows; -1 out of memory (a part may
+ * have been flushed). */
+static int write_stats(const struct lsn_result *r, const char *proc_root, lsn_sink_fn sink,
+                       void *ctx)
 {
     const struct lsn_stats *s = &r->stats;
     struct out o;
@@ -234,7 +265,7 @@ int lsn_write_stats_json(const struct lsn_result *r, const char *proc_root, lsn_
         put_u64(&o, r->nholders);
     else
         puts_(&o, "null");
-    put_walk(&o, s);
+    put_walk(&o, r);
     put_netns(&o, r);
     put_tasks(&o, s);
     puts_(&o, ",\"nanoseconds\":{\"walk\":");
@@ -248,4 +279,19 @@ int lsn_write_stats_json(const struct lsn_result *r, const char *proc_root, lsn_
         return -1;
     }
     return finish(&o);
+}
+
+/* One object or nothing: it is written whole into memory first (a few KiB;
+ * more only for long paths), then handed to the sink in one call, so that
+ * out of memory part way (an escaped path) leaves the sink without half a
+ * document for a caller to append to. */
+int lsn_write_stats_json(const struct lsn_result *r, const char *proc_root, lsn_sink_fn sink,
+                         void *ctx)
+{
+    struct whole w = {NULL, 0, 0};
+    int rc = write_stats(r, proc_root, to_whole, &w);
+    if (rc == 0)
+        rc = sink(ctx, w.buf, w.len);
+    free(w.buf);
+    return rc;
 }

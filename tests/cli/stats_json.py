@@ -6,11 +6,14 @@ fd links), parsed strictly (no duplicate key, no NaN, integers for counts
 and nanoseconds, one line); every key the contract lists is there; stdout
 is the same bytes as without the option; the counts agree with the text
 --stats of the same tree (and of a snapshot of this host, when one can be
-taken); ports and check take it, snapshot does not; --stats=xml exits 2
+taken); ports and check take it, snapshot does not; a run stopped before
+collecting (--output, the MANIFEST) still ends with the document, collector
+null, and --stats with its one line; --stats=xml exits 2
 naming the value; a live run's document parses and says procfs."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -285,8 +288,46 @@ with tempfile.TemporaryDirectory() as tmp:
               rc == 1 and d["exit_status"] == 1 and c["status"] == "error_table" and
               c["error"]["path"] == os.path.join(empty, "net/tcp") and
               c["error"]["errno"] == 2 and shape_ok(d) is None, (rc, d))
+        check("net/tcp missing: the walk never ran: end not_run",
+              c["walk"]["end"] == "not_run" and c["walk"]["pids_visited"] == 0, c["walk"])
     except ValueError as e:
         check("net/tcp missing: strict JSON", False, e)
+
+    # stopped before collecting: the last line is still the document, with
+    # "collector":null and the exit status (an --output in no directory; a
+    # MANIFEST that cannot be read, for the list and for check)
+    nodir = os.path.join(tmp, "no-such-dir", "x.json")
+    badm = os.path.join(tmp, "badmanifest")
+    os.makedirs(os.path.join(badm, "net"))
+    os.makedirs(os.path.join(badm, "MANIFEST"))
+    shutil.copy(os.path.join(root, "net", "tcp"), os.path.join(badm, "net", "tcp"))
+    for label, args, want_rc, cmd in (
+            ("--output in no directory", ("--proc", root, "--output", nodir), 1, "list"),
+            ("a MANIFEST that is a directory", ("--proc", badm), 1, "list"),
+            ("check, a MANIFEST that is a directory", ("check", "--proc", badm), 2, "check")):
+        rc, out, err = run(*(args + ("--stats=json",)))
+        try:
+            d = strict(err)
+            check("stopped before collecting (%s): the last line, collector null, exit_status %d"
+                  % (label, want_rc),
+                  rc == want_rc and err.rstrip(b"\n").split(b"\n")[-1].startswith(b'{"collector":null,')
+                  and (d["collector"], d["command"], d["exit_status"]) == (None, cmd, want_rc)
+                  and list(d) == ["collector", "command", "diagnostics", "sandbox", "exit_status"],
+                  (rc, err))
+        except ValueError as e:
+            check("stopped before collecting (%s): strict JSON" % label, False, e)
+        rc, out, err = run(*(args + ("--stats",)))
+        check("stopped before collecting (%s), --stats: its one line, last" % label,
+              rc == want_rc and err.rstrip(b"\n").split(b"\n")[-1] ==
+              b"stats: no collection: the run stopped before it (exit status %d)" % want_rc,
+              (rc, err))
+    rc, out, err = run("--proc", root, "--output", os.path.join(tmp, "out.json"), "--stats=json")
+    try:
+        d = strict(err)
+        check("--output that works: one document, the child's (collector an object, exit 0)",
+              rc == 0 and d["exit_status"] == 0 and d["collector"] is not None, (rc, err))
+    except ValueError as e:
+        check("--output that works: one strict document", False, e)
 
     # partial: exit status 3 and the reason
     big = os.path.join(tmp, "big")

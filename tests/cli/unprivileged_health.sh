@@ -13,6 +13,8 @@
 # --all-netns as nobody: the ns/net links of pid 1, R and R2 cannot be read
 # (the kernel's ptrace access check), so R2's namespace is never found and
 # P3 is missing: one line names the 3 processes whose namespaces are unknown.
+# Refusals elsewhere count too, each pid once: a thread's fd/ in the task
+# walk, a pid refused in both walks, --verify-exe's stat of the exe path.
 set -u
 L=$(realpath "$1")
 SRC=$(realpath "$2")
@@ -91,6 +93,48 @@ TREE_LINE="listeners: 1 process could not be read for lack of permission (the fi
 check "a --proc tree as nobody: the tree's line (count, first path), once, no remedy" \
   '[ "$(grep -cxF "$TREE_LINE" "$T/t.err")" = 1 ] && ! grep -q "CAP_\|SECURITY.md" "$T/t.err" ||
    { cat "$T/t.err"; false; }'
+
+# A refusal in the task walk (issue 19 review): pid 10's fd/ is readable and
+# empty, its thread 11's fd/ (which holds the socket) is root's, mode 0. The
+# refusal is counted and said, not left to a per-process line that a run
+# outside watch no longer prints.
+lsn_one_listener_tree "$T/task" 10 777
+rm "$T/task/10/fd/3" && mkdir -p "$T/task/10/task/11/fd" && ln -s "socket:[777]" "$T/task/10/task/11/fd/3"
+chmod -R a+rX "$T/task" && chmod 0 "$T/task/10/task/11/fd"
+TASK_LINE="listeners: 1 process could not be read for lack of permission (the first: $T/task/10/task/11/fd: Permission denied): 1 listener has no owner (pid null)"
+"${as_nobody[@]}" "$L" --proc "$T/task" --stats=json >"$T/tk.json" 2>"$T/tk.err"
+check "a thread's fd/ refused (task walk): the tree's line once, walk.pids_denied 1" \
+  '[ "$(grep -cxF "$TASK_LINE" "$T/tk.err")" = 1 ] &&
+   tail -n 1 "$T/tk.err" | "$PY" -c "import json,sys; sys.exit(json.load(sys.stdin)[\"collector\"][\"walk\"][\"pids_denied\"] != 1)" ||
+   { cat "$T/tk.err"; false; }'
+
+# One pid refused twice, once per walk: pid 10 holds 777 in fd/ and 778 in
+# task/11/fd, its comm is mode 0, read (and refused) by the walk for 777
+# and by the task walk for 778. Counted once.
+lsn_one_listener_tree "$T/twice" 10 777
+lsn_tcp_listen 00000000 23 778 1 >>"$T/twice/net/tcp"
+mkdir -p "$T/twice/10/task/11/fd" && ln -s "socket:[778]" "$T/twice/10/task/11/fd/3"
+chmod -R a+rX "$T/twice" && chmod 0 "$T/twice/10/comm"
+"${as_nobody[@]}" "$L" --proc "$T/twice" --stats=json >"$T/tw.json" 2>"$T/tw.err"
+check "one pid refused in both walks: walk.pids_denied 1, both rows pid 10" \
+  'tail -n 1 "$T/tw.err" | "$PY" -c "import json,sys; sys.exit(json.load(sys.stdin)[\"collector\"][\"walk\"][\"pids_denied\"] != 1)" &&
+   [ "$(grep -o "\"pid\":10," "$T/tw.json" | wc -l)" = 2 ] || { cat "$T/tw.err" "$T/tw.json"; false; }'
+
+# --verify-exe refused: V (nobody) runs a copy of python in $T/vx, then
+# $T/vx is made root's, mode 0700: V's exe link reads, but nobody cannot
+# stat the path it names. V counts as refused: 4 processes, not 3.
+mkdir "$T/vx" && cp "$PY" "$T/vx/python3" && chmod -R a+rX "$T/vx" && mkdir "$T/vw" && chown 65534 "$T/vw"
+"${as_nobody[@]}" "$T/vx/python3" -c "$LISTEN" "$T/vw/v" 127.0.0.1 &
+KIDS+=($!)
+for _ in $(seq 1 100); do [ -s "$T/vw/v" ] && break; sleep 0.1; done
+chmod 0700 "$T/vx"
+VLINE="listeners: 4 processes could not be read without privilege (fd links, comm or exe): 1 listener has no owner (pid null); run as root, or with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (see SECURITY.md)"
+"${as_nobody[@]}" "$L" --verify-exe --stats=json >"$T/v.json" 2>"$T/v.err"
+check "nobody --verify-exe, V's exe path refused: the line counts 4 processes, walk.pids_denied 4" \
+  '[ "$(grep -cxF "$VLINE" "$T/v.err")" = 1 ] &&
+   tail -n 1 "$T/v.err" | "$PY" -c "import json,sys; sys.exit(json.load(sys.stdin)[\"collector\"][\"walk\"][\"pids_denied\"] != 4)" ||
+   { cat "$T/v.err"; false; }'
+kill "${KIDS[3]}" 2>/dev/null; wait "${KIDS[3]}" 2>/dev/null
 
 NS_LINE="listeners: --all-netns: the ns/net links of 3 processes could not be read without privilege: the network namespaces they are in are unknown and were not read (a namespace none of the readable processes is in is missing); run as root, or with CAP_SYS_PTRACE (see SECURITY.md)"
 "${as_nobody[@]}" "$L" --all-netns >"$T/a.json" 2>"$T/a.err"

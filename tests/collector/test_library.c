@@ -643,6 +643,49 @@ static void host_envelope(void **state)
     free(j.json);
 }
 
+/* lsn_write_stats_json gives its object whole, in one sink call, even one
+ * larger than the writers' 8 KiB buffer (long paths to escape): so out of
+ * memory part way can leave nothing half-written in the sink for the CLI
+ * to append its keys to (the writer could not be made to fail here; that
+ * the sink sees nothing before the end is what makes it safe). */
+struct calls {
+    size_t calls, len;
+    char head[37], tail[3]; /* the first 36 bytes, the last 2 */
+};
+
+static int calls_sink(void *ctx, const char *buf, size_t len)
+{
+    struct calls *c = ctx;
+    if (c->calls++ == 0)
+        memcpy(c->head, buf, len < sizeof c->head - 1 ? len : sizeof c->head - 1);
+    if (len >= 2)
+        memcpy(c->tail, buf + len - 2, 2);
+    c->len += len;
+    return 0;
+}
+
+static void stats_json_whole(void **state)
+{
+    struct lsn_result r;
+    struct calls c;
+    static char root[9001], path[9001];
+    (void)state;
+    memset(root, 'a', sizeof root - 1);
+    memset(path, '"', sizeof path - 1);
+    memset(&r, 0, sizeof r);
+    r.status = LSN_ERR_TABLE;
+    r.error_message = "cannot open";
+    r.error_path = path;
+    r.protocols = LSN_PROTOS_TCP;
+    memset(&c, 0, sizeof c);
+    assert_int_equal(lsn_write_stats_json(&r, root, calls_sink, &c), 0);
+    assert_int_equal(c.calls, 1);
+    assert_true(c.len > 9000 + 2 * 9000); /* every '"' escaped */
+    assert_string_equal(c.head, "{\"stats_version\":1,\"proc_root\":\"aaaa");
+    assert_string_equal(c.tail, "}}");
+    assert_int_equal(lsn_write_stats_json(&r, root, failing_sink, NULL), 7);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -650,7 +693,7 @@ int main(void)
         cmocka_unit_test(batched_walk),      cmocka_unit_test(rows_in_contract_order),
         cmocka_unit_test(writers),           cmocka_unit_test(json_names_of_alternating_owners),
         cmocka_unit_test(json_exe_verified), cmocka_unit_test(threads),
-        cmocka_unit_test(host_envelope),
+        cmocka_unit_test(host_envelope),     cmocka_unit_test(stats_json_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -316,6 +316,8 @@ try:
     stats("check on a tree", "check", "--proc", A, "--protocols", "all")
     stats("partial (exit 3)", *small, ok=(3,))
     stats("no net/tcp (exit 1)", "--proc", tmp, ok=(1,))
+    stats("stopped before collecting: --output in no directory (collector null, exit 1)",
+          "--proc", A, "--output", os.path.join(tmp, "no-such-dir", "x.json"), ok=(1,))
 
     # diff --format json: two trees' outputs; then edited documents for the
     # categories one tree cannot give (the texts of one address, exe_verified)
