@@ -30,7 +30,7 @@ mkdir "$T/w" && chown 65534:65534 "$T/w" # where nobody writes its snapshot
 PY=/usr/bin/python3                     # not a shim under /root that nobody cannot run
 [ -x "$PY" ] || PY=$(command -v python3)
 KIDS=()
-trap 'kill "${KIDS[@]}" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+trap 'kill "${KIDS[@]}" ${cpid:-} 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 fails=0
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi; }
 python3 -c '

@@ -12,8 +12,8 @@ L=$1
 command -v python3 >/dev/null || { echo "skipped: needs python3"; exit 77; }
 T=$(mktemp -d)
 KID=
-trap '[ -n "$KID" ] && kill "$KID" 2>/dev/null; rm -rf "$T"' EXIT
-unshare --pid --fork --mount-proc --net sh -c 'ip link set lo up 2>/dev/null; exec python3 -c "
+trap '[ -n "$KID" ] && kill -KILL "$KID" 2>/dev/null; rm -rf "$T"' EXIT # unshare --fork ignores SIGTERM; --kill-child passes SIGKILL on
+unshare --pid --fork --kill-child --mount-proc --net sh -c 'ip link set lo up 2>/dev/null; exec python3 -c "
 import socket, sys, time
 s = socket.socket(); s.bind((\"127.0.0.1\", 4321)); s.listen()
 open(sys.argv[1], \"w\").write(\"ready\")
