@@ -1470,6 +1470,31 @@ static void check_api(void)
     lsn_result_free(NULL);
 }
 
+/* lsn_changes' callback for run P: counts each kind, and writes the
+ * change as an event line that must read back as one JSON document. */
+struct change_count {
+    size_t n[4];
+};
+
+static int count_change(void *ctx, const struct lsn_change *c)
+{
+    struct change_count *cc = ctx;
+    struct buf line = {0};
+    size_t ntok;
+    if ((unsigned)c->kind > LSN_CHANGE_EXE)
+        abort();
+    if ((c->kind == LSN_CHANGE_ADDED) != (c->before == NULL) ||
+        (c->kind == LSN_CHANGE_REMOVED) != (c->after == NULL))
+        abort();
+    cc->n[c->kind]++;
+    if (lsn_write_change(c, 1767225600, NULL, sink, &line) != 0 || line.n == 0 ||
+        line.p[line.n - 1] != '\n' || memchr(line.p, '\n', line.n) != line.p + line.n - 1)
+        abort();
+    free(read_json(&line, 64, &ntok));
+    free(line.p);
+    return 0;
+}
+
 /* Run P: --protocols all --holders --uid over the same tree, whose net/udp,
  * raw and packet hold section 0's bytes and udp6, raw6 section 1's. No model:
  * the general properties. A status the model's runs know; rows in the
@@ -1478,7 +1503,10 @@ static void check_api(void)
  * holders sorted by inode, pid and fd, each a pid of the tree holding an
  * inode that is a row's, and a row's owner one of its holders (a tree has no
  * thread tables); stats agree; compact and pretty JSON read back as one
- * document of the same tokens; the table one line per row. */
+ * document of the same tokens; the table one line per row; lsn_changes
+ * from and to an empty result gives every row added or removed, and none
+ * against itself, each event line one JSON document; the stats JSON is one
+ * document. */
 static void run_protocols(const struct tree *t)
 {
     struct lsn_options opts;
@@ -1558,6 +1586,30 @@ static void run_protocols(const struct tree *t)
         free(compact.p);
         free(pretty.p);
         free(table.p);
+        /* the change API: from nothing every row is added, to nothing
+         * every row removed, and a result against itself has no change;
+         * each event line is one JSON document */
+        {
+            struct lsn_result none;
+            struct change_count add = {{0}}, del = {{0}}, same = {{0}};
+            memset(&none, 0, sizeof none);
+            if (lsn_changes(&none, &r, count_change, &add) != 0 ||
+                lsn_changes(&r, &none, count_change, &del) != 0 ||
+                lsn_changes(&r, &r, count_change, &same) != 0)
+                abort();
+            if (add.n[LSN_CHANGE_ADDED] != r.count || add.n[1] + add.n[2] + add.n[3] != 0 ||
+                del.n[LSN_CHANGE_REMOVED] != r.count || del.n[0] + del.n[2] + del.n[3] != 0 ||
+                same.n[0] + same.n[1] + same.n[2] + same.n[3] != 0)
+                abort();
+        }
+    }
+    { /* --stats=json's library part: one JSON document, whatever the status */
+        struct buf stats = {0};
+        size_t ntok;
+        if (lsn_write_stats_json(&r, t->root, sink, &stats) != 0)
+            abort();
+        free(read_json(&stats, 512, &ntok));
+        free(stats.p);
     }
     lsn_result_free(&r);
 }
