@@ -3,7 +3,8 @@
 # Sets HERE, BUILD (default /tmp/bb), L (the listeners binary), B ($BUILD/bench,
 # where loadgen is compiled). start_loadgen ARGS... starts bench/loadgen in its
 # own process group and waits for READY (returns 1 with its output on stderr
-# if it never comes); cleanup kills the group.
+# if it never comes); cleanup kills the group. args_for SCALE prints the
+# loadgen arguments of a scale (a: none, the host as is; BAD: unknown).
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUILD=${BUILD:-/tmp/bb}
 L=$BUILD/listeners
@@ -36,4 +37,16 @@ start_loadgen() {
   done
   grep -q READY "$LG_OUT" || { echo "loadgen $*: $(cat "$LG_OUT")" >&2; cleanup; return 1; }
   sleep 1
+}
+
+args_for() {
+  case $1 in
+    a) echo "" ;;
+    b) echo "-P 200 -L 5 -F 50" ;;
+    c) echo "-P 2000 -L 2 -F 100" ;;
+    d) echo "-P 200 -L 5 -F 50 -E 50000" ;;
+    e) echo "-P 1 -L 10000 -F 0 -S 0" ;;
+    f) echo "-P 200 -L 5 -F 50 -N 1800" ;;
+    *) echo "BAD" ;;
+  esac
 }

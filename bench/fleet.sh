@@ -47,15 +47,8 @@ for v in "${variants[@]}"; do head="$head ${v/$OUT\//} |"; sep="$sep---|"; done
 echo "$head max | ms tick | tick/plain | CPU ms/tick |"
 echo "$sep---|---|---|---|"
 for s in ${*:-a b c d e f}; do
-  case $s in
-  a) args= ;;
-  b) args="-P 200 -L 5 -F 50" ;;
-  c) args="-P 2000 -L 2 -F 100" ;;
-  d) args="-P 200 -L 5 -F 50 -E 50000" ;;
-  e) args="-P 1 -L 10000 -F 0 -S 0" ;;
-  f) args="-P 200 -L 5 -F 50 -N 1800" ;;
-  *) echo "unknown scale $s" >&2; continue ;;
-  esac
+  args=$(args_for "$s")
+  [ "$args" = BAD ] && { echo "unknown scale $s" >&2; continue; }
   [ -n "$args" ] && { start_loadgen $args || continue; }
   cmds=()
   for v in "${variants[@]}"; do cmds+=("$L $v"); done

@@ -24,14 +24,8 @@ echo "# $(date -u +%F) kernel $(uname -r), $(nproc) CPUs, RUNS=$RUNS ${NOTE:-}"
 echo "| scale | netlink/ss | procfs/ss | netlink/procfs | check/plain | ms netlink | ms procfs | ms ss | ms check | output |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for s in ${*:-a b c d e}; do
-  case $s in
-  a) args= ;;
-  b) args="-P 200 -L 5 -F 50" ;;
-  c) args="-P 2000 -L 2 -F 100" ;;
-  d) args="-P 200 -L 5 -F 50 -E 50000" ;;
-  e) args="-P 1 -L 10000 -F 0 -S 0" ;;
-  *) echo "unknown scale $s" >&2; continue ;;
-  esac
+  args=$(args_for "$s")
+  [ "$args" = BAD ] && { echo "unknown scale $s" >&2; continue; }
   [ -n "$args" ] && { start_loadgen $args || continue; }
   r1=$(python3 "$HERE/abtime.py" "$RUNS" "$L --source netlink" "ss -ltnpH" "$L")
   r2=$(python3 "$HERE/abtime.py" "$RUNS" "$L" "ss -ltnpH")

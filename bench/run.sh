@@ -14,18 +14,6 @@ cc -O2 -Wall -Wextra -o "$B/floor" "$HERE/floor.c" || exit 1
 [ -x "$L" ] || { echo "no $L: build the project first" >&2; exit 1; }
 SCALES=${*:-a b e}
 
-args_for() {
-  case $1 in
-    a) echo "" ;;
-    b) echo "-P 200 -L 5 -F 50" ;;
-    c) echo "-P 2000 -L 2 -F 100" ;;
-    d) echo "-P 200 -L 5 -F 50 -E 50000" ;;
-    e) echo "-P 1 -L 10000 -F 0 -S 0" ;;
-    f) echo "-P 200 -L 5 -F 50 -N 1800" ;;
-    *) echo "BAD" ;;
-  esac
-}
-
 syscalls() { # total syscalls and readlink(at) calls of one run
   strace -f -c -o /tmp/bench.strace.$$ "$@" >/dev/null 2>&1
   awk '/ total$/ {t=$4} /readlink/ {r+=$4} END {printf "%s/%s", t, r+0}' /tmp/bench.strace.$$
