@@ -18,18 +18,10 @@ import tempfile
 import time
 
 L = sys.argv[1]
-fails = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import Checks  # noqa: E402 (tests/checks.py)
 
-
-def check(name, cond, detail=""):
-    global fails
-    if cond:
-        print("ok   " + name)
-    else:
-        fails += 1
-        print("FAIL " + name)
-        if detail:
-            print("     " + str(detail)[:2000])
+check = Checks()
 
 
 def run(*args, stdin=None):
@@ -283,5 +275,5 @@ with tempfile.TemporaryDirectory() as tmp:
         rc, out, err = run("--proc", T, *args)
         check("usage error %s" % " ".join(args), rc == 2 and err.startswith(b"listeners: " + what), err)
 
-print("%d failed" % fails)
-sys.exit(1 if fails else 0)
+print("%d failed" % check.fails)
+sys.exit(1 if check.fails else 0)

@@ -19,18 +19,10 @@ import sys
 import tempfile
 
 L = sys.argv[1]
-fails = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import Checks  # noqa: E402 (tests/checks.py)
 
-
-def check(name, cond, detail=""):
-    global fails
-    if cond:
-        print("ok   " + name)
-    else:
-        fails += 1
-        print("FAIL " + name)
-        if detail:
-            print("     " + str(detail)[:3000])
+check = Checks()
 
 
 def run(*args):
@@ -403,5 +395,5 @@ with tempfile.TemporaryDirectory() as tmp:
     else:
         print("note: no live procfs here: the live run is not checked")
 
-print("stats_json: %d failure(s)" % fails)
-sys.exit(1 if fails else 0)
+print("stats_json: %d failure(s)" % check.fails)
+sys.exit(1 if check.fails else 0)

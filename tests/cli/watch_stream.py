@@ -17,18 +17,10 @@ import sys
 import tempfile
 
 L = sys.argv[1]
-fails = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import Checks  # noqa: E402 (tests/checks.py)
 
-
-def check(name, cond, detail=""):
-    global fails
-    if cond:
-        print("ok   " + name)
-    else:
-        fails += 1
-        print("FAIL " + name)
-        if detail:
-            print("     " + str(detail)[:3000])
+check = Checks()
 
 
 HEADER = b"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
@@ -223,5 +215,5 @@ with tempfile.TemporaryDirectory() as tmp:
               hwm100 is not None and hwm_last is not None and hwm_last - hwm100 <= 256,
               (hwm100, hwm_last))
 
-print("%d failure%s" % (fails, "" if fails == 1 else "s"))
-sys.exit(1 if fails else 0)
+print("%d failure%s" % (check.fails, "" if check.fails == 1 else "s"))
+sys.exit(1 if check.fails else 0)

@@ -49,24 +49,16 @@ except ImportError:
 
 L = sys.argv[1]
 SCHEMA_DIR = sys.argv[2]
-fails = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import Checks  # noqa: E402 (tests/checks.py)
+
+check = Checks()
 
 # The live part runs in a network namespace of its own: as root, the whole
 # test again under unshare -n (LSN_SCHEMA_NETNS says it is there).
 LIVE = os.environ.get("LSN_SCHEMA_NETNS") == "1"
 if not LIVE and os.geteuid() == 0 and subprocess.run(["unshare", "-n", "true"]).returncode == 0:
     os.execvp("unshare", ["unshare", "-n", "env", "LSN_SCHEMA_NETNS=1", sys.executable] + sys.argv)
-
-
-def check(name, cond, detail=""):
-    global fails
-    if cond:
-        print("ok   " + name)
-    else:
-        fails += 1
-        print("FAIL " + name)
-        if detail:
-            print("     " + str(detail)[:3000])
 
 
 # ---- the schemas ----
@@ -583,5 +575,5 @@ finally:
     shutil.rmtree(tmp, ignore_errors=True)
 
 print("schema validation counts: " + ", ".join("%s %d" % kv for kv in COUNTS.items()))
-print("%d failed" % fails)
-sys.exit(1 if fails else 0)
+print("%d failed" % check.fails)
+sys.exit(1 if check.fails else 0)
