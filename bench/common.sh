@@ -1,5 +1,6 @@
-# bench/common.sh -- sourced by run.sh and growth.sh: the build paths, the load
-# generator's lifetime, and cleanup on exit or interrupt.
+# bench/common.sh -- sourced by run.sh, growth.sh, netlink.sh and fleet.sh:
+# the build paths, the load generator's lifetime, and cleanup on exit or
+# interrupt.
 # Sets HERE, BUILD (default /tmp/bb), L (the listeners binary), B ($BUILD/bench,
 # where loadgen is compiled). start_loadgen ARGS... starts bench/loadgen in its
 # own process group and waits for READY (returns 1 with its output on stderr

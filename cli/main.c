@@ -423,8 +423,9 @@ static void print_stats_json(const char *command, const char *root, const struct
 {
     char mode = seccomp_mode();
     int opened = 0;
-    if (r && lsn_write_stats_json(r, root, to_stderr_opened, &opened) != 0) {
-        if (opened) /* stderr failed part way: no line can be finished */
+    int rc = r ? lsn_write_stats_json(r, root, to_stderr_opened, &opened) : 0;
+    if (rc != 0) {
+        if (opened || rc != -1) /* stderr failed: no line can be finished */
             return;
         fputs("listeners: --stats=json: out of memory: the collector's stats are null\n", stderr);
     }
@@ -745,7 +746,9 @@ static int output_to_file(const char *path, int *told)
             fprintf(stderr, "listeners: --output %s: killed by signal %d, not written\n", path,
                     WIFSIGNALED(status) ? WTERMSIG(status) : 0);
     }
-    *told = child > 0 && WIFEXITED(status) && rc == WEXITSTATUS(status);
+    /* 1: the child's stats carry the exit status; 2: the child collected and
+     * said so, but the rename after it failed (docs/contract.md, --stats=json) */
+    *told = child > 0 && WIFEXITED(status) ? (rc == WEXITSTATUS(status) ? 1 : 2) : 0;
     if (rc != 0 && rc != 3)
         unlinkat(dirfd, tmp, 0);
     close(fd);
@@ -780,6 +783,19 @@ static int stop(const struct lsn_args *args, int status)
         fprintf(stderr, "stats: no collection: the run stopped before it (exit status %d)\n",
                 status);
     return status;
+}
+
+/* --output: the run collected and gave its stats, then its file could not
+ * replace FILE: the last JSON line carries the exit status (collector null,
+ * the collection's stats are the line before); the text form says what
+ * happened, not "no collection". */
+static int stop_after_rename(const struct lsn_args *args, int status)
+{
+    if (args->stats == LSN_STATS_TEXT) {
+        fprintf(stderr, "stats: the output file was not replaced (exit status %d)\n", status);
+        return status;
+    }
+    return stop(args, status);
 }
 
 /* `listeners check`: both views, compared; exit 0 clean, 1 findings, 2
@@ -930,7 +946,9 @@ int main(int argc, char **argv)
     format = args.format ? args.format : "json";
     if (args.output && (rc = output_to_file(args.output, &told)) != -1) {
         if (rc == -2)
-            return stop(&args, 1);          /* a child without its file */
+            return stop(&args, 1); /* a child without its file */
+        if (told == 2)             /* the child collected; the rename failed */
+            return stop_after_rename(&args, rc);
         return told ? rc : stop(&args, rc); /* the parent, after the child wrote the file */
     }
 

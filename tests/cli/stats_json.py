@@ -19,6 +19,7 @@ import sys
 import tempfile
 
 L = sys.argv[1]
+sys.dont_write_bytecode = True  # no tests/__pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from checks import Checks  # noqa: E402 (tests/checks.py)
 
@@ -320,6 +321,26 @@ with tempfile.TemporaryDirectory() as tmp:
               rc == 0 and d["exit_status"] == 0 and d["collector"] is not None, (rc, err))
     except ValueError as e:
         check("--output that works: one strict document", False, e)
+
+    # --output whose rename fails (FILE is a directory): the child collected
+    # and gave its document (exit_status 0); the rename error is said, then
+    # the last line, collector null and the exit status 1 (docs/contract.md);
+    # the text form says the file was not replaced, not "no collection"
+    adir = os.path.join(tmp, "adir")
+    os.makedirs(adir)
+    rc, out, err = run("--proc", root, "--output", adir, "--stats=json")
+    docs = [ln for ln in err.split(b"\n") if ln.startswith(b'{"collector":')]
+    check("--output whose rename fails: exit 1, the rename said, the child's document, then the last",
+          rc == 1 and b"cannot replace it" in err and len(docs) == 2
+          and err.rstrip(b"\n").split(b"\n")[-1] == docs[1]
+          and json.loads(docs[0])["collector"] is not None and json.loads(docs[0])["exit_status"] == 0
+          and json.loads(docs[1])["collector"] is None and json.loads(docs[1])["exit_status"] == 1,
+          (rc, err))
+    rc, out, err = run("--proc", root, "--output", adir, "--stats")
+    check("--output whose rename fails, --stats: the walk's lines, then 'not replaced', no 'no collection'",
+          rc == 1 and b"stats: no collection" not in err and b"stats: walk:" in err
+          and err.rstrip(b"\n").split(b"\n")[-1] == b"stats: the output file was not replaced (exit status 1)",
+          (rc, err))
 
     # partial: exit status 3 and the reason
     big = os.path.join(tmp, "big")

@@ -49,6 +49,7 @@ except ImportError:
 
 L = sys.argv[1]
 SCHEMA_DIR = sys.argv[2]
+sys.dont_write_bytecode = True  # no tests/__pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from checks import Checks  # noqa: E402 (tests/checks.py)
 
